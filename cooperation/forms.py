@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from django import forms
+
+from .models import Activity, Pairing
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = ["kind", "title", "date", "place", "field", "participants", "headcount", "notes"]
+        widgets = {
+            "date": DateInput(),
+            "participants": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class PairingForm(forms.ModelForm):
+    class Meta:
+        model = Pairing
+        fields = [
+            "name",
+            "kind",
+            "status",
+            "start_year",
+            "end_year",
+            "coastal_liaison",
+            "mountain_liaison",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}

@@ -1,0 +1,474 @@
+"""The cooperation backbone: regions, units, people and roles, pairings, documents, activities.
+
+Who may see what is decided in one place, `Pairing.objects.visible_to(user)`; every other
+model reaches its pairing through `scope_field` and is scoped by `ScopedQuerySet`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+
+class Role(models.TextChoices):
+    LIAISON = "liaison", _("联络员")
+    REPORTER = "reporter", _("填报员")
+    VIEWER = "viewer", _("只读（领导）")
+
+
+# --------------------------------------------------------------------------------------------
+# Scoping
+# --------------------------------------------------------------------------------------------
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Rows a user may see or manage, decided by the pairing each row belongs to.
+
+    A model names the path from itself to its pairing in `scope_field` ("pairing",
+    "task__pairing", "pairings" for a many-to-many). Lists, filters, exports and dashboards
+    all start from `visible_to(user)`, so nothing of another pairing can leak through them.
+    """
+
+    def _scope_field(self) -> str:
+        return self.model.scope_field
+
+    def _for_pairings(self, pairings: QuerySet) -> QuerySet:
+        field = self._scope_field()
+        if field == "":
+            return self.filter(pk__in=pairings.values("pk"))
+        # A subquery instead of a join: no duplicates for many-to-many paths, one SQL query.
+        inner = self.model._default_manager.filter(**{f"{field}__in": pairings.values("pk")})
+        return self.filter(pk__in=inner.values("pk"))
+
+    def visible_to(self, user) -> QuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self._for_pairings(Pairing.objects.visible_to(user))
+
+    def manageable_by(self, user) -> QuerySet:
+        """Rows the user may create, change or delete: liaison staff of the row's pairing."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        if user.role != Role.LIAISON:
+            return self.none()
+        return self._for_pairings(Pairing.objects.visible_to(user))
+
+
+class PairingQuerySet(ScopedQuerySet):
+    def visible_to(self, user) -> QuerySet:
+        """The pairings of a user's unit.
+
+        A unit takes part in a pairing when it is a side's liaison unit, is listed among the
+        pairing's units, or sits in a region that contains one of the sides (晋江市农业农村局
+        sits in 晋江市; 温州市招商局 contains all five Wenzhou pairings). Sub-pairings of a
+        visible pairing are visible too.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        unit_id = user.unit_id
+        if unit_id is None:
+            return self.none()
+        region_path = Unit.objects.filter(pk=unit_id).values("region__path")[:1]
+        base = Pairing.objects.filter(
+            Q(coastal_liaison_id=unit_id)
+            | Q(mountain_liaison_id=unit_id)
+            | Exists(Pairing.units.through.objects.filter(pairing_id=OuterRef("pk"), unit_id=unit_id))
+            | Exists(
+                Region.objects.filter(
+                    pk=OuterRef("coastal_region_id"),
+                    path__startswith=models.Subquery(region_path),
+                )
+            )
+            | Exists(
+                Region.objects.filter(
+                    pk=OuterRef("mountain_region_id"),
+                    path__startswith=models.Subquery(region_path),
+                )
+            )
+        )
+        return self.filter(
+            Q(pk__in=base.values("pk"))
+            | Q(parent_id__in=base.values("pk"))
+            | Q(parent__parent_id__in=base.values("pk"))
+        )
+
+
+class ReferenceQuerySet(models.QuerySet):
+    """Regions: reference data every signed-in user reads; only superusers change it."""
+
+    def visible_to(self, user) -> QuerySet:
+        return self if user.is_authenticated else self.none()
+
+    def manageable_by(self, user) -> QuerySet:
+        return self if user.is_authenticated and user.is_superuser else self.none()
+
+
+class UnitQuerySet(ReferenceQuerySet):
+    def manageable_by(self, user) -> QuerySet:
+        """Liaison staff add and edit the units of the regions their pairings join."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        if user.role != Role.LIAISON:
+            return self.none()
+        sides = Pairing.objects.visible_to(user).values_list("coastal_region__path", "mountain_region__path")
+        paths = {path for pair in sides for path in pair}
+        if not paths:
+            return self.none()
+        condition = Q()
+        for path in paths:
+            condition |= Q(region__path__startswith=path)
+        return self.filter(condition)
+
+
+# --------------------------------------------------------------------------------------------
+# Regions and units
+# --------------------------------------------------------------------------------------------
+
+
+class Region(models.Model):
+    """An administrative division (行政区划): province, city, county or township."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("省级")
+        CITY = "city", _("市级")
+        COUNTY = "county", _("县级")
+        TOWNSHIP = "township", _("乡镇级")
+        ZONE = "zone", _("跨区域")
+
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.CharField(_("层级"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    code = models.CharField(
+        _("行政区划代码"), max_length=12, blank=True, help_text=_("6 位行政区划代码，已知时填写")
+    )
+    # "/<id>/<id>/…/" from the root: "contains" is a prefix test that needs no recursion.
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+
+    history = HistoricalRecords()
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=~Q(code=""), name="region_code_unique_when_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        old_path = self.path
+        super().save(*args, **kwargs)
+        new_path = (self.parent.path if self.parent_id else "/") + f"{self.pk}/"
+        if new_path != self.path:
+            self.path = new_path
+            Region.objects.filter(pk=self.pk).update(path=new_path)
+            if old_path:
+                # Moving a region moves its whole subtree.
+                for child in Region.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
+                    child.path = new_path + child.path[len(old_path) :]
+                    Region.objects.filter(pk=child.pk).update(path=child.path)
+
+    def clean(self) -> None:
+        if self.code and not (self.code.isdigit() and len(self.code) == 6):
+            raise ValidationError({"code": _("行政区划代码应为 6 位数字。")})
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": _("上级不能是自己或自己的下级。")})
+            ancestor = ancestor.parent
+
+    def contains(self, other: Region) -> bool:
+        return other.path.startswith(self.path)
+
+
+class Unit(models.Model):
+    """An organisation answerable for work (责任单位): a government, a department, a park committee…"""
+
+    class Kind(models.TextChoices):
+        PARTY = "party", _("党委")
+        GOVERNMENT = "government", _("政府")
+        DEPARTMENT = "department", _("部门")
+        PARK = "park", _("园区管委会")
+        ENTERPRISE = "enterprise", _("企业")
+        ASSOCIATION = "association", _("协会商会")
+        OTHER = "other", _("其他")
+
+    name = models.CharField(_("名称"), max_length=120)
+    short_name = models.CharField(_("简称"), max_length=60, blank=True)
+    region = models.ForeignKey(
+        Region, verbose_name=_("所在地区"), on_delete=models.PROTECT, related_name="units"
+    )
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices, default=Kind.DEPARTMENT)
+    webhook_url = models.URLField(
+        _("消息推送地址"), blank=True, help_text=_("工作群机器人等接收提醒的 Webhook 地址（可选）")
+    )
+
+    history = HistoricalRecords()
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["region__path", "name"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="unit_name_unique_in_region")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person: belongs to one unit with one role (liaison, reporter or viewer)."""
+
+    full_name = models.CharField(_("姓名"), max_length=60, blank=True)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("所在单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    role = models.CharField(_("角色"), max_length=10, choices=Role.choices, default=Role.VIEWER)
+    phone = models.CharField(_("电话"), max_length=30, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def is_liaison(self) -> bool:
+        return self.role == Role.LIAISON
+
+    @property
+    def is_reporter(self) -> bool:
+        return self.role == Role.REPORTER
+
+
+# --------------------------------------------------------------------------------------------
+# Pairings, documents, activities
+# --------------------------------------------------------------------------------------------
+
+
+class Pairing(models.Model):
+    """A pairing (结对): a supporting coastal/eastern side and a supported mountain/western side."""
+
+    class Kind(models.TextChoices):
+        MOUNTAIN_COAST = "mountain_coast", _("山海协作")
+        EAST_WEST = "east_west", _("东西部协作")
+        COUNTERPART = "counterpart", _("对口支援")
+        INTRA_CITY = "intra_city", _("市域内对")
+        TOWNSHIP = "township", _("乡镇结对")
+        DEPARTMENT = "department", _("部门结对")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("筹备中")
+        ACTIVE = "active", _("进行中")
+        ENDED = "ended", _("已结束")
+
+    scope_field = ""
+
+    name = models.CharField(_("名称"), max_length=150, blank=True, help_text=_("留空时由两侧名称生成"))
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.MOUNTAIN_COAST)
+    coastal_region = models.ForeignKey(
+        Region, verbose_name=_("支援方"), on_delete=models.PROTECT, related_name="pairings_as_coastal"
+    )
+    mountain_region = models.ForeignKey(
+        Region, verbose_name=_("受援方"), on_delete=models.PROTECT, related_name="pairings_as_mountain"
+    )
+    coastal_liaison = models.ForeignKey(
+        Unit,
+        verbose_name=_("支援方联络单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    mountain_liaison = models.ForeignKey(
+        Unit,
+        verbose_name=_("受援方联络单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    units = models.ManyToManyField(
+        Unit,
+        verbose_name=_("其他参与单位"),
+        blank=True,
+        related_name="pairings",
+        help_text=_("不在两侧地区内、但参与本结对工作的单位"),
+    )
+    start_year = models.PositiveSmallIntegerField(_("起始年份"))
+    end_year = models.PositiveSmallIntegerField(_("截止年份"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级结对"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    notes = models.TextField(_("备注"), blank=True)
+
+    history = HistoricalRecords(excluded_fields=["units"])
+    objects = PairingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("结对关系")
+        verbose_name_plural = _("结对关系")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True) | Q(end_year__gte=models.F("start_year")),
+                name="pairing_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.default_name()
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.name:
+            self.name = self.default_name()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("cooperation:pairing_detail", args=[self.pk])
+
+    def default_name(self) -> str:
+        return f"{self.coastal_region.name}—{self.mountain_region.name}"
+
+    def clean(self) -> None:
+        if self.end_year and self.start_year and self.end_year < self.start_year:
+            raise ValidationError({"end_year": _("截止年份不能早于起始年份。")})
+        if self.parent_id and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("上级结对不能是自己。")})
+
+    def active_years(self, until: int | None = None) -> range:
+        """The years the pairing runs; an open-ended one runs until `until`."""
+        last = self.end_year or until or self.start_year
+        return range(self.start_year, last + 1)
+
+
+class PolicyDocument(models.Model):
+    """A source of tasks: an implementation plan, opinion, programme or annual plan."""
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", _("实施方案")
+        OPINION = "opinion", _("实施意见")
+        PROGRAMME = "programme", _("规划")
+        ANNUAL = "annual", _("年度计划")
+        REPORT = "report", _("工作报告")
+        OTHER = "other", _("其他")
+
+    scope_field = "pairings"
+
+    doc_number = models.CharField(_("文号"), max_length=60, blank=True, help_text=_("如 晋政文〔2024〕102号"))
+    title = models.CharField(_("标题"), max_length=255)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.PLAN)
+    issuers = models.CharField(_("发文机关"), max_length=255, blank=True, help_text=_("多个机关用“、”分隔"))
+    issued = models.DateField(_("发布日期"), null=True, blank=True)
+    horizon_start = models.PositiveSmallIntegerField(_("起始年份"), null=True, blank=True)
+    horizon_end = models.PositiveSmallIntegerField(_("目标年份"), null=True, blank=True)
+    full_text = models.TextField(_("全文"), blank=True)
+    pairings = models.ManyToManyField(
+        Pairing, verbose_name=_("适用结对"), related_name="documents", blank=True
+    )
+
+    history = HistoricalRecords(excluded_fields=["pairings"])
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("政策文件")
+        verbose_name_plural = _("政策文件")
+        ordering = ["-issued", "title"]
+
+    def __str__(self) -> str:
+        return f"{self.doc_number} {self.title}".strip()
+
+    def get_absolute_url(self) -> str:
+        return reverse("cooperation:document_detail", args=[self.pk])
+
+    @property
+    def issuer_list(self) -> list[str]:
+        return [part.strip() for part in self.issuers.replace("，", "、").split("、") if part.strip()]
+
+
+class Activity(models.Model):
+    """An exchange (交流活动): a visit, joint meeting, training, event; counted against yearly minimums."""
+
+    class Kind(models.TextChoices):
+        VISIT = "visit", _("高层互访")
+        MEETING = "meeting", _("联席会议")
+        TRAINING = "training", _("培训")
+        EVENT = "event", _("文体旅活动")
+        EXCHANGE = "exchange", _("专业交流")
+        FAIR = "fair", _("对接洽谈会")
+        OTHER = "other", _("其他")
+
+    scope_field = "pairing"
+
+    pairing = models.ForeignKey(
+        Pairing, verbose_name=_("结对"), on_delete=models.CASCADE, related_name="activities"
+    )
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    title = models.CharField(_("名称"), max_length=200)
+    date = models.DateField(_("日期"))
+    place = models.CharField(_("地点"), max_length=120, blank=True)
+    field = models.CharField(_("领域"), max_length=40, blank=True, help_text=_("如 教育、卫生、文旅"))
+    participants = models.TextField(_("参加人员"), blank=True)
+    headcount = models.PositiveIntegerField(_("人数"), null=True, blank=True)
+    units = models.ManyToManyField(Unit, verbose_name=_("参与单位"), blank=True, related_name="activities")
+    notes = models.TextField(_("备注"), blank=True)
+
+    history = HistoricalRecords(excluded_fields=["units"])
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("交流活动")
+        verbose_name_plural = _("交流活动")
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["pairing", "date"], name="activity_pairing_date")]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.title}"
+
+    def clean(self) -> None:
+        if self.headcount is not None and self.headcount > 100000:
+            raise ValidationError({"headcount": _("人数不合理，请核对。")})

@@ -1,0 +1,33 @@
+"""Template helpers shared by every app: money in yuan, verbose names."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def yuan(value) -> str:
+    """12000000 → ¥12,000,000 (cents shown only when there are any)."""
+    if value is None or value == "":
+        return "—"
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)
+    if amount == amount.to_integral():
+        return f"¥{amount:,.0f}"
+    return f"¥{amount:,.2f}"
+
+
+@register.filter
+def verbose_name(obj) -> str:
+    return str(obj._meta.verbose_name)
+
+
+@register.filter
+def verbose_name_plural(obj) -> str:
+    return str(obj._meta.verbose_name_plural)

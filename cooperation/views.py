@@ -1,0 +1,176 @@
+"""Pages of the cooperation backbone: pairing list and page, documents, activities."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.db.models import Count, Prefetch
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
+from django_filters.views import FilterView
+
+from .filtersets import PairingFilterSet
+from .forms import ActivityForm, PairingForm
+from .history import history_rows
+from .models import Activity, Pairing, PolicyDocument
+from .permissions import ScopedPageMixin, can_manage, denied_message
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return redirect("login")
+    return redirect("cooperation:pairing_list")
+
+
+def healthz(request):
+    """Liveness for the reverse proxy: the database answers (and the broker, when there is one)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+class PairingListView(ScopedPageMixin, FilterView):
+    model = Pairing
+    filterset_class = PairingFilterSet
+    paginate_by = 30
+    template_name = "cooperation/pairing_list.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related(
+                "coastal_region", "mountain_region", "coastal_liaison", "mountain_liaison", "parent"
+            )
+            .annotate(activity_count=Count("activities", distinct=True))
+            .order_by("kind", "parent_id", "name")
+        )
+
+
+class PairingDetailView(ScopedPageMixin, DetailView):
+    model = Pairing
+    template_name = "cooperation/pairing_detail.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related(
+                "coastal_region__parent",
+                "mountain_region__parent",
+                "coastal_liaison",
+                "mountain_liaison",
+                "parent",
+            )
+            .prefetch_related(
+                "units",
+                Prefetch("documents", queryset=PolicyDocument.objects.order_by("-issued")),
+                Prefetch(
+                    "children", queryset=Pairing.objects.select_related("coastal_region", "mountain_region")
+                ),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        pairing = self.object
+        context["can_manage"] = can_manage(self.request.user, pairing)
+        context["activities"] = pairing.activities.all()[:50]
+        kinds = dict(Activity.Kind.choices)
+        context["activity_counts"] = [
+            {"year": row["date__year"], "kind": kinds.get(row["kind"], row["kind"]), "n": row["n"]}
+            for row in pairing.activities.values("date__year", "kind")
+            .annotate(n=Count("pk"))
+            .order_by("-date__year", "kind")
+        ]
+        context["history"] = history_rows(pairing, limit=20)
+        return context
+
+
+class PairingUpdateView(ScopedPageMixin, UpdateView):
+    model = Pairing
+    form_class = PairingForm
+    manage = True
+    template_name = "cooperation/form.html"
+
+    def form_valid(self, form):
+        messages.success(self.request, _("结对信息已保存。"))
+        return super().form_valid(form)
+
+
+class DocumentDetailView(ScopedPageMixin, DetailView):
+    model = PolicyDocument
+    template_name = "cooperation/document_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("pairings")
+
+
+class ActivityCreateView(LoginRequiredMixin, CreateView):
+    model = Activity
+    form_class = ActivityForm
+    template_name = "cooperation/form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.pairing = get_object_or_404(Pairing.objects.visible_to(request.user), pk=kwargs["pairing_pk"])
+        if not can_manage(request.user, self.pairing):
+            raise PermissionDenied(denied_message())
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        form.instance.pairing = self.pairing
+        messages.success(self.request, _("交流活动已登记。"))
+        return super().form_valid(form)
+
+    def get_success_url(self):
+        return reverse("cooperation:pairing_detail", args=[self.pairing.pk]) + "#activities"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(pairing=self.pairing, **kwargs)
+
+
+class ActivityUpdateView(ScopedPageMixin, UpdateView):
+    model = Activity
+    form_class = ActivityForm
+    manage = True
+    template_name = "cooperation/form.html"
+
+    def get_success_url(self):
+        return reverse("cooperation:pairing_detail", args=[self.object.pairing_id]) + "#activities"
+
+    def form_valid(self, form):
+        messages.success(self.request, _("交流活动已保存。"))
+        return super().form_valid(form)
+
+
+class ActivityDeleteView(ScopedPageMixin, DeleteView):
+    model = Activity
+    manage = True
+    template_name = "cooperation/confirm_delete.html"
+
+    def get_success_url(self):
+        return reverse("cooperation:pairing_detail", args=[self.object.pairing_id]) + "#activities"
+
+    def form_valid(self, form):
+        messages.success(self.request, _("交流活动已删除。"))
+        return super().form_valid(form)
+
+
+class DocumentListView(ScopedPageMixin, ListView):
+    model = PolicyDocument
+    paginate_by = 30
+    template_name = "cooperation/document_list.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(Prefetch("pairings", queryset=Pairing.objects.only("id", "name")))
+        )

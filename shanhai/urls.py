@@ -1,0 +1,42 @@
+from importlib.util import find_spec
+
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+
+from cooperation import views as cooperation_views
+
+admin.site.site_header = _("山海协作工作台 · 管理后台")
+admin.site.site_title = _("山海协作工作台")
+admin.site.index_title = _("数据管理")
+
+PROJECT_APPS = ["cooperation", "tasks", "funds", "parks", "reports"]
+
+
+def _module_exists(name: str) -> bool:
+    try:
+        return find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+# Each project app contributes its pages (`<app>/urls.py`) and its API (`<app>/api/urls.py`).
+page_patterns = [path("", include(f"{app}.urls")) for app in PROJECT_APPS if _module_exists(f"{app}.urls")]
+api_patterns = [
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    *[path("", include(f"{app}.api.urls")) for app in PROJECT_APPS if _module_exists(f"{app}.api.urls")],
+]
+
+urlpatterns = [
+    path("", cooperation_views.home, name="home"),
+    path("healthz", cooperation_views.healthz, name="healthz"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_patterns)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    *page_patterns,
+]
