@@ -18,6 +18,7 @@ from .filtersets import PairingFilterSet
 from .forms import ActivityForm, PairingForm
 from .history import history_rows
 from .models import Activity, Pairing, PolicyDocument
+from .panels import pairing_panels
 from .permissions import ScopedPageMixin, can_manage, denied_message
 
 
@@ -89,6 +90,7 @@ class PairingDetailView(ScopedPageMixin, DetailView):
             .order_by("-date__year", "kind")
         ]
         context["history"] = history_rows(pairing, limit=20)
+        context["panels"] = pairing_panels(self.request, pairing)
         return context
 
 
