@@ -190,3 +190,29 @@ def test_openapi_schema_and_docs_work_offline(client, demo, users):
     docs = client.get("/api/docs/").content.decode()
     assert "swagger" in docs.lower()
     assert "https://" not in docs and "http://cdn" not in docs
+
+
+def test_liaison_adds_a_unit_in_his_pairings_regions_only(api_for, demo):
+    from cooperation.models import Unit
+
+    client = api_for("yx_liaison")
+    youxi = Region.objects.get(code="350426")
+    wenzhou = Region.objects.get(code="330300")
+    created = client.post(
+        "/api/v1/units/",
+        {"name": "尤溪县工业和信息化局", "region": youxi.pk, "kind": "department"},
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["region_name"] == "尤溪县"
+    refused = client.post(
+        "/api/v1/units/", {"name": "温州市某局", "region": wenzhou.pk, "kind": "department"}, format="json"
+    )
+    assert refused.status_code == 403
+    assert not Unit.objects.filter(name="温州市某局").exists()
+    assert (
+        api_for("yx_reporter")
+        .post("/api/v1/units/", {"name": "x", "region": youxi.pk}, format="json")
+        .status_code
+        == 403
+    )
