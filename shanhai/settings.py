@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 import django
 from django.core.exceptions import ImproperlyConfigured
 
@@ -41,6 +42,18 @@ def envint(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={raw!r} is not an integer") from None
+
+
+def envtime(name: str, default: str) -> tuple[int, int]:
+    """"HH:MM" → (hour, minute)."""
+    raw = os.environ.get(name) or default
+    try:
+        hour, minute = (int(part) for part in raw.split(":"))
+        if not (0 <= hour < 24 and 0 <= minute < 60):
+            raise ValueError
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a time of day (use HH:MM, e.g. 08:30)") from None
+    return hour, minute
 
 
 def envlist(name: str, default: list[str]) -> list[str]:
@@ -91,6 +104,8 @@ INSTALLED_APPS = [
     "funds",
     "parks",
     "reports",
+    # Reminders read every app's deadlines through one registry (reminders/registry.py).
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -124,6 +139,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cooperation.context_processors.navigation",
+                "reminders.context_processors.bell",
             ],
         },
     },
@@ -205,7 +221,16 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_BEAT_SCHEDULE: dict = {}
+_SWEEP_HOUR, _SWEEP_MINUTE = envtime("REMINDER_SWEEP_AT", "08:30")
+CELERY_BEAT_SCHEDULE = {
+    # The daily sweep of every deadline; a missed day is caught up by the next run.
+    "reminders-sweep": {
+        "task": "reminders.sweep",
+        "schedule": crontab(hour=_SWEEP_HOUR, minute=_SWEEP_MINUTE),
+    },
+    # Retries of e-mails and webhooks that failed (backoff is decided per message).
+    "reminders-deliver": {"task": "reminders.deliver", "schedule": 300.0},
+}
 
 # --- E-mail ---------------------------------------------------------------------------------
 _EMAIL_BACKEND = os.environ.get(

@@ -12,7 +12,7 @@ admin.site.site_header = _("山海协作工作台 · 管理后台")
 admin.site.site_title = _("山海协作工作台")
 admin.site.index_title = _("数据管理")
 
-PROJECT_APPS = ["cooperation", "tasks", "funds", "parks", "reports"]
+PROJECT_APPS = ["cooperation", "tasks", "funds", "parks", "reports", "reminders"]
 
 
 def _module_exists(name: str) -> bool:

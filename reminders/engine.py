@@ -1,0 +1,373 @@
+"""The reminder sweep: which reminders fall due on a day, and recording each exactly once.
+
+`sweep(day)` is idempotent: run it twice, from two beats, or again after a crash, and every
+(item, due date, offset, recipient) is recorded once — the ledger's unique constraint decides, in
+the same transaction as the notifications and the outbox rows. A day missed (beat stopped) is
+caught up by the next sweep, up to the policy's `catch_up_days`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from cooperation.models import Role, User, pairing_audience
+
+from . import calendar
+from .models import Notification, OutboxMessage, Preference, ReminderLedger, ReminderPolicy, UrgingNotice
+from .registry import DeadlineItem, collect
+
+log = logging.getLogger(__name__)
+
+# How far back overdue items are still chased; how far ahead the largest offset may look.
+LOOKBACK_DAYS = 366
+LOOKAHEAD_DAYS = 120
+
+
+@dataclass(frozen=True)
+class Planned:
+    item: DeadlineItem
+    offset: int  # > 0 days before, 0 on the day, < 0 days overdue
+    recipient_id: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.offset < 0
+
+
+def offset_label(offset: int) -> str:
+    if offset > 0:
+        return _("%(n)d 天后到期") % {"n": offset}
+    if offset == 0:
+        return _("今天到期")
+    return _("已逾期 %(n)d 天") % {"n": -offset}
+
+
+def _moments(
+    item: DeadlineItem, policy: ReminderPolicy, day: datetime.date
+) -> list[tuple[int, datetime.date]]:
+    """The reminder moments of an item that fall in [day - catch_up_days, day], as (offset, date)."""
+    earliest = day - datetime.timedelta(days=policy.catch_up_days)
+    moments = []
+    for before in sorted(set(policy.days_before), reverse=True):
+        if policy.working_days:
+            when = calendar.workdays_before(item.due, before)
+        else:
+            when = item.due - datetime.timedelta(days=before)
+        if earliest <= when <= day:
+            moments.append((before, when))
+    if day > item.due and policy.overdue_every:
+        late = (day - item.due).days
+        # Every `overdue_every` days while overdue: day due+7, due+14, … (the latest ones in the window).
+        step = policy.overdue_every
+        k = late // step
+        while k >= 1:
+            when = item.due + datetime.timedelta(days=k * step)
+            if when < earliest:
+                break
+            moments.append((-k * step, when))
+            k -= 1
+    return moments
+
+
+def _policies(pairing_ids: set[int]) -> dict[int | None, ReminderPolicy]:
+    policies = {p.pairing_id: p for p in ReminderPolicy.objects.filter(pairing_id__in=pairing_ids)}
+    default = ReminderPolicy.objects.filter(pairing__isnull=True).first() or ReminderPolicy()
+    return defaultdict(lambda: default, policies)
+
+
+def _items(day: datetime.date) -> list[DeadlineItem]:
+    return list(
+        collect(day - datetime.timedelta(days=LOOKBACK_DAYS), day + datetime.timedelta(days=LOOKAHEAD_DAYS))
+    )
+
+
+def plan(day: datetime.date) -> list[Planned]:
+    """Every reminder due on `day` (and missed within the catch-up window), before the ledger."""
+    return _plan_items(_items(day), day)
+
+
+def _plan_items(items: list[DeadlineItem], day: datetime.date) -> list[Planned]:
+    if not items:
+        return []
+    pairing_ids = {item.pairing_id for item in items}
+    policies = _policies(pairing_ids)
+    liaisons = pairing_audience(pairing_ids, [Role.LIAISON])
+    unit_ids = {unit for item in items for unit in item.unit_ids}
+    unit_users: dict[int, set[int]] = defaultdict(set)
+    for user_id, unit_id in User.objects.filter(
+        is_active=True, unit_id__in=unit_ids, role__in=[Role.LIAISON, Role.REPORTER]
+    ).values_list("pk", "unit_id"):
+        unit_users[unit_id].add(user_id)
+    # Leaders (viewers) get a weekly digest of what is overdue, on Mondays.
+    leaders = pairing_audience(pairing_ids, [Role.VIEWER]) if day.weekday() == 0 else {}
+    planned = []
+    for item in items:
+        recipients = set(liaisons.get(item.pairing_id, ()))
+        for unit in item.unit_ids:
+            recipients |= unit_users[unit]
+        for offset, _when in _moments(item, policies[item.pairing_id], day):
+            planned.extend(Planned(item, offset, recipient) for recipient in recipients)
+        if item.due < day:
+            late = -(day - item.due).days
+            planned.extend(
+                Planned(item, late, leader) for leader in leaders.get(item.pairing_id, set()) - recipients
+            )
+    return planned
+
+
+def _digest_day(day: datetime.date, preference: Preference | None) -> datetime.date:
+    if preference and preference.frequency == Preference.Frequency.WEEKLY:
+        return day + datetime.timedelta(days=(7 - day.weekday()) % 7)  # the coming Monday (today if Monday)
+    return day
+
+
+@dataclass
+class SweepResult:
+    recorded: int
+    notifications: int
+    emails: int
+    webhooks: int
+    planned: list[Planned]
+
+
+def sweep(day: datetime.date, *, dry_run: bool = False, retries: int = 3) -> SweepResult:
+    """Record the reminders of `day` once each; queue their e-mails and webhooks."""
+    for attempt in range(retries):
+        try:
+            return _sweep_once(day, dry_run=dry_run)
+        except IntegrityError:
+            # Another sweep recorded some of the same reminders meanwhile: plan again.
+            log.info("reminder sweep of %s raced another one; retrying (%d)", day, attempt + 1)
+    return _sweep_once(day, dry_run=dry_run)
+
+
+def _sweep_once(day: datetime.date, *, dry_run: bool) -> SweepResult:
+    items = _items(day)
+    planned = _plan_items(items, day)
+    keys = {p.item.key for p in planned}
+    with transaction.atomic():
+        existing = set()
+        key_list = sorted(keys)
+        for start in range(0, len(key_list), 500):
+            existing |= set(
+                ReminderLedger.objects.filter(item_key__in=key_list[start : start + 500]).values_list(
+                    "item_key", "due", "offset", "recipient_id"
+                )
+            )
+        fresh = [p for p in planned if (p.item.key, p.item.due, p.offset, p.recipient_id) not in existing]
+        if dry_run:
+            transaction.set_rollback(True)
+            return SweepResult(len(fresh), 0, 0, 0, fresh)
+        ReminderLedger.objects.bulk_create(
+            [
+                ReminderLedger(
+                    item_key=p.item.key,
+                    due=p.item.due,
+                    offset=p.offset,
+                    recipient_id=p.recipient_id,
+                    pairing_id=p.item.pairing_id,
+                    summary=p.item.summary[:300],
+                    url=p.item.url[:300],
+                )
+                for p in fresh
+            ]
+        )
+        # One line per (recipient, item) however many offsets were caught up at once: the latest.
+        latest: dict[tuple[int, str], Planned] = {}
+        for p in fresh:
+            current = latest.get((p.recipient_id, p.item.key))
+            if current is None or p.offset < current.offset:
+                latest[(p.recipient_id, p.item.key)] = p
+        per_user: dict[int, dict[str, dict]] = defaultdict(dict)
+        for (user_id, key), p in latest.items():
+            per_user[user_id][key] = _entry(p)
+        for user_id, entry in urge_and_escalate(day, items):
+            per_user[user_id][entry["key"]] = entry
+        notifications = [
+            Notification(
+                user_id=user_id,
+                title=f"{entry['summary']}（{entry['label']}）"[:300],
+                url=entry["url"],
+                kind=entry.get("kind", "reminder"),
+                overdue=entry["overdue"],
+            )
+            for user_id, entries in per_user.items()
+            for entry in entries.values()
+        ]
+        Notification.objects.bulk_create(notifications)
+        emails = _queue_emails(day, per_user)
+        webhooks = _queue_webhooks(day, fresh)
+    return SweepResult(len(fresh), len(notifications), emails, webhooks, fresh)
+
+
+def urge_and_escalate(day: datetime.date, items: list[DeadlineItem]) -> list[tuple[int, dict]]:
+    """Issue 催办单 for items overdue long enough; escalate (督办) what is ignored or stays late.
+
+    Returns (user id, digest entry) pairs for the people to tell. Runs inside the sweep's transaction;
+    the notice's unique constraint and `escalated_on` make both steps happen once.
+    """
+    overdue = [item for item in items if item.due < day]
+    if not overdue:
+        return []
+    policies = _policies({item.pairing_id for item in overdue})
+    by_key = {item.key: item for item in overdue}
+    notices = {
+        (n.item_key, n.due, n.unit_id): n
+        for n in UrgingNotice.objects.filter(item_key__in=list(by_key)).select_related("pairing")
+    }
+    unit_ids = {unit for item in overdue for unit in item.unit_ids}
+    unit_users: dict[int, set[int]] = defaultdict(set)
+    for user_id, unit_id in User.objects.filter(
+        is_active=True, unit_id__in=unit_ids, role__in=[Role.LIAISON, Role.REPORTER]
+    ).values_list("pk", "unit_id"):
+        unit_users[unit_id].add(user_id)
+    tell: list[tuple[int, dict]] = []
+    issued = []
+    for item in overdue:
+        policy = policies[item.pairing_id]
+        if (day - item.due).days < policy.urge_after_days:
+            continue
+        for unit_id in item.unit_ids:
+            if (item.key, item.due, unit_id) in notices:
+                continue
+            notice = UrgingNotice(
+                item_key=item.key,
+                due=item.due,
+                unit_id=unit_id,
+                pairing_id=item.pairing_id,
+                summary=item.summary[:300],
+                url=item.url[:300],
+                issued_on=day,
+                sign_by=day + datetime.timedelta(days=policy.sign_within_days),
+                reply_by=day + datetime.timedelta(days=policy.reply_within_days),
+            )
+            notice.save()
+            notices[(item.key, item.due, unit_id)] = notice
+            issued.append(notice)
+    for notice in issued:
+        entry = {
+            "key": f"notice:{notice.pk}",
+            "summary": _("催办单：%(summary)s") % {"summary": notice.summary},
+            "url": notice.get_absolute_url(),
+            "due": notice.reply_by.isoformat(),
+            "offset": -1,
+            "label": _("请于 %(sign)s 前签收，%(reply)s 前反馈")
+            % {"sign": notice.sign_by, "reply": notice.reply_by},
+            "overdue": True,
+            "kind": "urging",
+        }
+        tell += [(user_id, entry) for user_id in unit_users[notice.unit_id]]
+    escalated = []
+    for notice in notices.values():
+        item = by_key.get(notice.item_key)
+        if item is None or notice.escalated_on or notice.status == UrgingNotice.Status.ANSWERED:
+            continue
+        policy = policies[item.pairing_id]
+        reason = ""
+        if notice.is_late_to_sign(day):
+            reason = _("催办单逾期未签收")
+        elif notice.is_late_to_reply(day):
+            reason = _("催办单逾期未反馈")
+        elif (day - item.due).days >= policy.escalate_after_days:
+            reason = _("逾期已达 %(n)d 天") % {"n": (day - item.due).days}
+        if reason:
+            notice.escalated_on = day
+            notice.escalation_reason = reason
+            notice.save(update_fields=["escalated_on", "escalation_reason"])
+            escalated.append(notice)
+    if escalated:
+        leaders = pairing_audience({n.pairing_id for n in escalated}, [Role.VIEWER, Role.LIAISON])
+        for notice in escalated:
+            entry = {
+                "key": f"escalation:{notice.pk}",
+                "summary": _("督办：%(unit)s — %(summary)s")
+                % {"unit": notice.unit.name, "summary": notice.summary},
+                "url": notice.get_absolute_url(),
+                "due": notice.due.isoformat(),
+                "offset": -1,
+                "label": notice.escalation_reason,
+                "overdue": True,
+                "kind": "escalation",
+            }
+            tell += [(user_id, entry) for user_id in leaders.get(notice.pairing_id, ())]
+    return tell
+
+
+def _entry(p: Planned) -> dict:
+    return {
+        "key": p.item.key,
+        "summary": p.item.summary,
+        "url": p.item.url,
+        "due": p.item.due.isoformat(),
+        "offset": p.offset,
+        "label": offset_label(p.offset),
+        "overdue": p.overdue,
+    }
+
+
+def _append(message: OutboxMessage, entries: list[dict]) -> None:
+    known = {entry["key"] for entry in message.items}
+    message.items = message.items + [e for e in entries if e["key"] not in known]
+
+
+def _queue_emails(day: datetime.date, per_user: dict[int, dict[str, dict]]) -> int:
+    if not per_user:
+        return 0
+    users = {
+        u.pk: u
+        for u in User.objects.filter(pk__in=per_user.keys())
+        .select_related("reminder_preference")
+        .exclude(email="")
+    }
+    count = 0
+    for user_id, entries in per_user.items():
+        user = users.get(user_id)
+        if user is None:
+            continue
+        preference = getattr(user, "reminder_preference", None)
+        if preference and preference.muted:
+            continue
+        digest_day = _digest_day(day, preference)
+        message, _created = OutboxMessage.objects.get_or_create(
+            user=user, channel=OutboxMessage.Channel.EMAIL, digest_date=digest_day
+        )
+        if message.status != OutboxMessage.Status.PENDING:
+            # Today's digest already went out: these items open tomorrow's.
+            message, _created = OutboxMessage.objects.get_or_create(
+                user=user,
+                channel=OutboxMessage.Channel.EMAIL,
+                digest_date=digest_day + datetime.timedelta(days=1),
+            )
+        _append(message, list(entries.values()))
+        message.save(update_fields=["items"])
+        count += 1
+    return count
+
+
+def _queue_webhooks(day: datetime.date, fresh: list[Planned]) -> int:
+    from cooperation.models import Unit
+
+    per_unit: dict[int, dict[str, Planned]] = defaultdict(dict)
+    for p in fresh:
+        for unit_id in p.item.unit_ids:
+            per_unit[unit_id].setdefault(p.item.key, p)
+    hooked = Unit.objects.filter(pk__in=per_unit.keys()).exclude(webhook_url="")
+    count = 0
+    for unit in hooked:
+        message, _created = OutboxMessage.objects.get_or_create(
+            unit=unit, channel=OutboxMessage.Channel.WEBHOOK, digest_date=day
+        )
+        if message.status != OutboxMessage.Status.PENDING:
+            message, _created = OutboxMessage.objects.get_or_create(
+                unit=unit, channel=OutboxMessage.Channel.WEBHOOK, digest_date=day + datetime.timedelta(days=1)
+            )
+        _append(message, [_entry(p) for p in per_unit[unit.pk].values()])
+        message.save(update_fields=["items"])
+        count += 1
+    return count

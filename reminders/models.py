@@ -1,0 +1,290 @@
+"""Reminders: who is told what, when, and proof that it was told once.
+
+The engine (reminders/engine.py) reads deadlines from every app through one registry
+(reminders/registry.py) and writes, in one transaction per sweep:
+- a `ReminderLedger` row per (item, due date, offset, recipient) — unique, so a second sweep,
+  an overlapping beat or a re-delivered Celery task cannot remind twice;
+- the in-app `Notification`s;
+- `OutboxMessage`s: one digest e-mail per person per day, one webhook per unit per day.
+Delivery (reminders/delivery.py) sends the outbox with retries and backoff; nothing depends on the
+broker being up when a user saves his work.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cooperation.models import Pairing, Role, ScopedQuerySet, Unit
+
+
+class UrgingNoticeQuerySet(ScopedQuerySet):
+    def answerable_by(self, user):
+        """Notices a user may sign for and answer: his own unit's (reporters and liaison staff)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        if user.role not in (Role.LIAISON, Role.REPORTER) or user.unit_id is None:
+            return self.none()
+        return self.visible_to(user).filter(unit_id=user.unit_id)
+
+
+def default_offsets() -> list[int]:
+    return [30, 7, 1, 0]
+
+
+class ReminderPolicy(models.Model):
+    """When a pairing's deadlines are reminded. The row without a pairing is the default."""
+
+    scope_field = "pairing"
+
+    pairing = models.OneToOneField(
+        Pairing,
+        verbose_name=_("结对"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reminder_policy",
+    )
+    days_before = models.JSONField(
+        _("提前提醒天数"),
+        default=default_offsets,
+        help_text=_("到期前多少天提醒，0 表示到期当天，如 [30, 7, 1, 0]"),
+    )
+    overdue_every = models.PositiveSmallIntegerField(_("逾期后每隔几天提醒"), default=7)
+    working_days = models.BooleanField(
+        _("按工作日计算"), default=False, help_text=_("按法定节假日与调休计算提前天数")
+    )
+    catch_up_days = models.PositiveSmallIntegerField(
+        _("补发天数"), default=7, help_text=_("提醒任务中断后，补发多少天内未发出的提醒")
+    )
+    urge_after_days = models.PositiveSmallIntegerField(
+        _("逾期几天发催办单"), default=3, help_text=_("逾期达到该天数时向责任单位发出催办单")
+    )
+    sign_within_days = models.PositiveSmallIntegerField(_("签收期限（天）"), default=2)
+    reply_within_days = models.PositiveSmallIntegerField(_("反馈期限（天）"), default=5)
+    escalate_after_days = models.PositiveSmallIntegerField(
+        _("逾期几天提请领导督办"),
+        default=15,
+        help_text=_("逾期达到该天数，或催办单未按期签收、反馈时，提请本结对领导督办"),
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("提醒规则")
+        verbose_name_plural = _("提醒规则")
+
+    def __str__(self) -> str:
+        return str(self.pairing) if self.pairing_id else str(_("默认提醒规则"))
+
+
+class Preference(models.Model):
+    """A person's choice: muted, or a daily or weekly digest."""
+
+    class Frequency(models.TextChoices):
+        DAILY = "daily", _("每天汇总")
+        WEEKLY = "weekly", _("每周汇总（周一）")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preference"
+    )
+    muted = models.BooleanField(_("不接收提醒邮件"), default=False)
+    frequency = models.CharField(
+        _("邮件频率"), max_length=10, choices=Frequency.choices, default=Frequency.DAILY
+    )
+
+    class Meta:
+        verbose_name = _("提醒偏好")
+        verbose_name_plural = _("提醒偏好")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_frequency_display()}"
+
+
+class ReminderLedger(models.Model):
+    """Proof that one reminder was issued: unique per item, due date, offset and recipient."""
+
+    scope_field = "pairing"
+
+    item_key = models.CharField(max_length=80)
+    due = models.DateField(_("到期日"))
+    offset = models.SmallIntegerField(_("提醒点"), help_text=_("正数：到期前天数；0：当天；负数：逾期天数"))
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="+")
+    summary = models.CharField(_("内容"), max_length=300)
+    url = models.CharField(max_length=300)
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("提醒记录")
+        verbose_name_plural = _("提醒记录")
+        ordering = ["-created", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item_key", "due", "offset", "recipient"],
+                name="reminder_once_per_item_offset_recipient",
+            )
+        ]
+        indexes = [models.Index(fields=["item_key", "due"], name="reminder_ledger_item")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} · {self.summary}"
+
+
+class Notification(models.Model):
+    """An in-app notification: the bell's unread count and the notification page."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    title = models.CharField(_("标题"), max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    kind = models.CharField(max_length=20, default="reminder")
+    overdue = models.BooleanField(default=False)
+    created = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("站内通知")
+        verbose_name_plural = _("站内通知")
+        ordering = ["-created", "-pk"]
+        # The bell's count on every page: the unread rows of one user.
+        indexes = [
+            models.Index(
+                fields=["user", "created"], condition=Q(read_at__isnull=True), name="notification_unread"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class OutboxMessage(models.Model):
+    """A message waiting to go out by e-mail or webhook; retried with backoff until sent or failed."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("邮件")
+        WEBHOOK = "webhook", _("Webhook")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待发送")
+        SENDING = "sending", _("发送中")
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("发送失败")
+
+    channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    digest_date = models.DateField(_("汇总日期"))
+    items = models.JSONField(_("内容"), default=list)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    next_attempt_at = models.DateTimeField(_("下次尝试"), null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    last_error = models.TextField(_("最近错误"), blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("待发消息")
+        verbose_name_plural = _("待发消息")
+        ordering = ["-digest_date", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "channel", "digest_date"],
+                condition=Q(user__isnull=False),
+                name="one_digest_per_user_day",
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "channel", "digest_date"],
+                condition=Q(unit__isnull=False),
+                name="one_webhook_per_unit_day",
+            ),
+        ]
+        # The delivery job's query: what is pending and due.
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.user or self.unit} {self.digest_date}"
+
+
+class UrgingNotice(models.Model):
+    """A 催办单 issued to a responsible unit for an overdue item; signed for, answered, or escalated.
+
+    One per (item, due date, unit). Escalation (督办) to the pairing's leaders happens once, when the
+    notice is not signed or answered in time, or the item stays overdue too long.
+    """
+
+    scope_field = "pairing"
+
+    class Status(models.TextChoices):
+        ISSUED = "issued", _("已发出")
+        SIGNED = "signed", _("已签收")
+        ANSWERED = "answered", _("已反馈")
+
+    item_key = models.CharField(max_length=80, db_index=True)
+    due = models.DateField(_("到期日"))
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("责任单位"), on_delete=models.CASCADE, related_name="urging_notices"
+    )
+    pairing = models.ForeignKey(Pairing, verbose_name=_("结对"), on_delete=models.CASCADE, related_name="+")
+    summary = models.CharField(_("事项"), max_length=300)
+    url = models.CharField(max_length=300)
+    issued_on = models.DateField(_("发出日期"))
+    sign_by = models.DateField(_("签收期限"))
+    reply_by = models.DateField(_("反馈期限"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.ISSUED)
+    signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("签收人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reply = models.TextField(_("反馈内容"), blank=True)
+    replied_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("反馈人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    escalated_on = models.DateField(_("提请督办日期"), null=True, blank=True)
+    escalation_reason = models.CharField(_("督办原因"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+    objects = UrgingNoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("催办单")
+        verbose_name_plural = _("催办单")
+        ordering = ["-issued_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item_key", "due", "unit"], name="one_urging_notice_per_item_unit"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit}：{self.summary}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reminders:notice_detail", args=[self.pk])
+
+    def is_late_to_sign(self, today) -> bool:
+        return self.signed_at is None and today > self.sign_by
+
+    def is_late_to_reply(self, today) -> bool:
+        return self.replied_at is None and today > self.reply_by

@@ -1,0 +1,135 @@
+"""Notification page and bell, reminder preferences, the reminder log, and the policy form."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cooperation.history import history_rows
+from cooperation.models import Pairing, Unit
+from cooperation.permissions import can_manage, denied_message
+
+from . import services
+from .forms import PolicyForm, PreferenceForm
+from .models import Notification, OutboxMessage, Preference, ReminderLedger, ReminderPolicy, UrgingNotice
+
+
+@login_required
+def notification_list(request):
+    notifications = Notification.objects.filter(user=request.user).order_by("read_at", "-created")[:200]
+    return render(request, "reminders/notification_list.html", {"notifications": notifications})
+
+
+@login_required
+@require_POST
+def notification_read(request, pk: int):
+    notification = get_object_or_404(Notification, pk=pk, user=request.user)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    target = notification.url
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("reminders:notification_list")
+
+
+@login_required
+@require_POST
+def notification_read_all(request):
+    Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    return redirect("reminders:notification_list")
+
+
+@login_required
+def preferences(request):
+    preference, _created = Preference.objects.get_or_create(user=request.user)
+    form = PreferenceForm(request.POST or None, instance=preference)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("提醒设置已保存。"))
+        return redirect("reminders:preferences")
+    return render(request, "reminders/preferences.html", {"form": form})
+
+
+@login_required
+def reminder_log(request):
+    """What was sent to whom, when, by which channel, and what failed — for liaison staff."""
+    if not (request.user.is_superuser or request.user.is_liaison):
+        raise PermissionDenied(_("只有联络员可以查看提醒日志。"))
+    ledger = ReminderLedger.objects.visible_to(request.user).select_related("recipient", "pairing")[:300]
+    recipients = ReminderLedger.objects.visible_to(request.user).values("recipient_id")
+    # Webhooks of the units in the regions of the user's pairings.
+    visible_units = Unit.objects.manageable_by(request.user).values("pk")
+    outbox = (
+        OutboxMessage.objects.filter(Q(user_id__in=recipients) | Q(unit_id__in=visible_units))
+        .select_related("user", "unit")
+        .order_by("-digest_date", "-pk")[:200]
+    )
+    return render(request, "reminders/log.html", {"ledger": ledger, "outbox": outbox})
+
+
+@login_required
+def policy_edit(request, pairing_pk: int):
+    pairing = get_object_or_404(Pairing.objects.visible_to(request.user), pk=pairing_pk)
+    if not can_manage(request.user, pairing):
+        raise PermissionDenied(denied_message())
+    policy = ReminderPolicy.objects.filter(pairing=pairing).first()
+    if policy is None:
+        default = ReminderPolicy.objects.filter(pairing__isnull=True).first() or ReminderPolicy()
+        policy = ReminderPolicy(
+            pairing=pairing,
+            days_before=default.days_before,
+            overdue_every=default.overdue_every,
+            working_days=default.working_days,
+            catch_up_days=default.catch_up_days,
+        )
+    form = PolicyForm(request.POST or None, instance=policy)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("提醒规则已保存。"))
+        return redirect(pairing.get_absolute_url())
+    return render(request, "reminders/policy_form.html", {"form": form, "pairing": pairing})
+
+
+@login_required
+def notice_list(request):
+    notices = UrgingNotice.objects.visible_to(request.user).select_related("unit", "pairing")[:300]
+    return render(request, "reminders/notice_list.html", {"notices": notices, "today": timezone.localdate()})
+
+
+@login_required
+def notice_detail(request, pk: int):
+    notice = get_object_or_404(
+        UrgingNotice.objects.visible_to(request.user).select_related("unit", "pairing"), pk=pk
+    )
+    can_answer = UrgingNotice.objects.answerable_by(request.user).filter(pk=notice.pk).exists()
+    error = None
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "sign":
+                services.sign_notice(notice, request.user)
+                messages.success(request, _("已签收。"))
+            else:
+                services.answer_notice(notice, request.user, request.POST.get("reply", ""))
+                messages.success(request, _("反馈已提交。"))
+            return redirect(notice.get_absolute_url())
+        except ValidationError as exc:
+            error = exc.messages[0]
+    return render(
+        request,
+        "reminders/notice_detail.html",
+        {
+            "notice": notice,
+            "can_answer": can_answer,
+            "error": error,
+            "today": timezone.localdate(),
+            "history": history_rows(notice),
+        },
+    )

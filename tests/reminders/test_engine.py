@@ -1,0 +1,202 @@
+"""The reminder engine with controlled time: offsets, once-only, catch-up, muting, digests, delivery."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from cooperation.models import Unit
+from reminders import delivery, engine, registry
+from reminders.models import Notification, OutboxMessage, Preference, ReminderLedger, ReminderPolicy
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+@pytest.fixture
+def item(demo, monkeypatch):
+    """One deadline of the Jinjiang–Youxi pairing, due 2025-04-30, for 尤溪县教育局."""
+    unit = Unit.objects.get(name="尤溪县教育局")
+    state = {"done": False}
+
+    def provider(start, end):
+        due = D(2025, 4, 30)
+        if not state["done"] and start <= due <= end:
+            yield registry.DeadlineItem(
+                key="test.item:1",
+                due=due,
+                pairing_id=demo["jy"].pk,
+                unit_ids=(unit.pk,),
+                summary="尤溪县：教育专技人员交流 应于 2025-04-30 前完成",
+                url=f"/pairings/{demo['jy'].pk}/",
+            )
+
+    monkeypatch.setattr(registry, "providers", lambda: [provider])
+    return state
+
+
+def recipients(result) -> set[str]:
+    from cooperation.models import User
+
+    return set(
+        User.objects.filter(pk__in={p.recipient_id for p in result.planned}).values_list(
+            "username", flat=True
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    "day, offset",
+    [
+        (D(2025, 3, 31), 30),
+        (D(2025, 4, 23), 7),
+        (D(2025, 4, 29), 1),
+        (D(2025, 4, 30), 0),
+        (D(2025, 5, 7), -7),
+        (D(2025, 5, 14), -14),
+    ],
+)
+def test_default_offsets_remind_on_their_days(item, day, offset):
+    ReminderPolicy.objects.create(pairing=None, catch_up_days=0)  # this day's reminders only
+    result = engine.sweep(day)
+    assert result.recorded > 0
+    assert {p.offset for p in result.planned} == {offset}
+
+
+@pytest.mark.parametrize("day", [D(2025, 3, 30), D(2025, 4, 22), D(2025, 5, 1), D(2025, 5, 6)])
+def test_no_reminder_between_the_offsets(item, day, settings):
+    ReminderPolicy.objects.create(pairing=None, catch_up_days=0)
+    assert engine.sweep(day).recorded == 0
+
+
+def test_the_responsible_unit_and_the_pairings_liaison_staff_are_reminded(item):
+    result = engine.sweep(D(2025, 4, 23))
+    assert recipients(result) == {"yx_reporter", "yx_liaison", "jj_liaison"}
+    assert Notification.objects.filter(user__username="yx_reporter").get().title.endswith("（7 天后到期）")
+
+
+def test_a_second_sweep_of_the_same_day_sends_nothing_again(item):
+    first = engine.sweep(D(2025, 4, 23))
+    second = engine.sweep(D(2025, 4, 23))
+    assert first.recorded == 3 and second.recorded == 0
+    assert ReminderLedger.objects.count() == 3
+    assert Notification.objects.count() == 3
+    assert OutboxMessage.objects.filter(channel="email").count() == 3
+
+
+def test_missed_days_are_caught_up_once(item):
+    # Beat stopped from 04-20 to 04-25: the 7-days-before reminder (04-23) goes out on 04-25, once.
+    result = engine.sweep(D(2025, 4, 25))
+    assert {p.offset for p in result.planned} == {7}
+    assert engine.sweep(D(2025, 4, 26)).recorded == 0
+    assert {p.offset for p in engine.sweep(D(2025, 4, 29)).planned} == {1}
+    # Stopped again until after the due date: "on the day" and "7 days overdue" both went unsent;
+    # both are recorded once, and the person gets one line, the latest (overdue).
+    late = engine.sweep(D(2025, 5, 7))
+    assert {p.offset for p in late.planned} == {0, -7}
+    assert (
+        Notification.objects.filter(user__username="yx_reporter", title__contains="已逾期 7 天").count() == 1
+    )
+    assert not Notification.objects.filter(user__username="yx_reporter", title__contains="今天到期").exists()
+
+
+def test_a_done_item_is_not_reminded(item):
+    item["done"] = True
+    assert engine.sweep(D(2025, 4, 23)).recorded == 0
+
+
+def test_policy_per_pairing_changes_the_offsets(item, demo):
+    ReminderPolicy.objects.create(pairing=demo["jy"], days_before=[14, 3], overdue_every=3, catch_up_days=0)
+    assert engine.sweep(D(2025, 4, 23)).recorded == 0
+    assert {p.offset for p in engine.sweep(D(2025, 4, 27)).planned} == {3}
+    assert {p.offset for p in engine.sweep(D(2025, 5, 3)).planned} == {-3}
+
+
+def test_working_day_offsets_follow_chinas_holidays(item, demo):
+    # 2025-04-30 is a working day before the May Day holiday; 1 working day before it is 04-29,
+    # 3 working days before is 04-27 (a Sunday that was a make-up working day).
+    ReminderPolicy.objects.create(pairing=demo["jy"], days_before=[3], working_days=True, catch_up_days=0)
+    assert engine.sweep(D(2025, 4, 26)).recorded == 0
+    assert {p.offset for p in engine.sweep(D(2025, 4, 27)).planned} == {3}
+
+
+def test_muted_users_get_the_notification_but_no_email(item, users):
+    Preference.objects.create(user=users["yx_reporter"], muted=True)
+    engine.sweep(D(2025, 4, 23))
+    assert Notification.objects.filter(user=users["yx_reporter"]).exists()
+    assert not OutboxMessage.objects.filter(user=users["yx_reporter"]).exists()
+
+
+def test_weekly_digest_waits_for_monday(item, users):
+    Preference.objects.create(user=users["yx_reporter"], frequency="weekly")
+    engine.sweep(D(2025, 4, 23))  # a Wednesday
+    message = OutboxMessage.objects.get(user=users["yx_reporter"])
+    assert message.digest_date == D(2025, 4, 28)
+    delivery.deliver(now=timezone.make_aware(datetime.datetime(2025, 4, 25, 9, 0)))
+    assert not [m for m in mail.outbox if users["yx_reporter"].email in m.to]
+    delivery.deliver(now=timezone.make_aware(datetime.datetime(2025, 4, 28, 9, 0)))
+    assert [m for m in mail.outbox if users["yx_reporter"].email in m.to]
+
+
+def test_digest_email_is_chinese_with_links_and_sent_once(item, users, settings):
+    settings.SITE_URL = "https://shanhai.example.gov.cn"
+    engine.sweep(D(2025, 4, 23))
+    now = timezone.make_aware(datetime.datetime(2025, 4, 23, 8, 31))
+    assert delivery.deliver(now=now)["sent"] == 3
+    assert delivery.deliver(now=now)["sent"] == 0
+    email = next(m for m in mail.outbox if m.to == [users["yx_reporter"].email])
+    assert email.subject.startswith("【山海协作】2025-04-23 提醒：逾期 0 项，即将到期 1 项")
+    assert "尤溪县：教育专技人员交流 应于 2025-04-30 前完成（7 天后到期）" in email.body
+    assert (
+        f"https://shanhai.example.gov.cn/pairings/{item and ''}" in email.body
+        or "https://shanhai.example.gov.cn/pairings/" in email.body
+    )
+    html = (
+        email.alternatives[0][0]
+        if isinstance(email.alternatives[0], tuple)
+        else email.alternatives[0].content
+    )
+    assert '<a href="https://shanhai.example.gov.cn/pairings/' in html
+
+
+def test_a_refusing_mail_server_is_retried_with_backoff_then_marked_failed(item, monkeypatch):
+    engine.sweep(D(2025, 4, 23))
+
+    def refuse(message):
+        raise ConnectionRefusedError("mail server refused")
+
+    monkeypatch.setattr(delivery, "send_digest_email", refuse)
+    now = timezone.make_aware(datetime.datetime(2025, 4, 23, 8, 31))
+    assert delivery.deliver(now=now) == {"sent": 0, "retry": 3, "failed": 0}
+    message = OutboxMessage.objects.filter(channel="email").first()
+    assert message.status == "pending" and message.attempts == 1 and "refused" in message.last_error
+    assert message.next_attempt_at == now + datetime.timedelta(minutes=1)
+    assert delivery.deliver(now=now)["retry"] == 0  # not before the backoff
+    for _ in range(delivery.MAX_ATTEMPTS):
+        now += datetime.timedelta(hours=7)
+        delivery.deliver(now=now)
+    message.refresh_from_db()
+    assert message.status == "failed" and message.attempts == delivery.MAX_ATTEMPTS
+    monkeypatch.undo()
+
+
+def test_send_reminders_dry_run_prints_and_changes_nothing(item, capsys):
+    call_command("send_reminders", "--date", "2025-04-23", "--dry-run")
+    out = capsys.readouterr().out
+    assert "yx_reporter" in out and "尤溪县：教育专技人员交流 应于 2025-04-30 前完成（7 天后到期）" in out
+    assert (
+        ReminderLedger.objects.count() == 0
+        and Notification.objects.count() == 0
+        and OutboxMessage.objects.count() == 0
+    )
+
+
+def test_send_reminders_records_and_sends(item):
+    call_command("send_reminders", "--date", "2025-04-23")
+    assert ReminderLedger.objects.count() == 3
+    assert len(mail.outbox) == 3
