@@ -152,25 +152,19 @@ def pairing_audience(pairing_ids, roles) -> dict[int, set[int]]:
     pairing_ids = set(pairing_ids)
     if not pairing_ids:
         return {}
-    rows = list(
-        Pairing.objects.filter(pk__in=pairing_ids).values_list(
-            "pk",
-            "parent_id",
-            "parent__parent_id",
-            "coastal_region__path",
-            "mountain_region__path",
-            "coastal_liaison_id",
-            "mountain_liaison_id",
-        )
+    fields = (
+        "pk",
+        "parent_id",
+        "parent__parent_id",
+        "coastal_region__path",
+        "mountain_region__path",
+        "coastal_liaison_id",
+        "mountain_liaison_id",
     )
+    rows = list(Pairing.objects.filter(pk__in=pairing_ids).values_list(*fields))
     ancestors = {pid for row in rows for pid in row[1:3] if pid}
     if ancestors - pairing_ids:
-        rows += list(
-            Pairing.objects.filter(pk__in=ancestors - pairing_ids).values_list(
-                "pk", "parent_id", "parent__parent_id", "coastal_region__path", "mountain_region__path",
-                "coastal_liaison_id", "mountain_liaison_id",
-            )
-        )
+        rows += list(Pairing.objects.filter(pk__in=ancestors - pairing_ids).values_list(*fields))
     members: dict[int, set[int]] = {}
     for pairing_id, unit_id in Pairing.units.through.objects.filter(
         pairing_id__in=[row[0] for row in rows]

@@ -11,8 +11,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from celery.schedules import crontab
 import django
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -45,7 +45,7 @@ def envint(name: str, default: int) -> int:
 
 
 def envtime(name: str, default: str) -> tuple[int, int]:
-    """"HH:MM" → (hour, minute)."""
+    """ "HH:MM" → (hour, minute)."""
     raw = os.environ.get(name) or default
     try:
         hour, minute = (int(part) for part in raw.split(":"))
