@@ -4,9 +4,9 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 
 from cooperation import views as cooperation_views
+from cooperation.api.auth import ObtainTokenView
 
 admin.site.site_header = _("山海协作工作台 · 管理后台")
 admin.site.site_title = _("山海协作工作台")
@@ -25,7 +25,7 @@ def _module_exists(name: str) -> bool:
 # Each project app contributes its pages (`<app>/urls.py`) and its API (`<app>/api/urls.py`).
 page_patterns = [path("", include(f"{app}.urls")) for app in PROJECT_APPS if _module_exists(f"{app}.urls")]
 api_patterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     *[path("", include(f"{app}.api.urls")) for app in PROJECT_APPS if _module_exists(f"{app}.api.urls")],
 ]
 

@@ -68,6 +68,8 @@ def _test_settings(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.LANGUAGE_CODE = "zh-hans"
+    # The test client's login() passes no request, which axes needs; tests of throttling enable it.
+    settings.AXES_ENABLED = False
 
 
 @pytest.fixture

@@ -1,0 +1,30 @@
+"""The API's token login, with the same throttling as the login page."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from rest_framework import status
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.response import Response
+
+
+class ObtainTokenView(ObtainAuthToken):
+    """POST username and password → {"token": …}. A locked user name gets 429, even with the right password."""
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        valid = serializer.is_valid()
+        # axes marks the lock on the request object it was given: DRF's request here.
+        if getattr(request, "axes_locked_out", False):
+            minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+            return Response(
+                {
+                    "detail": _("登录失败次数过多，该用户名已被暂时锁定，请 %(minutes)d 分钟后再试。")
+                    % {"minutes": minutes}
+                },
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+            )
+        if not valid:
+            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
+        return super().post(request, *args, **kwargs)
