@@ -6,10 +6,10 @@ row with cells separated by tabs — the same shape the .txt seeds have, so the 
 to both. Word's automatic list numbering (``w:numPr``) is not rendered: plans of this genre type
 their 一、/（一）/1. numbers as text.
 
-The archive is checked before anything is read (see /work/shared/RELIABILITY.md): at most 500
-entries, no absolute or ``..`` names, each entry ≤ 50 MB and all together ≤ 100 MB uncompressed,
-compression ratio ≤ 100:1, and ``word/document.xml`` present. The XML is parsed with defusedxml
-(no entity expansion). Every refusal is a ``PlanFileError`` with a Chinese message.
+The archive is checked before anything is read, by the checks every importer shares
+(cooperation/archives.py: entries, sizes, compression ratio, unsafe names, encrypted files,
+``word/document.xml`` present). The XML is parsed with defusedxml (no entity expansion). Every
+refusal is a ``PlanFileError`` with a Chinese message.
 """
 
 from __future__ import annotations
@@ -20,10 +20,6 @@ from pathlib import Path
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
-MAX_ENTRIES = 500
-MAX_ENTRY_BYTES = 50 * 1024 * 1024
-MAX_TOTAL_BYTES = 100 * 1024 * 1024
-MAX_RATIO = 100
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -31,24 +27,14 @@ class PlanFileError(ValueError):
     """A plan file that cannot be read; the message is for the user, in Chinese."""
 
 
-def _check_archive(archive: zipfile.ZipFile) -> None:
-    infos = archive.infolist()
-    if len(infos) > MAX_ENTRIES:
-        raise PlanFileError(f"文件包含 {len(infos)} 个条目，超过上限 {MAX_ENTRIES}，不是正常的 Word 文档。")
-    total = 0
-    for info in infos:
-        name = info.filename
-        if name.startswith(("/", "\\")) or ".." in Path(name).parts or ":" in name:
-            raise PlanFileError(f"文件中含有不安全的路径：{name}")
-        if info.file_size > MAX_ENTRY_BYTES:
-            raise PlanFileError(f"文件中的 {name} 解压后过大（超过 50 MB）。")
-        if info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
-            raise PlanFileError(f"文件中的 {name} 压缩比异常（超过 {MAX_RATIO}:1），可能是压缩炸弹。")
-        total += info.file_size
-    if total > MAX_TOTAL_BYTES:
-        raise PlanFileError("文件解压后总大小超过 100 MB。")
-    if "word/document.xml" not in archive.namelist():
-        raise PlanFileError("这不是 Word（.docx）文档：缺少 word/document.xml。")
+def _check_archive(fileobj) -> None:
+    """The shared Office-file checks (cooperation/archives.py), as a PlanFileError."""
+    from cooperation.archives import DOCX, UnsafeFile, check_ooxml
+
+    try:
+        check_ooxml(fileobj, DOCX)
+    except UnsafeFile as error:
+        raise PlanFileError(str(error)) from error
 
 
 def _paragraph_text(p) -> str:
@@ -89,15 +75,11 @@ def read_docx_text(data: bytes | str | Path) -> str:
     """
     import io
 
-    source = io.BytesIO(data) if isinstance(data, bytes) else data
-    try:
+    source = io.BytesIO(data) if isinstance(data, bytes) else open(data, "rb")  # noqa: SIM115
+    with source:
+        _check_archive(source)
         with zipfile.ZipFile(source) as archive:
-            _check_archive(archive)
             xml = archive.read("word/document.xml")
-    except zipfile.BadZipFile as exc:
-        raise PlanFileError("无法打开文件：这不是有效的 .docx（zip）文档。") from exc
-    except KeyError as exc:
-        raise PlanFileError("这不是 Word（.docx）文档：缺少 word/document.xml。") from exc
     try:
         root = SafeET.fromstring(xml)
     except (SafeET.ParseError, DefusedXmlException, ValueError) as exc:
