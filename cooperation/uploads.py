@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 
 # Extension → possible leading bytes of such a file.
@@ -62,15 +63,19 @@ def validate_upload(uploaded, extensions: tuple[str, ...] = EVIDENCE_EXTENSIONS)
         )
 
 
-def upload_to(folder: str):
-    """An `upload_to` callable: `<folder>/<year>/<month>/<uuid><ext>`."""
+@deconstructible
+class upload_to:  # noqa: N801 — used like a function: FileField(upload_to=upload_to("evidence"))
+    """An `upload_to` for FileFields: `<folder>/<year>/<month>/<uuid><ext>`; migrations can serialise it."""
 
-    def _path(instance, filename: str) -> str:
+    def __init__(self, folder: str):
+        self.folder = folder
+
+    def __call__(self, instance, filename: str) -> str:
         now = timezone.localdate()
-        return f"{folder}/{now:%Y/%m}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+        return f"{self.folder}/{now:%Y/%m}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
 
-    _path.__name__ = f"upload_to_{folder}"
-    return _path
+    def __eq__(self, other) -> bool:
+        return isinstance(other, upload_to) and other.folder == self.folder
 
 
 def protected_download(field_file, original_name: str) -> FileResponse:

@@ -1,0 +1,261 @@
+"""API representations of tasks, periods and reports: readable names beside every id.
+
+Field-level rules live here and in the services: a reporter changes a period's status and note
+(never its due date), and a task's units, deadline and targets are liaison staff's alone.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from cooperation.concurrency import VersionedSerializerMixin
+from cooperation.models import Unit
+
+from ..models import (
+    Evidence,
+    EvidenceKind,
+    ProgressReport,
+    ReportValue,
+    Target,
+    Task,
+    TaskPeriod,
+    TaskUnit,
+)
+
+
+def choice(choices, **kwargs) -> serializers.ChoiceField:
+    """A ChoiceField whose schema lists each value with its Chinese label ("lead = 牵头单位")."""
+    schema = {
+        "type": "string",
+        "enum": [value for value, _label in choices],
+        "description": "；".join(f"{value} = {label}" for value, label in choices),
+    }
+    field_class = extend_schema_field(schema)(type("InlineChoiceField", (serializers.ChoiceField,), {}))
+    return field_class(choices=choices, **kwargs)
+
+
+class TaskUnitSerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    role_display = serializers.CharField(source="get_role_display", read_only=True)
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
+    role = choice(TaskUnit.Role.choices, required=False)
+
+    class Meta:
+        model = TaskUnit
+        fields = ["unit", "unit_name", "role", "role_display"]
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    comparator_display = serializers.CharField(source="get_comparator_display", read_only=True)
+    comparator = choice(Target.Comparator.choices, read_only=True)
+
+    class Meta:
+        model = Target
+        fields = ["id", "name", "comparator", "comparator_display", "value", "unit", "year", "source_text"]
+
+
+class PeriodBriefSerializer(serializers.ModelSerializer):
+    # Plain text here: the status enum is documented once, on TaskPeriod.
+    status = serializers.CharField(read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    is_overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TaskPeriod
+        fields = ["id", "year", "due_date", "status", "status_display", "is_overdue", "completed_on"]
+
+    def get_is_overdue(self, obj) -> bool:
+        return obj.is_overdue()
+
+
+class TaskSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+    pairing_name = serializers.CharField(source="pairing.name", read_only=True)
+    document_name = serializers.CharField(source="document.doc_number", read_only=True, default=None)
+    parent_title = serializers.CharField(source="parent.title", read_only=True, default=None)
+    area_name = serializers.CharField(source="area.name", read_only=True, default=None)
+    deadline_kind = choice(Task.DeadlineKind.choices, required=False)
+    deadline_kind_display = serializers.CharField(source="get_deadline_kind_display", read_only=True)
+    deadline_display = serializers.CharField(read_only=True)
+    responsible_units = TaskUnitSerializer(source="task_units", many=True, required=False)
+    required_evidence_names = serializers.SerializerMethodField()
+    targets = TargetSerializer(many=True, read_only=True)
+    periods = PeriodBriefSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Task
+        fields = [
+            "id",
+            "pairing",
+            "pairing_name",
+            "document",
+            "document_name",
+            "parent",
+            "parent_title",
+            "number",
+            "position",
+            "title",
+            "body",
+            "area",
+            "area_name",
+            "responsible_units",
+            "start_year",
+            "end_year",
+            "deadline_kind",
+            "deadline_kind_display",
+            "deadline_date",
+            "deadline_month",
+            "deadline_day",
+            "deadline_text",
+            "deadline_display",
+            "required_evidence",
+            "required_evidence_names",
+            "targets",
+            "periods",
+            "version",
+        ]
+        extra_kwargs = {"required_evidence": {"required": False}}
+
+    def get_required_evidence_names(self, obj) -> list[str]:
+        return [k.name for k in obj.required_evidence.all()]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        # Model rules (deadline complete, parent and area in the same pairing) with the merged values.
+        probe = Task(
+            **{
+                f.name: attrs.get(f.name, getattr(self.instance, f.name, None))
+                for f in Task._meta.concrete_fields
+                if f.name not in {"id"} and (f.name in attrs or self.instance is not None)
+            }
+        )
+        if self.instance is not None:
+            probe.pk = self.instance.pk
+        probe.clean()
+        pairing = attrs.get("pairing", getattr(self.instance, "pairing", None))
+        for kind in attrs.get("required_evidence", []):
+            if pairing is not None and kind.pairing_id != pairing.pk:
+                raise serializers.ValidationError({"required_evidence": _("材料类型不属于本结对。")})
+        return attrs
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    kind_name = serializers.CharField(source="kind.name", read_only=True, default=None)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "kind", "kind_name", "original_name", "size", "uploaded_at", "download_url"]
+        read_only_fields = fields
+
+    def get_download_url(self, obj) -> str:
+        return f"/api/v1/progress-reports/{obj.report_id}/evidence/{obj.pk}/"
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="pdf、jpg、png、docx、xlsx")
+    kind = serializers.PrimaryKeyRelatedField(
+        queryset=EvidenceKind.objects.all(), required=False, allow_null=True
+    )
+
+
+class ReportValueSerializer(serializers.ModelSerializer):
+    target_name = serializers.CharField(source="target.name", read_only=True)
+    target = serializers.PrimaryKeyRelatedField(queryset=Target.objects.all())
+
+    class Meta:
+        model = ReportValue
+        fields = ["target", "target_name", "value"]
+
+
+class ProgressReportSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+    task = serializers.IntegerField(source="period.task_id", read_only=True)
+    task_title = serializers.CharField(source="period.task.title", read_only=True)
+    pairing_name = serializers.CharField(source="period.task.pairing.name", read_only=True)
+    year = serializers.IntegerField(source="period.year", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    status = choice(ProgressReport.Status.choices, read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    created_by_name = serializers.CharField(source="created_by.__str__", read_only=True, default=None)
+    reviewed_by_name = serializers.CharField(source="reviewed_by.__str__", read_only=True, default=None)
+    values = ReportValueSerializer(many=True, required=False)
+    evidence = EvidenceSerializer(many=True, read_only=True)
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False)
+
+    class Meta:
+        model = ProgressReport
+        fields = [
+            "id",
+            "period",
+            "task",
+            "task_title",
+            "pairing_name",
+            "year",
+            "unit",
+            "unit_name",
+            "status",
+            "status_display",
+            "text",
+            "marks_done",
+            "completed_on",
+            "values",
+            "evidence",
+            "created_by_name",
+            "submitted_at",
+            "reviewed_by_name",
+            "reviewed_at",
+            "return_reason",
+            "version",
+        ]
+        read_only_fields = ["status", "submitted_at", "reviewed_at", "return_reason"]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if self.instance is not None and "period" in attrs and attrs["period"] != self.instance.period:
+            raise serializers.ValidationError({"period": _("不能把报告移到其他任务年度。")})
+        return attrs
+
+
+class TaskPeriodSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+    task_title = serializers.CharField(source="task.title", read_only=True)
+    task_number = serializers.CharField(source="task.number", read_only=True)
+    pairing = serializers.IntegerField(source="task.pairing_id", read_only=True)
+    pairing_name = serializers.CharField(source="task.pairing.name", read_only=True)
+    status = choice(TaskPeriod.Status.choices, required=False)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    display_status = serializers.CharField(read_only=True)
+    is_overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TaskPeriod
+        fields = [
+            "id",
+            "task",
+            "task_number",
+            "task_title",
+            "pairing",
+            "pairing_name",
+            "year",
+            "due_date",
+            "status",
+            "status_display",
+            "display_status",
+            "is_overdue",
+            "completed_on",
+            "note",
+            "version",
+        ]
+        read_only_fields = ["task", "year", "completed_on"]
+
+    def get_is_overdue(self, obj) -> bool:
+        return obj.is_overdue()
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text="退回原因")
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class VersionOnlySerializer(serializers.Serializer):
+    version = serializers.IntegerField(required=False, min_value=1)

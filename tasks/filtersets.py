@@ -1,0 +1,165 @@
+"""One FilterSet per model, shared by the HTML lists and the API.
+
+Filters on a period (status, year, overdue, due within N days) narrow tasks to those with *one*
+period meeting all of them together: "2025, overdue" means the 2025 period is overdue.
+Choices (pairings, areas) come from the user's scope, so another pairing never shows up in them.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from cooperation.filtersets import SearchFilterSet
+from cooperation.models import Pairing, Unit
+
+from .models import Area, ProgressReport, Task, TaskPeriod, TaskUnit
+
+
+def _pairings(request):
+    return Pairing.objects.visible_to(request.user) if request is not None else Pairing.objects.none()
+
+
+def _areas(request):
+    return Area.objects.visible_to(request.user) if request is not None else Area.objects.none()
+
+
+def _tasks(request):
+    return Task.objects.visible_to(request.user) if request is not None else Task.objects.none()
+
+
+def _documents(request):
+    from cooperation.models import PolicyDocument
+
+    return (
+        PolicyDocument.objects.visible_to(request.user)
+        if request is not None
+        else PolicyDocument.objects.none()
+    )
+
+
+def period_condition(data: dict, prefix: str = "") -> Q | None:
+    """A Q over TaskPeriod fields (prefixed with `prefix`) from the period filters' cleaned values."""
+    today = timezone.localdate()
+    q = Q()
+    used = False
+    if data.get("status"):
+        q &= Q(**{f"{prefix}status": data["status"]})
+        used = True
+    if data.get("year"):
+        q &= Q(**{f"{prefix}year": data["year"]})
+        used = True
+    open_q = ~Q(**{f"{prefix}status__in": [TaskPeriod.Status.DONE, TaskPeriod.Status.PAUSED]})
+    if data.get("overdue") is True:
+        q &= Q(**{f"{prefix}due_date__lt": today}) & open_q
+        used = True
+    elif data.get("overdue") is False:
+        q &= ~(Q(**{f"{prefix}due_date__lt": today}) & open_q)
+        used = True
+    if data.get("due_within") is not None:
+        days = int(data["due_within"])
+        q &= Q(
+            **{
+                f"{prefix}due_date__gte": today,
+                f"{prefix}due_date__lte": today + datetime.timedelta(days=days),
+            }
+        )
+        q &= open_q
+        used = True
+    return q if used else None
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class UnitFilter(django_filters.ModelChoiceFilter):
+    """A unit id (its tasks as lead or co-operating unit)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Unit.objects.all(), **kwargs)
+
+
+class PeriodFiltersMixin(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=TaskPeriod.Status.choices, method="noop", label=_("状态"))
+    year = django_filters.NumberFilter(method="noop", label=_("年度"))
+    overdue = django_filters.BooleanFilter(method="noop", label=_("逾期"))
+    due_within = django_filters.NumberFilter(
+        method="noop", min_value=0, max_value=3660, label=_("N 天内到期")
+    )
+    unit = UnitFilter(method="noop", label=_("责任单位"))
+
+    def noop(self, queryset, name, value):
+        # Applied together in filter_queryset, so that they meet on the same period.
+        return queryset
+
+
+class TaskFilterSet(SearchFilterSet, PeriodFiltersMixin):
+    search_fields = ("number", "title", "body", "deadline_text", "task_units__unit__name")
+    pairing = django_filters.ModelChoiceFilter(queryset=_pairings, label=_("结对"))
+    area = django_filters.ModelChoiceFilter(queryset=_areas, label=_("领域"))
+    parent = django_filters.ModelChoiceFilter(queryset=_tasks, label=_("上级任务"))
+    document = django_filters.ModelChoiceFilter(queryset=_documents, label=_("来源文件"))
+
+    # The HTML list shows these; parent and document are for the API.
+    page_fields = ("q", "pairing", "unit", "area", "status", "year", "overdue", "due_within")
+
+    class Meta:
+        model = Task
+        fields = ["pairing", "area", "unit", "status", "year", "overdue", "due_within", "parent", "document"]
+
+    def search(self, queryset, name, value):
+        # The unit join may repeat a task; keep each once.
+        return super().search(queryset, name, value).distinct()
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        if data.get("unit"):
+            queryset = queryset.filter(
+                Exists(TaskUnit.objects.filter(task_id=OuterRef("pk"), unit=data["unit"]))
+            )
+        condition = period_condition(data)
+        if condition is not None:
+            queryset = queryset.filter(Exists(TaskPeriod.objects.filter(condition, task_id=OuterRef("pk"))))
+        return queryset
+
+
+class TaskPeriodFilterSet(SearchFilterSet, PeriodFiltersMixin):
+    search_fields = ("task__number", "task__title", "note")
+    pairing = django_filters.ModelChoiceFilter(
+        queryset=_pairings, field_name="task__pairing", label=_("结对")
+    )
+    area = django_filters.ModelChoiceFilter(queryset=_areas, field_name="task__area", label=_("领域"))
+    task = django_filters.ModelChoiceFilter(queryset=_tasks, label=_("任务"))
+
+    class Meta:
+        model = TaskPeriod
+        fields = ["pairing", "area", "unit", "status", "year", "overdue", "due_within", "task"]
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        if data.get("unit"):
+            queryset = queryset.filter(
+                Exists(TaskUnit.objects.filter(task_id=OuterRef("task_id"), unit=data["unit"]))
+            )
+        condition = period_condition(data)
+        return queryset.filter(condition) if condition is not None else queryset
+
+
+class ProgressReportFilterSet(SearchFilterSet):
+    search_fields = ("text", "period__task__title", "return_reason")
+    pairing = django_filters.ModelChoiceFilter(
+        queryset=_pairings, field_name="period__task__pairing", label=_("结对")
+    )
+    task = django_filters.ModelChoiceFilter(queryset=_tasks, field_name="period__task", label=_("任务"))
+    period = django_filters.NumberFilter(field_name="period", label=_("任务年度"))
+    year = django_filters.NumberFilter(field_name="period__year", label=_("年度"))
+
+    class Meta:
+        model = ProgressReport
+        fields = ["pairing", "task", "period", "unit", "status", "year"]

@@ -1,0 +1,506 @@
+"""Every state change of tasks, periods and progress reports: one function per transition.
+
+Pages, API viewsets and management commands call these functions and nothing else changes the
+state, so a rule is written once. Each function checks who may do it (a refusal raises
+`PermissionDenied` with a Chinese message), checks the year lock, writes under the row's version
+(a lost race raises `VersionConflict` and writes nothing), and names the acting user in the
+history; `user=None` (commands and jobs) is recorded as “系统”.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cooperation.concurrency import save_versioned
+from cooperation.models import Pairing, Role
+from cooperation.uploads import validate_upload
+
+from .models import (
+    Evidence,
+    EvidenceKind,
+    ProgressReport,
+    ReportValue,
+    Target,
+    TargetActual,
+    Task,
+    TaskPeriod,
+    YearLock,
+    is_year_locked,
+)
+
+
+class PeriodLocked(PermissionDenied):
+    """The period's year is locked (assessed); nothing may change."""
+
+
+def _as_actor(obj, user) -> None:
+    """History rows of this save name `user`; None (a command or job) is shown as “系统”."""
+    obj._history_user = user if user is not None and user.is_authenticated else None
+
+
+def locked_message(year: int) -> str:
+    return _("%(year)s 年度已考核并锁定，不能再修改。如需修改，请联络员先解锁该年度。") % {"year": year}
+
+
+def ensure_unlocked(period: TaskPeriod) -> None:
+    """Raise `PeriodLocked` when the period's year is locked for its pairing."""
+    if is_year_locked(period.task.pairing_id, period.year):
+        raise PeriodLocked(locked_message(period.year))
+
+
+def is_liaison_of(user, pairing_id: int) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return user.role == Role.LIAISON and Pairing.objects.visible_to(user).filter(pk=pairing_id).exists()
+
+
+def _require_liaison(user, pairing_id: int) -> None:
+    if user is not None and not is_liaison_of(user, pairing_id):
+        raise PermissionDenied(_("只有本结对的联络员可以执行此操作。"))
+
+
+def can_report_on(user, period: TaskPeriod) -> bool:
+    """Liaison staff of the pairing, or a reporter whose unit is responsible for the task."""
+    return TaskPeriod.objects.manageable_by(user).filter(pk=period.pk).exists()
+
+
+# --------------------------------------------------------------------------------------------
+# Deadlines
+# --------------------------------------------------------------------------------------------
+
+
+def parse_deadline(text: str) -> dict:
+    """Normalise a deadline as written in a document into the Task deadline fields.
+
+    One set of rules for the whole product, those of the plan parser
+    (reports/plan_parser/deadlines.py): 每年4月底前 → yearly 4/30; 每年年底前 → yearly 12/31;
+    2018年7月底前 → 2018-07-31; 到2020年 / 力争2030年 → 31 Dec of that year; the ambiguous
+    2018年三季度前 / 2020年前 → by the end of the named period (2018-09-30, 2020-12-31).
+    One addition for tasks: a yearly phrase without a month (每年至少1次) is due by 31 Dec each year.
+    The source text always stays beside the value, and liaison staff may correct the date by hand.
+    """
+    from reports.plan_parser.deadlines import find_deadlines
+
+    raw = (text or "").strip()
+    result = {
+        "deadline_kind": Task.DeadlineKind.NONE,
+        "deadline_date": None,
+        "deadline_month": None,
+        "deadline_day": None,
+        "deadline_text": raw,
+    }
+    found = find_deadlines(raw)
+    if found and found[0].kind == "yearly":
+        result.update(
+            deadline_kind=Task.DeadlineKind.YEARLY, deadline_month=found[0].month, deadline_day=found[0].day
+        )
+    elif found and found[0].date:
+        result.update(deadline_kind=Task.DeadlineKind.ONCE, deadline_date=found[0].date)
+    elif "每年" in raw.replace(" ", ""):
+        result.update(deadline_kind=Task.DeadlineKind.YEARLY, deadline_month=12, deadline_day=31)
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# Periods
+# --------------------------------------------------------------------------------------------
+
+
+def sync_periods(task: Task, user=None) -> list[TaskPeriod]:
+    """Create the task's missing periods and move open, unlocked due dates to its deadline rule.
+
+    A one-off task gets a single period (in the year of its deadline); a yearly task, and a task
+    without a deadline, one period per year it runs within the pairing's active years. Periods already done,
+    or in a locked year, keep their dates. Returns the periods created.
+    """
+    if task.deadline_kind == Task.DeadlineKind.ONCE and task.deadline_date:
+        wanted = [task.deadline_date.year]
+    else:
+        # Yearly tasks, and continuing work without a deadline ("常态化开展"): one period a year,
+        # so each year's assessment reads its own status; the latter have no due date.
+        wanted = list(task.years())
+    locked = set(
+        YearLock.objects.filter(pairing_id=task.pairing_id, locked=True).values_list("year", flat=True)
+    )
+    created = []
+    existing = {p.year: p for p in task.periods.all()}
+    single = task.deadline_kind == Task.DeadlineKind.ONCE
+    for year in wanted:
+        due = task.due_date_for(year)
+        period = existing.get(year)
+        if period is None and single and len(existing) == 1:
+            # A one-off task whose deadline moved to another year keeps its single period.
+            period = next(iter(existing.values()))
+            if period.year not in locked and period.status != TaskPeriod.Status.DONE:
+                period.year = year
+        if period is None:
+            period = TaskPeriod(task=task, year=year, due_date=due)
+            _as_actor(period, user)
+            period.save()
+            created.append(period)
+            continue
+        if period.year in locked or period.status == TaskPeriod.Status.DONE:
+            continue
+        if period.due_date != due or period.year != year:
+            period.due_date = due
+            _as_actor(period, user)
+            save_versioned(period)
+    return created
+
+
+def update_period(
+    period: TaskPeriod,
+    user=None,
+    *,
+    expected_version: int | None = None,
+    status: str | None = None,
+    note: str | None = None,
+    due_date: datetime.date | None | object = ...,
+    completed_on: datetime.date | None = None,
+) -> TaskPeriod:
+    """Change a period's status, progress note or due date, in one versioned save.
+
+    Liaison staff change anything. A reporter of a responsible unit may move the work between
+    未开始 and 推进中 and write the progress note; 已完成 comes through an approved report, 暂缓 and
+    the due date are the liaison office's decision.
+    """
+    if user is not None and not can_report_on(user, period):
+        raise PermissionDenied(_("您没有权限修改此任务：只有责任单位的填报员或本结对的联络员可以修改。"))
+    liaison = user is None or is_liaison_of(user, period.task.pairing_id)
+    if due_date is not ... and due_date != period.due_date and not liaison:
+        raise PermissionDenied(_("填报员不能修改截止日期，请联系本结对的联络员。"))
+    if status is not None and status != period.status:
+        if status not in TaskPeriod.Status.values:
+            raise ValidationError({"status": _("未知的状态“%(s)s”。") % {"s": status}})
+        if not liaison and status not in (TaskPeriod.Status.NOT_STARTED, TaskPeriod.Status.IN_PROGRESS):
+            raise PermissionDenied(
+                _(
+                    "填报员只能把任务设为“未开始”或“推进中”；完成须通过进展报告经联络员审核，暂缓由联络员决定。"
+                )
+            )
+    ensure_unlocked(period)
+    if status is not None:
+        if status == TaskPeriod.Status.DONE:
+            period.completed_on = completed_on or period.completed_on or timezone.localdate()
+        else:
+            period.completed_on = None
+        period.status = status
+    if note is not None:
+        period.note = note
+    if due_date is not ...:
+        period.due_date = due_date
+    _as_actor(period, user)
+    save_versioned(period, expected_version)
+    return period
+
+
+def set_period_status(
+    period: TaskPeriod,
+    status: str,
+    user=None,
+    *,
+    expected_version: int | None = None,
+    note: str | None = None,
+    completed_on: datetime.date | None = None,
+) -> TaskPeriod:
+    """Change a period's status (and progress note); the rules of `update_period` apply."""
+    return update_period(
+        period, user, expected_version=expected_version, status=status, note=note, completed_on=completed_on
+    )
+
+
+def set_period_due_date(
+    period: TaskPeriod, due_date: datetime.date | None, user=None, *, expected_version=None
+):
+    """A liaison officer corrects one period's due date by hand (e.g. an ambiguous deadline)."""
+    return update_period(period, user, expected_version=expected_version, due_date=due_date)
+
+
+# --------------------------------------------------------------------------------------------
+# Year lock
+# --------------------------------------------------------------------------------------------
+
+
+def lock_year(pairing: Pairing, year: int, user=None, reason: str = "") -> YearLock:
+    """Close a pairing's year once assessed: its periods and reports refuse changes."""
+    _require_liaison(user, pairing.pk)
+    lock = YearLock.objects.filter(pairing=pairing, year=year).first() or YearLock(pairing=pairing, year=year)
+    if lock.pk and lock.locked:
+        return lock
+    lock.locked = True
+    lock.reason = reason or _("年度考核完成")
+    _as_actor(lock, user)
+    lock.save()
+    return lock
+
+
+def unlock_year(pairing: Pairing, year: int, user=None, reason: str = "") -> YearLock:
+    """Reopen a locked year; the reason is required and kept in the history."""
+    _require_liaison(user, pairing.pk)
+    if not reason.strip():
+        raise ValidationError({"reason": _("解锁年度须填写原因。")})
+    lock = YearLock.objects.filter(pairing=pairing, year=year, locked=True).first()
+    if lock is None:
+        raise ValidationError({"year": _("%(year)s 年度未锁定。") % {"year": year}})
+    lock.locked = False
+    lock.reason = reason.strip()
+    _as_actor(lock, user)
+    lock.save()
+    return lock
+
+
+# --------------------------------------------------------------------------------------------
+# Progress reports
+# --------------------------------------------------------------------------------------------
+
+
+def _check_report_editable(report: ProgressReport, user) -> None:
+    ensure_unlocked(report.period)
+    if user is not None and not ProgressReport.objects.manageable_by(user).filter(pk=report.pk).exists():
+        raise PermissionDenied(_("您没有权限修改此报告：只有责任单位的填报员或本结对的联络员可以修改。"))
+    if not report.is_editable:
+        raise ValidationError(
+            _("报告当前状态为“%(status)s”，不能修改；退回后方可修改。")
+            % {"status": report.get_status_display()}
+        )
+
+
+def _clean_values(period: TaskPeriod, values: dict | None) -> dict[Target, Decimal]:
+    if not values:
+        return {}
+    targets = {t.pk: t for t in period.task.targets.all()}
+    cleaned = {}
+    for key, raw in values.items():
+        target = key if isinstance(key, Target) else targets.get(int(key))
+        if target is None or target.pk not in targets or not target.applies_to(period.year):
+            raise ValidationError({"values": _("指标 %(t)s 不属于本任务本年度。") % {"t": key}})
+        if raw is None or raw == "":
+            continue
+        try:
+            value = Decimal(str(raw))
+        except ArithmeticError as exc:
+            raise ValidationError(
+                {"values": _("指标“%(t)s”的完成值不是数字。") % {"t": target.name}}
+            ) from exc
+        if value < 0:
+            raise ValidationError({"values": _("指标“%(t)s”的完成值不能为负数。") % {"t": target.name}})
+        cleaned[target] = value
+    return cleaned
+
+
+def save_report(
+    period: TaskPeriod,
+    user=None,
+    *,
+    report: ProgressReport | None = None,
+    text: str,
+    marks_done: bool = False,
+    completed_on: datetime.date | None = None,
+    values: dict | None = None,
+    unit=None,
+    expected_version: int | None = None,
+) -> ProgressReport:
+    """Create a draft report on a period, or change a draft/returned one (text, values, done flag)."""
+    if not (text or "").strip():
+        raise ValidationError({"text": _("请填写进展情况。")})
+    if completed_on and completed_on > timezone.localdate():
+        raise ValidationError({"completed_on": _("完成日期不能晚于今天。")})
+    cleaned = _clean_values(period, values)
+    with transaction.atomic():
+        if report is None:
+            if user is not None and not can_report_on(user, period):
+                raise PermissionDenied(
+                    _("您没有权限填报此任务：只有责任单位的填报员或本结对的联络员可以填报。")
+                )
+            ensure_unlocked(period)
+            unit = unit or (user.unit if user is not None else None)
+            if unit is None:
+                raise ValidationError({"unit": _("请指定填报单位。")})
+            if user is not None and user.role == Role.REPORTER and unit.pk != user.unit_id:
+                raise PermissionDenied(_("填报员只能以本单位名义填报。"))
+            report = ProgressReport(period=period, unit=unit, created_by=user if user else None)
+            report.text, report.marks_done, report.completed_on = text, marks_done, completed_on
+            _as_actor(report, user)
+            report.save()
+        else:
+            _check_report_editable(report, user)
+            report.text, report.marks_done, report.completed_on = text, marks_done, completed_on
+            _as_actor(report, user)
+            save_versioned(report, expected_version)
+        if values is not None:
+            keep = {t.pk for t in cleaned}
+            for old in report.values.exclude(target_id__in=keep):
+                _as_actor(old, user)
+                old.delete()
+            for target, value in cleaned.items():
+                row = ReportValue.objects.filter(report=report, target=target).first() or ReportValue(
+                    report=report, target=target
+                )
+                if row.pk is None or row.value != value:
+                    row.value = value
+                    _as_actor(row, user)
+                    row.save()
+    return report
+
+
+def add_evidence(report: ProgressReport, uploaded, user=None, kind: EvidenceKind | None = None) -> Evidence:
+    """Attach an evidence file (type, size and content checked; original name kept)."""
+    _check_report_editable(report, user)
+    validate_upload(uploaded)
+    if kind is not None and kind.pairing_id != report.period.task.pairing_id:
+        raise ValidationError({"kind": _("材料类型不属于本结对。")})
+    evidence = Evidence(
+        report=report,
+        kind=kind,
+        file=uploaded,
+        original_name=(uploaded.name or "").rsplit("/", 1)[-1][:255],
+        size=uploaded.size or 0,
+        uploaded_by=user if user is not None and user.is_authenticated else None,
+    )
+    _as_actor(evidence, user)
+    evidence.save()
+    return evidence
+
+
+def remove_evidence(evidence: Evidence, user=None) -> None:
+    """Remove an evidence file from a draft or returned report."""
+    _check_report_editable(evidence.report, user)
+    _as_actor(evidence, user)
+    evidence.file.delete(save=False)
+    evidence.delete()
+
+
+def delete_report(report: ProgressReport, user=None) -> None:
+    """Delete a draft or returned report (its evidence files too); submitted and approved ones stay."""
+    _check_report_editable(report, user)
+    for evidence in report.evidence.all():
+        _as_actor(evidence, user)
+        evidence.file.delete(save=False)
+        evidence.delete()
+    _as_actor(report, user)
+    report.delete()
+
+
+def submit_report(
+    report: ProgressReport, user=None, *, expected_version: int | None = None
+) -> ProgressReport:
+    """draft / returned → submitted. A report that marks the work done needs every required evidence."""
+    _check_report_editable(report, user)
+    if report.marks_done:
+        missing = report.missing_evidence()
+        if missing:
+            raise ValidationError(
+                _("本报告标记为已完成，但缺少必需的佐证材料：%(kinds)s。请上传后再提交。")
+                % {"kinds": "、".join(k.name for k in missing)}
+            )
+    old = report.status
+    report.status = ProgressReport.Status.SUBMITTED
+    report.submitted_at = timezone.now()
+    report.return_reason = ""
+    _as_actor(report, user)
+    save_versioned(report, expected_version, conditions={"status": old})
+    return report
+
+
+def _check_reviewable(report: ProgressReport, user) -> None:
+    _require_liaison(user, report.period.task.pairing_id)
+    ensure_unlocked(report.period)
+    if report.status != ProgressReport.Status.SUBMITTED:
+        raise ValidationError(
+            _("只能审核已提交的报告（当前状态：%(status)s）。") % {"status": report.get_status_display()}
+        )
+
+
+def approve_report(
+    report: ProgressReport, user=None, *, expected_version: int | None = None
+) -> ProgressReport:
+    """submitted → approved, by liaison staff of the pairing.
+
+    The report's values become the period's actuals; a report that marks the work done sets the
+    period 已完成 (completion date: the report's, else today); otherwise a period not yet started
+    becomes 推进中.
+    """
+    _check_reviewable(report, user)
+    with transaction.atomic():
+        report.status = ProgressReport.Status.APPROVED
+        report.reviewed_by = user if user is not None and user.is_authenticated else None
+        report.reviewed_at = timezone.now()
+        _as_actor(report, user)
+        save_versioned(report, expected_version, conditions={"status": ProgressReport.Status.SUBMITTED})
+
+        period = TaskPeriod.objects.select_related("task").get(pk=report.period_id)
+        for row in report.values.select_related("target"):
+            actual = TargetActual.objects.filter(period=period, target=row.target).first() or TargetActual(
+                period=period, target=row.target
+            )
+            actual.value, actual.report = row.value, report
+            _as_actor(actual, user)
+            actual.save()
+        if report.marks_done and period.status != TaskPeriod.Status.DONE:
+            period.status = TaskPeriod.Status.DONE
+            period.completed_on = report.completed_on or timezone.localdate()
+            _as_actor(period, user)
+            save_versioned(period)
+        elif period.status == TaskPeriod.Status.NOT_STARTED:
+            period.status = TaskPeriod.Status.IN_PROGRESS
+            _as_actor(period, user)
+            save_versioned(period)
+    report.period = period
+    return report
+
+
+def return_report(
+    report: ProgressReport, user=None, *, reason: str, expected_version: int | None = None
+) -> ProgressReport:
+    """submitted → returned with a reason, by liaison staff; the reporter sees it on 我的任务."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("退回报告须填写原因。")})
+    _check_reviewable(report, user)
+    report.status = ProgressReport.Status.RETURNED
+    report.return_reason = reason.strip()
+    report.reviewed_by = user if user is not None and user.is_authenticated else None
+    report.reviewed_at = timezone.now()
+    _as_actor(report, user)
+    save_versioned(report, expected_version, conditions={"status": ProgressReport.Status.SUBMITTED})
+    return report
+
+
+# --------------------------------------------------------------------------------------------
+# Tasks
+# --------------------------------------------------------------------------------------------
+
+
+def set_task_units(task: Task, lead: Iterable, cooperating: Iterable = (), user=None) -> None:
+    """Replace a task's responsible units (liaison staff only); each change is kept in the history."""
+    from .models import TaskUnit
+
+    _require_liaison(user, task.pairing_id)
+    wanted = {}
+    for order, unit in enumerate(lead):
+        wanted[unit.pk] = (TaskUnit.Role.LEAD, order)
+    for order, unit in enumerate(cooperating):
+        wanted.setdefault(unit.pk, (TaskUnit.Role.COOPERATING, order))
+    with transaction.atomic():
+        for row in task.task_units.all():
+            if row.unit_id not in wanted:
+                _as_actor(row, user)
+                row.delete()
+                continue
+            role, order = wanted.pop(row.unit_id)
+            if (row.role, row.order) != (role, order):
+                row.role, row.order = role, order
+                _as_actor(row, user)
+                row.save()
+        for unit_id, (role, order) in wanted.items():
+            row = TaskUnit(task=task, unit_id=unit_id, role=role, order=order)
+            _as_actor(row, user)
+            row.save()

@@ -1,0 +1,551 @@
+"""Pages of tasks: my tasks, the task list, a pairing's plan tree, the task page and its actions.
+
+Actions (status, report save/submit/approve/return, year lock) post to small views that call
+tasks/services.py. With `Accept: application/json` (the page's fetch) they answer JSON and the
+page refreshes its sections in place; without JavaScript they redirect back with a message.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Prefetch
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, TemplateView
+from django_filters.views import FilterView
+
+from cooperation.concurrency import VersionConflict, VersionedFormViewMixin
+from cooperation.history import history_rows
+from cooperation.models import Pairing, Role
+from cooperation.permissions import ScopedPageMixin
+from cooperation.uploads import protected_download
+
+from . import services
+from .filtersets import TaskFilterSet
+from .forms import ReportForm, TaskForm
+from .models import (
+    Evidence,
+    ProgressReport,
+    ReportValue,
+    TargetActual,
+    Task,
+    TaskPeriod,
+    TaskUnit,
+    YearLock,
+)
+
+TASK_LIST_PREFETCH = (
+    Prefetch("task_units", queryset=TaskUnit.objects.select_related("unit")),
+    Prefetch("periods", queryset=TaskPeriod.objects.order_by("year")),
+)
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _message(exc) -> str:
+    if isinstance(exc, ValidationError):
+        return "；".join(str(m) for m in exc.messages)
+    if isinstance(exc, VersionConflict):
+        return exc.message
+    return str(exc.args[0]) if exc.args else _("操作未完成。")
+
+
+def _respond(request, ok: bool, message: str, back: str, status: int = 200):
+    if _wants_json(request):
+        return JsonResponse({"ok": ok, "message": message}, status=status)
+    (messages.success if ok else messages.error)(request, message)
+    return HttpResponseRedirect(back)
+
+
+def _run(request, back: str, success: str, fn):
+    """Run a service call; map refusals, bad input and conflicts to 403 / 400 / 409 with the message."""
+    try:
+        with transaction.atomic():
+            fn()
+    except PermissionDenied as exc:
+        if not _wants_json(request):
+            raise
+        return _respond(request, False, _message(exc), back, 403)
+    except ValidationError as exc:
+        return _respond(request, False, _message(exc), back, 400)
+    except VersionConflict as exc:
+        return _respond(request, False, exc.message, back, 409)
+    return _respond(request, True, success, back)
+
+
+def current_period(task: Task, year: int):
+    periods = list(task.periods.all())
+    for p in periods:
+        if p.year == year:
+            return p
+    return periods[-1] if periods else None
+
+
+class TaskListView(ScopedPageMixin, FilterView):
+    """All tasks of the user's pairings, filtered with the API's FilterSet, 30 a page."""
+
+    model = Task
+    filterset_class = TaskFilterSet
+    paginate_by = 30
+    template_name = "tasks/task_list.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("pairing", "area", "parent")
+            .prefetch_related(*TASK_LIST_PREFETCH)
+            .order_by("pairing_id", "position", "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        year = self.filterset.form.cleaned_data.get("year") if self.filterset.is_bound else None
+        year = int(year or timezone.localdate().year)
+        context["year"] = year
+        for task in context["page_obj"]:
+            task.shown_period = current_period(task, year)
+        return context
+
+
+class MyTasksView(LoginRequiredMixin, TemplateView):
+    """我的任务: what the user's unit must do — due in 30 days, overdue, returned reports."""
+
+    template_name = "tasks/my_tasks.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        periods = TaskPeriod.objects.visible_to(user).select_related("task__pairing")
+        if user.role == Role.REPORTER or not user.is_superuser and user.role != Role.LIAISON:
+            periods = periods.filter(task__task_units__unit_id=user.unit_id).distinct()
+        context["due_soon"] = periods.due_within(30).order_by("due_date")[:100]
+        context["overdue"] = periods.overdue().order_by("due_date")[:100]
+        reports = ProgressReport.objects.manageable_by(user).select_related(
+            "period__task", "unit", "reviewed_by"
+        )
+        context["returned"] = reports.filter(status=ProgressReport.Status.RETURNED)[:100]
+        context["drafts"] = reports.filter(status=ProgressReport.Status.DRAFT)[:100]
+        if user.is_superuser or user.role == Role.LIAISON:
+            context["to_review"] = (
+                ProgressReport.objects.manageable_by(user)
+                .filter(status=ProgressReport.Status.SUBMITTED)
+                .select_related("period__task", "unit")[:100]
+            )
+        return context
+
+
+class PlanTreeView(ScopedPageMixin, DetailView):
+    """A pairing's plan as a tree, with each task's status in the chosen year, and the year locks."""
+
+    model = Pairing
+    template_name = "tasks/plan_tree.html"
+    context_object_name = "pairing"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        pairing = self.object
+        try:
+            year = int(self.request.GET.get("year") or timezone.localdate().year)
+        except ValueError:
+            year = timezone.localdate().year
+        tasks = list(
+            Task.objects.filter(pairing=pairing)
+            .select_related("area")
+            .prefetch_related(*TASK_LIST_PREFETCH)
+            .order_by("position", "pk")
+        )
+        children: dict = {}
+        for task in tasks:
+            task.shown_period = current_period(task, year)
+            children.setdefault(task.parent_id, []).append(task)
+        rows = []
+
+        def walk(parent_id, depth):
+            for task in children.get(parent_id, []):
+                rows.append((task, depth))
+                walk(task.pk, depth + 1)
+
+        walk(None, 0)
+        context.update(
+            rows=rows,
+            year=year,
+            years=list(pairing.active_years(until=timezone.localdate().year)),
+            locks={lock.year: lock for lock in YearLock.objects.filter(pairing=pairing)},
+            is_liaison=services.is_liaison_of(self.request.user, pairing.pk),
+        )
+        return context
+
+
+class TaskDetailView(ScopedPageMixin, DetailView):
+    """The task page: place in the tree, units, deadline, targets, periods, reports, evidence, history."""
+
+    model = Task
+    template_name = "tasks/task_detail.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("pairing", "document", "parent", "area")
+            .prefetch_related(
+                Prefetch("task_units", queryset=TaskUnit.objects.select_related("unit")),
+                "required_evidence",
+                "targets",
+                Prefetch("children", queryset=Task.objects.order_by("position")),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        task, user = self.object, self.request.user
+        periods = list(
+            task.periods.order_by("year").prefetch_related(
+                Prefetch("actuals", queryset=TargetActual.objects.select_related("target")),
+                Prefetch(
+                    "reports",
+                    queryset=ProgressReport.objects.select_related(
+                        "unit", "created_by", "reviewed_by"
+                    ).prefetch_related(
+                        Prefetch("values", queryset=ReportValue.objects.select_related("target")),
+                        Prefetch("evidence", queryset=Evidence.objects.select_related("kind")),
+                    ),
+                ),
+            )
+        )
+        targets = list(task.targets.all())
+        required = list(task.required_evidence.all())
+        locked = set(
+            YearLock.objects.filter(pairing_id=task.pairing_id, locked=True).values_list("year", flat=True)
+        )
+        reportable = set(
+            TaskPeriod.objects.manageable_by(user).filter(task=task).values_list("pk", flat=True)
+        )
+        manageable_reports = set(
+            ProgressReport.objects.manageable_by(user).filter(period__task=task).values_list("pk", flat=True)
+        )
+        is_liaison = services.is_liaison_of(user, task.pairing_id)
+        for period in periods:
+            actuals = {a.target_id: a.value for a in period.actuals.all()}
+            period.locked = period.year in locked
+            period.can_report = period.pk in reportable and not period.locked
+            period.target_rows = [
+                {
+                    "target": t,
+                    "actual": actuals.get(t.pk),
+                    "met": t.is_met(actuals.get(t.pk)),
+                    "rate": t.completion_rate(actuals.get(t.pk)),
+                }
+                for t in targets
+                if t.applies_to(period.year)
+            ]
+            period.report_list = list(period.reports.all())
+            for report in period.report_list:
+                report.can_edit = report.pk in manageable_reports and report.is_editable and not period.locked
+                report.can_review = is_liaison and report.status == "submitted" and not period.locked
+                present = {e.kind_id for e in report.evidence.all()}
+                report.missing = (
+                    report.missing_evidence(required=required, present=present) if report.marks_done else []
+                )
+            if period.can_report:
+                period.form = ReportForm(period=period, prefix=f"p{period.pk}")
+        context.update(
+            periods=periods,
+            targets=targets,
+            required=required,
+            is_liaison=is_liaison,
+            statuses=TaskPeriod.Status.choices,
+            reporter_statuses=[TaskPeriod.Status.NOT_STARTED, TaskPeriod.Status.IN_PROGRESS],
+            ancestors=task.ancestors(),
+            history=_task_history(task, periods, targets),
+        )
+        return context
+
+
+def _task_history(task, periods, targets, limit: int = 80):
+    """History of the task, its periods, targets and reports, newest first, each labelled."""
+    labelled = [(None, row) for row in history_rows(task, limit=20)]
+    for period in periods:
+        labelled += [(f"{period.year}年度", row) for row in history_rows(period, limit=20)]
+        for report in period.report_list:
+            labelled += [
+                (_("%(year)s年进展报告（%(unit)s）") % {"year": period.year, "unit": report.unit.name}, row)
+                for row in history_rows(report, limit=20)
+            ]
+    for target in targets:
+        labelled += [
+            (_("指标：%(name)s") % {"name": target.name}, row) for row in history_rows(target, limit=5)
+        ]
+    labelled.sort(key=lambda pair: pair[1].when, reverse=True)
+    rows = []
+    for label, row in labelled[:limit]:
+        if label:
+            row.reason = f"{label} {row.reason}".strip()
+        rows.append(row)
+    return rows
+
+
+class TaskFormViewMixin(VersionedFormViewMixin):
+    form_class = TaskForm
+    template_name = "cooperation/form.html"
+
+    def form_valid(self, form):
+        task = form.instance
+        deadline_fields = {"deadline_kind", "deadline_date", "deadline_month", "deadline_day"}
+        if "deadline_text" in form.changed_data and not deadline_fields & set(form.changed_data):
+            for key, value in services.parse_deadline(form.cleaned_data["deadline_text"]).items():
+                setattr(task, key, value)
+        try:
+            task.full_clean(exclude=["pairing"])
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            return self.form_invalid(form)
+        try:
+            with transaction.atomic():
+                form.save()
+                services.set_task_units(
+                    task,
+                    form.cleaned_data["lead_units"],
+                    form.cleaned_data["cooperating_units"],
+                    user=self.request.user,
+                )
+                services.sync_periods(task, self.request.user)
+        except VersionConflict:
+            return self.form_invalid(form)
+        messages.success(self.request, _("任务已保存。"))
+        return HttpResponseRedirect(task.get_absolute_url())
+
+
+class TaskCreateView(LoginRequiredMixin, TaskFormViewMixin, TemplateView):
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.pairing = get_object_or_404(Pairing.objects.visible_to(request.user), pk=kwargs["pairing_pk"])
+        if not services.is_liaison_of(request.user, self.pairing.pk):
+            raise PermissionDenied(_("只有本结对的联络员可以新建或修改任务。"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        initial = {"start_year": self.pairing.start_year, "end_year": self.pairing.end_year}
+        if request.GET.get("parent"):
+            initial["parent"] = request.GET["parent"]
+        form = TaskForm(pairing=self.pairing, initial=initial)
+        return render(request, self.template_name, {"form": form, "pairing": self.pairing})
+
+    def post(self, request, *args, **kwargs):
+        form = TaskForm(request.POST, pairing=self.pairing, instance=Task(pairing=self.pairing))
+        if form.is_valid():
+            return self.form_valid(form)
+        return self.form_invalid(form)
+
+    def form_invalid(self, form):
+        return render(self.request, self.template_name, {"form": form, "pairing": self.pairing})
+
+
+class TaskUpdateView(TaskCreateView):
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.task = get_object_or_404(Task.objects.visible_to(request.user), pk=kwargs["pk"])
+        kwargs["pairing_pk"] = self.task.pairing_id
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        form = TaskForm(instance=self.task)
+        return render(
+            request, self.template_name, {"form": form, "pairing": self.pairing, "object": self.task}
+        )
+
+    def post(self, request, *args, **kwargs):
+        form = TaskForm(request.POST, instance=self.task)
+        if form.is_valid():
+            return self.form_valid(form)
+        return self.form_invalid(form)
+
+    def form_invalid(self, form):
+        return render(
+            self.request, self.template_name, {"form": form, "pairing": self.pairing, "object": self.task}
+        )
+
+
+# --- Actions ---------------------------------------------------------------------------------
+
+
+def _period(request, pk) -> TaskPeriod:
+    return get_object_or_404(TaskPeriod.objects.visible_to(request.user).select_related("task"), pk=pk)
+
+
+def _report(request, pk) -> ProgressReport:
+    return get_object_or_404(
+        ProgressReport.objects.visible_to(request.user).select_related("period__task"), pk=pk
+    )
+
+
+def _version(request):
+    try:
+        return int(request.POST["version"]) if request.POST.get("version") else None
+    except ValueError:
+        return None
+
+
+@login_required
+@require_POST
+def period_status(request, pk):
+    period = _period(request, pk)
+    back = period.get_absolute_url()
+    return _run(
+        request,
+        back,
+        _("%(year)s 年度状态已更新。") % {"year": period.year},
+        lambda: services.update_period(
+            period,
+            request.user,
+            expected_version=_version(request),
+            status=request.POST.get("status") or None,
+            note=request.POST.get("note") if "note" in request.POST else None,
+        ),
+    )
+
+
+@login_required
+@require_POST
+def report_save(request, period_pk, pk=None):
+    """Create (or edit) a report from the page's form, attach the evidence file, optionally submit."""
+    period = _period(request, period_pk)
+    report = _report(request, pk) if pk else None
+    if report is not None and report.period_id != period.pk:
+        raise PermissionDenied
+    prefix = request.POST.get("prefix") or None
+    form = ReportForm(request.POST, request.FILES, period=period, report=report, prefix=prefix)
+    back = period.get_absolute_url()
+    if not form.is_valid():
+        errors = "；".join(
+            f"{form.fields[f].label if f in form.fields else ''}：{' '.join(e)}"
+            for f, e in form.errors.items()
+        )
+        return _respond(request, False, errors, back, 400)
+    submit = request.POST.get("action") == "submit"
+    data = form.cleaned_data
+
+    def work():
+        saved = services.save_report(
+            period,
+            request.user,
+            report=report,
+            text=data["text"],
+            marks_done=data["marks_done"],
+            completed_on=data["completed_on"],
+            values=form.values(),
+            expected_version=data.get("version"),
+        )
+        if data.get("evidence"):
+            services.add_evidence(saved, data["evidence"], request.user, kind=data.get("evidence_kind"))
+        if submit:
+            services.submit_report(saved, request.user)
+
+    return _run(request, back, _("报告已提交，等待联络员审核。") if submit else _("报告已保存为草稿。"), work)
+
+
+@login_required
+@require_POST
+def report_action(request, pk, action):
+    report = _report(request, pk)
+    back = report.get_absolute_url()
+    version = _version(request)
+    if action == "submit":
+        return _run(
+            request,
+            back,
+            _("报告已提交，等待联络员审核。"),
+            lambda: services.submit_report(report, request.user, expected_version=version),
+        )
+    if action == "approve":
+        return _run(
+            request,
+            back,
+            _("报告已审核通过。"),
+            lambda: services.approve_report(report, request.user, expected_version=version),
+        )
+    if action == "return":
+        return _run(
+            request,
+            back,
+            _("报告已退回。"),
+            lambda: services.return_report(
+                report, request.user, reason=request.POST.get("reason", ""), expected_version=version
+            ),
+        )
+    if action == "evidence":
+        upload = request.FILES.get("evidence")
+        if upload is None:
+            return _respond(request, False, _("请选择要上传的文件。"), back, 400)
+        kind = report.period.task.pairing.evidence_kinds.filter(
+            pk=request.POST.get("evidence_kind") or 0
+        ).first()
+        return _run(
+            request,
+            back,
+            _("佐证材料已上传。"),
+            lambda: services.add_evidence(report, upload, request.user, kind=kind),
+        )
+    if action == "delete":
+        return _run(
+            request,
+            report.period.get_absolute_url(),
+            _("报告已删除。"),
+            lambda: services.delete_report(report, request.user),
+        )
+    raise PermissionDenied
+
+
+@login_required
+@require_POST
+def year_lock(request, pk):
+    pairing = get_object_or_404(Pairing.objects.visible_to(request.user), pk=pk)
+    back = reverse("tasks:plan_tree", args=[pairing.pk])
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        return _respond(request, False, _("请选择年度。"), back, 400)
+    if request.POST.get("unlock"):
+        return _run(
+            request,
+            back,
+            _("%(year)s 年度已解锁。") % {"year": year},
+            lambda: services.unlock_year(pairing, year, request.user, reason=request.POST.get("reason", "")),
+        )
+    return _run(
+        request,
+        back,
+        _("%(year)s 年度已锁定。") % {"year": year},
+        lambda: services.lock_year(pairing, year, request.user, reason=request.POST.get("reason", "")),
+    )
+
+
+@login_required
+def evidence_download(request, pk):
+    """Serve an evidence file under its original name, to people who may see its task only."""
+    evidence = get_object_or_404(Evidence.objects.visible_to(request.user), pk=pk)
+    return protected_download(evidence.file, evidence.original_name)
+
+
+def status_counts(pairing, year: int) -> dict:
+    """Counts of a pairing's periods of `year` by status, and overdue ones (two queries)."""
+    periods = TaskPeriod.objects.filter(task__pairing=pairing, year=year)
+    counts = dict(periods.values_list("status").annotate(n=Count("pk")))
+    return {
+        "rows": [(label, counts.get(value, 0), value) for value, label in TaskPeriod.Status.choices],
+        "overdue": TaskPeriod.objects.filter(task__pairing=pairing).overdue().count(),
+        "total": sum(counts.values()),
+    }
