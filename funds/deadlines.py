@@ -1,0 +1,54 @@
+"""Deadlines of the funds app for the reminder registry (reminders/registry.py).
+
+Two per commitment: the money, due by `due` (unpaid as of the day: the ledger's rows dated up to
+that day leave something outstanding), and the receiving side's fund-use project list, due by
+`use_list_due` (not submitted by that day).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from decimal import Decimal
+
+from django.db.models import DecimalField, Q, Sum, Value
+from django.db.models.functions import Coalesce
+
+from cooperation.templatetags.shanhai import yuan
+from reminders.registry import DeadlineItem
+
+from .models import FundCommitment
+
+
+def deadlines(start: datetime.date, end: datetime.date, as_of: datetime.date) -> Iterator[DeadlineItem]:
+    zero = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
+    commitments = (
+        FundCommitment.objects.filter(Q(due__range=(start, end)) | Q(use_list_due__range=(start, end)))
+        .select_related("receiver_region")
+        .annotate(
+            paid_then=Coalesce(Sum("disbursements__amount", filter=Q(disbursements__date__lte=as_of)), zero)
+        )
+    )
+    for c in commitments:
+        url = c.get_absolute_url()
+        if start <= c.due <= end and c.paid_then < c.amount and c.payer_unit_id:
+            yield DeadlineItem(
+                key=f"funds.commitment:{c.pk}",
+                due=c.due,
+                pairing_id=c.pairing_id,
+                unit_ids=(c.payer_unit_id,),
+                summary=f"{c.receiver_region.name}：{yuan(c.amount)} 应于 {c.due:%Y-%m-%d} 前到位 — 已付 {yuan(c.paid_then)}",
+                url=url,
+                kind="fund",
+            )
+        submitted = c.use_list_submitted is not None and c.use_list_submitted <= as_of
+        if c.use_list_due and start <= c.use_list_due <= end and not submitted and c.receiver_unit_id:
+            yield DeadlineItem(
+                key=f"funds.use_list:{c.pk}",
+                due=c.use_list_due,
+                pairing_id=c.pairing_id,
+                unit_ids=(c.receiver_unit_id,),
+                summary=f"{c.receiver_region.name}：{c.year}年资金使用项目清单 应于 {c.use_list_due:%Y-%m-%d} 前报送",
+                url=url,
+                kind="fund_use_list",
+            )

@@ -1,0 +1,67 @@
+"""Forms of the funds pages. Money changes go through funds.services, never through a ModelForm save."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cooperation.forms import DateInput
+from cooperation.uploads import EVIDENCE_EXTENSIONS
+
+from .models import FundCommitment, FundUseProject
+
+
+class DisbursementForm(forms.Form):
+    date = forms.DateField(label=_("拨付日期"), widget=DateInput())
+    amount = forms.DecimalField(
+        label=_("金额（元）"),
+        max_digits=14,
+        decimal_places=2,
+        error_messages={"invalid": _("请输入有效的金额。")},
+    )
+    voucher_no = forms.CharField(label=_("凭证号"), max_length=60, required=False)
+    evidence = forms.FileField(
+        label=_("凭证文件"),
+        required=False,
+        help_text=_("可选，支持 %(types)s")
+        % {"types": "、".join(e.lstrip(".") for e in EVIDENCE_EXTENSIONS)},
+    )
+    note = forms.CharField(label=_("说明"), max_length=255, required=False)
+
+
+class ReversalForm(forms.Form):
+    note = forms.CharField(label=_("冲销原因"), max_length=255)
+
+
+class ArrivalForm(forms.Form):
+    date = forms.DateField(label=_("到账日期"), widget=DateInput())
+    amount = forms.DecimalField(
+        label=_("到账金额（元）"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
+    )
+    note = forms.CharField(label=_("说明"), max_length=255, required=False)
+
+
+class SubmitListForm(forms.Form):
+    date = forms.DateField(label=_("报送日期"), widget=DateInput())
+
+
+class FundUseProjectForm(forms.ModelForm):
+    class Meta:
+        model = FundUseProject
+        fields = ["name", "kind", "planned_amount", "spent_amount", "status", "unit", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+
+class FundCommitmentForm(forms.ModelForm):
+    """What a liaison officer may correct by hand for one year; the totals are never editable."""
+
+    class Meta:
+        model = FundCommitment
+        fields = ["purpose", "amount", "due", "due_text", "use_list_due", "use_list_due_text", "notes"]
+        widgets = {
+            "due": DateInput(),
+            "use_list_due": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }

@@ -1,0 +1,658 @@
+"""Support funds (专项资金 / 帮扶资金): what is promised for a year, paid, confirmed and used.
+
+A `FundRule` holds a yearly promise as the source document words it (晋江市每年4月底前安排山海协作
+专项资金1200万元); `services.ensure_yearly_commitment` turns it into the year's `FundCommitment`.
+Payments are a ledger (`Disbursement`): rows are appended, a correction is a reversal row. The
+commitment keeps `paid_total` / `confirmed_total` columns that only the services change, with
+conditional UPDATEs and CHECK constraints, so no race can push a total past the promise.
+Everything else (outstanding, on time or days late, use rate …) is derived here, never typed in.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cooperation.models import Pairing, PolicyDocument, Region, Role, ScopedQuerySet, Unit
+from cooperation.uploads import upload_to
+
+ZERO = Decimal("0")
+# Below this share of the received money spent by the last quarter, the use rate is flagged.
+LOW_USE_RATE = Decimal("0.5")
+# A due date within this many days is "soon".
+SOON_DAYS = 30
+
+
+def money_field(verbose_name, **kwargs) -> models.DecimalField:
+    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
+
+
+def _due_date(year: int, month: int, day: int) -> datetime.date:
+    """The rule's month/day in `year`; 29 February falls back to the 28th in common years."""
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        return datetime.date(year, month, 28)
+
+
+class CommitmentQuerySet(ScopedQuerySet):
+    """Commitments: liaison staff of the pairing manage them; two more rights are narrower."""
+
+    def payable_by(self, user) -> models.QuerySet:
+        """Commitments the user may record payments on: liaison staff of the pairing, or any
+        non-viewer of the commitment's paying unit (the coastal side's finance bureau)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        visible = self.visible_to(user)
+        if user.role == Role.LIAISON:
+            return visible
+        if user.role == Role.REPORTER and user.unit_id:
+            return visible.filter(payer_unit_id=user.unit_id)
+        return self.none()
+
+    def confirmable_by(self, user) -> models.QuerySet:
+        """Commitments whose arrival the user may confirm: the receiving side only — its paying
+        partner cannot declare the money arrived. That is the receiving unit itself, or liaison
+        staff whose unit sits in the receiving region."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        if user.role == Role.VIEWER or not user.unit_id:
+            return self.none()
+        visible = self.visible_to(user)
+        condition = Q(receiver_unit_id=user.unit_id)
+        if user.role == Role.LIAISON:
+            # The receiving region is the unit's region or one of its ancestors: its id is on the path.
+            path = Unit.objects.filter(pk=user.unit_id).values_list("region__path", flat=True).first() or ""
+            ancestors = [int(part) for part in path.strip("/").split("/") if part]
+            condition |= Q(receiver_region_id__in=ancestors)
+        return visible.filter(condition)
+
+
+class DisbursementQuerySet(ScopedQuerySet):
+    def manageable_by(self, user) -> models.QuerySet:
+        """Payments may be recorded or reversed by whoever may pay the commitment."""
+        return self.filter(commitment__in=FundCommitment.objects.payable_by(user).values("pk"))
+
+
+class ConfirmationQuerySet(ScopedQuerySet):
+    def manageable_by(self, user) -> models.QuerySet:
+        """Arrivals are confirmed by the receiving side only."""
+        return self.filter(commitment__in=FundCommitment.objects.confirmable_by(user).values("pk"))
+
+
+class FundRule(models.Model):
+    """A yearly promise of money as the document states it, e.g. 晋江市每年4月底前安排1200万元.
+
+    The rule is data, not code: a liaison officer corrects the amount or date here, and each
+    year's commitment is created from it (idempotently) by `services.ensure_yearly_commitment`.
+    """
+
+    scope_field = "pairing"
+
+    pairing = models.ForeignKey(
+        Pairing, verbose_name=_("结对"), on_delete=models.CASCADE, related_name="fund_rules"
+    )
+    purpose = models.CharField(_("用途"), max_length=200)
+    payer_region = models.ForeignKey(
+        Region, verbose_name=_("拨付方"), on_delete=models.PROTECT, related_name="+"
+    )
+    payer_unit = models.ForeignKey(
+        Unit, verbose_name=_("拨付单位"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    receiver_region = models.ForeignKey(
+        Region, verbose_name=_("接收方"), on_delete=models.PROTECT, related_name="+"
+    )
+    receiver_unit = models.ForeignKey(
+        Unit, verbose_name=_("接收单位"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    amount = money_field(_("每年金额（元）"), validators=[MinValueValidator(Decimal("0.01"))])
+    due_month = models.PositiveSmallIntegerField(
+        _("到位月份"), validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    due_day = models.PositiveSmallIntegerField(
+        _("到位日"), validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+    due_text = models.CharField(_("时限原文"), max_length=60, help_text=_("如 每年4月底前"))
+    use_list_due_month = models.PositiveSmallIntegerField(
+        _("项目清单截止月份"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    use_list_due_day = models.PositiveSmallIntegerField(
+        _("项目清单截止日"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+    use_list_due_text = models.CharField(_("清单时限原文"), max_length=60, blank=True)
+    source_text = models.TextField(_("文件原文"), blank=True)
+    document = models.ForeignKey(
+        PolicyDocument,
+        verbose_name=_("来源文件"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    first_year = models.PositiveSmallIntegerField(_("起始年份"))
+    last_year = models.PositiveSmallIntegerField(_("截止年份"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("资金规则")
+        verbose_name_plural = _("资金规则")
+        ordering = ["pairing", "first_year"]
+
+    def __str__(self) -> str:
+        return f"{self.pairing} · {self.due_text} {self.purpose}"
+
+    def clean(self) -> None:
+        if self.last_year and self.last_year < self.first_year:
+            raise ValidationError({"last_year": _("截止年份不能早于起始年份。")})
+        if bool(self.use_list_due_month) != bool(self.use_list_due_day):
+            raise ValidationError({"use_list_due_day": _("项目清单截止月份与日期须同时填写。")})
+
+    def applies_to(self, year: int) -> bool:
+        return self.first_year <= year and (self.last_year is None or year <= self.last_year)
+
+    def due_in(self, year: int) -> datetime.date:
+        return _due_date(year, self.due_month, self.due_day)
+
+    def use_list_due_in(self, year: int) -> datetime.date | None:
+        if not self.use_list_due_month:
+            return None
+        return _due_date(year, self.use_list_due_month, self.use_list_due_day)
+
+
+@dataclass
+class Step:
+    """One step of a year's chain: list → payment → arrival → spending."""
+
+    key: str
+    label: str
+    due: datetime.date | None
+    done_on: datetime.date | None
+    state: str  # done / late / overdue / open / soon / na
+    days_late: int = 0
+    detail: str = ""
+    after_late: bool = False  # an earlier step of the chain was late
+
+    @property
+    def badge(self) -> str:
+        return {"done": "done", "late": "late", "overdue": "overdue", "soon": "soon"}.get(self.state, "")
+
+
+class FundCommitment(models.Model):
+    """Money promised for one year (专项资金 / 帮扶资金), due by a date stated in a document.
+
+    `paid_total` and `confirmed_total` are maintained by the services only (conditional UPDATEs
+    guarded by CHECK constraints); every other figure is derived from the ledger rows.
+    """
+
+    scope_field = "pairing"
+
+    pairing = models.ForeignKey(
+        Pairing, verbose_name=_("结对"), on_delete=models.CASCADE, related_name="fund_commitments"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    rule = models.ForeignKey(
+        FundRule,
+        verbose_name=_("资金规则"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="commitments",
+    )
+    purpose = models.CharField(_("用途"), max_length=200)
+    payer_region = models.ForeignKey(
+        Region, verbose_name=_("拨付方"), on_delete=models.PROTECT, related_name="+"
+    )
+    payer_unit = models.ForeignKey(
+        Unit, verbose_name=_("拨付单位"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    receiver_region = models.ForeignKey(
+        Region, verbose_name=_("接收方"), on_delete=models.PROTECT, related_name="+"
+    )
+    receiver_unit = models.ForeignKey(
+        Unit, verbose_name=_("接收单位"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    amount = money_field(_("承诺金额（元）"), validators=[MinValueValidator(Decimal("0.01"))])
+    due = models.DateField(_("到位时限"))
+    due_text = models.CharField(_("时限原文"), max_length=60, blank=True, help_text=_("如 每年4月底前"))
+    use_list_due = models.DateField(_("项目清单截止日期"), null=True, blank=True)
+    use_list_due_text = models.CharField(_("清单时限原文"), max_length=60, blank=True)
+    use_list_submitted = models.DateField(_("项目清单报送日期"), null=True, blank=True)
+    document = models.ForeignKey(
+        PolicyDocument,
+        verbose_name=_("来源文件"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    notes = models.TextField(_("备注"), blank=True)
+    # Maintained only by funds.services (conditional UPDATE + CHECK): never edited by hand.
+    paid_total = models.DecimalField(
+        _("已拨付"), max_digits=14, decimal_places=2, default=ZERO, editable=False
+    )
+    confirmed_total = models.DecimalField(
+        _("已确认到账"), max_digits=14, decimal_places=2, default=ZERO, editable=False
+    )
+
+    # The running totals follow the ledger rows, which have their own history.
+    history = HistoricalRecords(excluded_fields=["paid_total", "confirmed_total"])
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("资金承诺")
+        verbose_name_plural = _("资金承诺")
+        ordering = ["-year", "pairing", "due"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "year"], condition=Q(rule__isnull=False), name="commitment_one_per_rule_year"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="commitment_amount_positive"),
+            # The database-level guarantee: no race can pay more than was promised …
+            models.CheckConstraint(
+                condition=Q(paid_total__gte=0) & Q(paid_total__lte=F("amount")),
+                name="commitment_paid_within_amount",
+            ),
+            # … nor confirm more than was paid.
+            models.CheckConstraint(
+                condition=Q(confirmed_total__gte=0) & Q(confirmed_total__lte=F("paid_total")),
+                name="commitment_confirmed_within_paid",
+            ),
+        ]
+        indexes = [models.Index(fields=["pairing", "year"], name="commitment_pairing_year")]
+
+    def __str__(self) -> str:
+        return f"{self.pairing} {self.year}年 {self.purpose}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("funds:commitment_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.amount is not None and self.pk and self.amount < self.paid_total:
+            raise ValidationError(
+                {"amount": _("承诺金额不能低于已拨付的 %(paid)s 元。") % {"paid": f"{self.paid_total:,.2f}"}}
+            )
+
+    # --- money -------------------------------------------------------------------------------
+    @property
+    def paid(self) -> Decimal:
+        return self.paid_total
+
+    @property
+    def confirmed(self) -> Decimal:
+        """Money 'in place' (到位): only what the receiving side has confirmed."""
+        return self.confirmed_total
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.amount - self.paid_total
+
+    @property
+    def unconfirmed(self) -> Decimal:
+        return self.paid_total - self.confirmed_total
+
+    def _ledger(self) -> list[Disbursement]:
+        # Sorted in Python so a prefetched list costs no query.
+        return sorted(self.disbursements.all(), key=lambda d: (d.date, d.pk))
+
+    @property
+    def paid_in_full_on(self) -> datetime.date | None:
+        """The date the running total of payments last reached the amount, if it is reached."""
+        running, reached = ZERO, None
+        for row in self._ledger():
+            running += row.amount
+            if running >= self.amount:
+                reached = reached or row.date
+            else:
+                reached = None  # a reversal took it back below the promise
+        return reached
+
+    @property
+    def confirmed_in_full_on(self) -> datetime.date | None:
+        running, reached = ZERO, None
+        for row in sorted(self.confirmations.all(), key=lambda c: (c.date, c.pk)):
+            running += row.amount
+            if running >= self.amount:
+                reached = row.date
+                break
+        return reached
+
+    def days_late(self, today: datetime.date | None = None) -> int:
+        """Days past the due date: until paid in full, counted up to today."""
+        today = today or timezone.localdate()
+        end = self.paid_in_full_on or today
+        return max(0, (end - self.due).days)
+
+    def payment_state(self, today: datetime.date | None = None) -> str:
+        """on_time / late (paid in full after the due date) / overdue / soon / open."""
+        today = today or timezone.localdate()
+        full = self.paid_in_full_on
+        if full is not None:
+            return "on_time" if full <= self.due else "late"
+        if today > self.due:
+            return "overdue"
+        if (self.due - today).days <= SOON_DAYS:
+            return "soon"
+        return "open"
+
+    def payment_state_label(self, today: datetime.date | None = None) -> str:
+        state = self.payment_state(today)
+        days = self.days_late(today)
+        return {
+            "on_time": _("按时足额拨付"),
+            "late": _("足额拨付，逾期 %(days)d 天") % {"days": days},
+            "overdue": _("已逾期 %(days)d 天") % {"days": days},
+            "soon": _("即将到期"),
+            "open": _("未到期"),
+        }[state]
+
+    @property
+    def state(self) -> str:
+        return self.payment_state()
+
+    @property
+    def state_label(self) -> str:
+        return self.payment_state_label()
+
+    @property
+    def state_badge(self) -> str:
+        return {"on_time": "done", "late": "late", "overdue": "overdue", "soon": "soon"}.get(self.state, "")
+
+    # --- the use list and spending -----------------------------------------------------------
+    def use_list_state(self, today: datetime.date | None = None) -> str:
+        today = today or timezone.localdate()
+        if self.use_list_submitted:
+            if self.use_list_due and self.use_list_submitted > self.use_list_due:
+                return "late"
+            return "done"
+        if self.use_list_due and today > self.use_list_due:
+            return "overdue"
+        return "open"
+
+    def _projects(self) -> list[FundUseProject]:
+        return [p for p in self.use_projects.all() if p.status != FundUseProject.Status.CANCELLED]
+
+    @property
+    def planned_use(self) -> Decimal:
+        return sum((p.planned_amount for p in self._projects()), ZERO)
+
+    @property
+    def spent(self) -> Decimal:
+        return sum((p.spent_amount for p in self._projects()), ZERO)
+
+    @property
+    def hematopoietic_share(self) -> Decimal | None:
+        """Share of the planned money that goes to 造血式产业类 projects (the plan says 'mostly')."""
+        planned = self.planned_use
+        if not planned:
+            return None
+        hemato = sum(
+            (p.planned_amount for p in self._projects() if p.kind == FundUseProject.Kind.HEMATOPOIETIC), ZERO
+        )
+        return hemato / planned
+
+    @property
+    def use_rate(self) -> Decimal | None:
+        """Spent ÷ received (confirmed arrivals); unknown until money has arrived."""
+        if not self.confirmed_total:
+            return None
+        return self.spent / self.confirmed_total
+
+    def use_rate_low(self, today: datetime.date | None = None) -> bool:
+        """From 1 October of the year on, less than half of the received money spent is a warning."""
+        today = today or timezone.localdate()
+        rate = self.use_rate
+        in_last_quarter = today >= datetime.date(self.year, 10, 1)
+        return bool(in_last_quarter and rate is not None and rate < LOW_USE_RATE)
+
+    # --- the chain ---------------------------------------------------------------------------
+    def chain(self, today: datetime.date | None = None) -> list[Step]:
+        """The year's steps in order: use list → payment → arrival → spending.
+
+        A late or overdue step marks every step after it (`after_late`), because those steps
+        could only start late: the page shows it on them.
+        """
+        today = today or timezone.localdate()
+        steps: list[Step] = []
+        list_state = self.use_list_state(today)
+        list_late = (
+            max(0, ((self.use_list_submitted or today) - self.use_list_due).days) if self.use_list_due else 0
+        )
+        steps.append(
+            Step(
+                "use_list",
+                str(_("资金使用项目清单")),
+                self.use_list_due,
+                self.use_list_submitted,
+                list_state,
+                list_late if list_state in {"late", "overdue"} else 0,
+                self.use_list_due_text,
+            )
+        )
+        pay_state = self.payment_state(today)
+        steps.append(
+            Step(
+                "payment",
+                str(_("资金拨付")),
+                self.due,
+                self.paid_in_full_on,
+                {"on_time": "done", "late": "late", "overdue": "overdue"}.get(pay_state, pay_state),
+                self.days_late(today) if pay_state in {"late", "overdue"} else 0,
+                self.due_text,
+            )
+        )
+        confirmed_on = self.confirmed_in_full_on
+        steps.append(
+            Step(
+                "arrival",
+                str(_("到账确认")),
+                None,
+                confirmed_on,
+                "done" if confirmed_on else ("open" if not self.paid_total else "soon"),
+            )
+        )
+        rate = self.use_rate
+        spending_state = "open"
+        if rate is not None and rate >= 1:
+            spending_state = "done"
+        elif self.use_rate_low(today):
+            spending_state = "overdue"
+        steps.append(
+            Step(
+                "spending",
+                str(_("资金使用")),
+                None,
+                None,
+                spending_state,
+                detail=f"{rate:.0%}" if rate is not None else "",
+            )
+        )
+        late_seen = False
+        for step in steps:
+            step.after_late = late_seen
+            if step.state in {"late", "overdue"}:
+                late_seen = True
+        return steps
+
+
+class Disbursement(models.Model):
+    """A payment (拨付) against a commitment — a ledger row: appended, never edited.
+
+    A correction is a reversal row (negative amount) that names the payment it reverses.
+    """
+
+    class Kind(models.TextChoices):
+        PAYMENT = "payment", _("拨付")
+        REVERSAL = "reversal", _("冲销")
+
+    scope_field = "commitment__pairing"
+
+    commitment = models.ForeignKey(
+        FundCommitment, verbose_name=_("资金承诺"), on_delete=models.PROTECT, related_name="disbursements"
+    )
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.PAYMENT)
+    date = models.DateField(_("拨付日期"))
+    amount = money_field(_("金额（元）"))
+    voucher_no = models.CharField(_("凭证号"), max_length=60, blank=True)
+    evidence = models.FileField(_("凭证文件"), upload_to=upload_to("funds"), blank=True)
+    evidence_name = models.CharField(_("文件原名"), max_length=255, blank=True)
+    reverses = models.OneToOneField(
+        "self",
+        verbose_name=_("冲销的拨付"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversed_by",
+    )
+    note = models.CharField(_("说明"), max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = DisbursementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("拨付记录")
+        verbose_name_plural = _("拨付记录")
+        ordering = ["commitment", "date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="payment") & Q(amount__gt=0) & Q(reverses__isnull=True))
+                | (Q(kind="reversal") & Q(amount__lt=0) & Q(reverses__isnull=False)),
+                name="disbursement_sign_matches_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()} {self.amount}"
+
+    @property
+    def is_reversed(self) -> bool:
+        return hasattr(self, "reversed_by")
+
+
+class ArrivalConfirmation(models.Model):
+    """The receiving side's confirmation (到账确认) that money arrived: only then is it 'in place'."""
+
+    scope_field = "commitment__pairing"
+
+    commitment = models.ForeignKey(
+        FundCommitment, verbose_name=_("资金承诺"), on_delete=models.PROTECT, related_name="confirmations"
+    )
+    date = models.DateField(_("到账日期"))
+    amount = money_field(_("到账金额（元）"))
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("确认单位"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(_("说明"), max_length=255, blank=True)
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = ConfirmationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("到账确认")
+        verbose_name_plural = _("到账确认")
+        ordering = ["commitment", "date", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="confirmation_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.amount}"
+
+
+class FundUseProjectQuerySet(ScopedQuerySet):
+    def manageable_by(self, user) -> models.QuerySet:
+        """The list is the receiving side's: its liaison staff and its receiving unit keep it
+        (liaison staff of the pairing may too, as for everything in their pairing)."""
+        base = super().manageable_by(user)
+        if not user.is_authenticated or user.is_superuser or user.role == Role.LIAISON:
+            return base
+        confirmable = FundCommitment.objects.confirmable_by(user)
+        return self.filter(commitment__in=confirmable.values("pk"))
+
+
+class FundUseProject(models.Model):
+    """A line of the receiving side's fund-use list (资金使用项目清单) for a year."""
+
+    class Kind(models.TextChoices):
+        HEMATOPOIETIC = "hematopoietic", _("造血式产业类")
+        RELIEF = "relief", _("兜底救助")
+        INFRASTRUCTURE = "infrastructure", _("基础设施")
+        OTHER = "other", _("其他")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("计划")
+        IN_PROGRESS = "in_progress", _("实施中")
+        DONE = "done", _("已完成")
+        CANCELLED = "cancelled", _("已取消")
+
+    scope_field = "commitment__pairing"
+
+    commitment = models.ForeignKey(
+        FundCommitment, verbose_name=_("资金承诺"), on_delete=models.CASCADE, related_name="use_projects"
+    )
+    name = models.CharField(_("项目名称"), max_length=200)
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices, default=Kind.HEMATOPOIETIC)
+    planned_amount = money_field(_("计划安排（元）"), validators=[MinValueValidator(ZERO)])
+    spent_amount = money_field(_("已支出（元）"), default=ZERO, validators=[MinValueValidator(ZERO)])
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.PLANNED)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("实施单位"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    notes = models.TextField(_("备注"), blank=True)
+
+    history = HistoricalRecords()
+    objects = FundUseProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("资金使用项目")
+        verbose_name_plural = _("资金使用项目清单")
+        ordering = ["commitment", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(planned_amount__gte=0) & Q(spent_amount__gte=0),
+                name="use_project_amounts_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if (
+            self.planned_amount is not None
+            and self.spent_amount is not None
+            and self.spent_amount > self.planned_amount
+        ):
+            raise ValidationError({"spent_amount": _("已支出不能超过计划安排金额。")})

@@ -1,0 +1,341 @@
+"""Pages of funds: a pairing's commitments by year, one commitment with its ledger, the use list."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import CreateView, DetailView, UpdateView
+from django_filters.views import FilterView
+
+from cooperation.history import history_rows
+from cooperation.models import Unit
+from cooperation.permissions import ScopedPageMixin, can_manage, denied_message
+from cooperation.uploads import protected_download
+
+from . import services
+from .filtersets import FundCommitmentFilterSet, FundUseProjectFilterSet
+from .forms import (
+    ArrivalForm,
+    DisbursementForm,
+    FundCommitmentForm,
+    FundUseProjectForm,
+    ReversalForm,
+    SubmitListForm,
+)
+from .models import ArrivalConfirmation, Disbursement, FundCommitment, FundUseProject
+from .scoping import ScopedChoicesMixin
+
+
+def commitments_with_ledger(queryset):
+    """Everything the derived figures read, in a fixed number of queries whatever the size."""
+    return queryset.select_related(
+        "pairing", "payer_region", "payer_unit", "receiver_region", "receiver_unit"
+    ).prefetch_related(
+        Prefetch("disbursements", queryset=Disbursement.objects.order_by("date", "pk")),
+        Prefetch("confirmations", queryset=ArrivalConfirmation.objects.order_by("date", "pk")),
+        "use_projects",
+    )
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class FundListView(ScopedChoicesMixin, ScopedPageMixin, FilterView):
+    """Funds by pairing and year: promised, paid, outstanding, due, on time or late."""
+
+    model = FundCommitment
+    filterset_class = FundCommitmentFilterSet
+    paginate_by = 50
+    template_name = "funds/fund_list.html"
+
+    def get_queryset(self):
+        return commitments_with_ledger(super().get_queryset()).order_by("pairing__name", "-year", "due")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(today=timezone.localdate(), **kwargs)
+
+
+class CommitmentDetailView(ScopedPageMixin, DetailView):
+    model = FundCommitment
+    template_name = "funds/commitment_detail.html"
+    context_object_name = "commitment"
+
+    def get_queryset(self):
+        return commitments_with_ledger(super().get_queryset()).prefetch_related(
+            Prefetch(
+                "disbursements",
+                queryset=Disbursement.objects.select_related("recorded_by", "reversed_by").order_by(
+                    "date", "pk"
+                ),
+                to_attr="ledger",
+            ),
+            Prefetch(
+                "use_projects", queryset=FundUseProject.objects.select_related("unit"), to_attr="use_list"
+            ),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        c, user = self.object, self.request.user
+        may_pay = FundCommitment.objects.payable_by(user).filter(pk=c.pk).exists()
+        may_confirm = FundCommitment.objects.confirmable_by(user).filter(pk=c.pk).exists()
+        context.update(
+            today=timezone.localdate(),
+            steps=c.chain(),
+            may_pay=may_pay,
+            may_confirm=may_confirm,
+            may_edit_list=may_confirm or can_manage(user, c),
+            can_manage=can_manage(user, c),
+            payment_form=DisbursementForm(initial={"date": timezone.localdate()}) if may_pay else None,
+            arrival_form=ArrivalForm(initial={"date": timezone.localdate(), "amount": c.unconfirmed})
+            if may_confirm and c.unconfirmed
+            else None,
+            history=history_rows(c, limit=20),
+        )
+        return context
+
+
+class CommitmentActionView(LoginRequiredMixin, View):
+    """Base of the POST actions on a commitment: the object must be visible (else 404)."""
+
+    form_class = None
+    template_name = "funds/action_form.html"
+    title = ""
+
+    def commitment(self) -> FundCommitment:
+        return get_object_or_404(FundCommitment.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
+
+    def allowed(self, commitment) -> bool:
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.object = self.commitment()
+        if not self.allowed(self.object):
+            raise PermissionDenied(self.refusal())
+        return super().dispatch(request, *args, **kwargs)
+
+    def refusal(self) -> str:
+        return denied_message()
+
+    def render_form(self, form, status=200):
+        return render(
+            self.request,
+            self.template_name,
+            {"form": form, "commitment": self.object, "title": self.title},
+            status=status,
+        )
+
+    def get(self, request, *args, **kwargs):
+        return self.render_form(self.form_class(initial={"date": timezone.localdate()}))
+
+    def post(self, request, *args, **kwargs):
+        form = self.form_class(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                self.act(form.cleaned_data)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                return redirect(self.object.get_absolute_url())
+        return self.render_form(form, status=400)
+
+
+class DisbursementCreateView(CommitmentActionView):
+    form_class = DisbursementForm
+
+    @property
+    def title(self):
+        return _("登记拨付")
+
+    def allowed(self, commitment) -> bool:
+        return FundCommitment.objects.payable_by(self.request.user).filter(pk=commitment.pk).exists()
+
+    def refusal(self) -> str:
+        return _("您没有权限登记此笔拨付：只有本结对的联络员或拨付单位可以登记。")
+
+    def act(self, data) -> None:
+        row = services.record_disbursement(self.object, user=self.request.user, **data)
+        messages.success(self.request, _("已登记拨付 ¥%(amount)s。") % {"amount": f"{row.amount:,.2f}"})
+
+
+class ArrivalConfirmView(CommitmentActionView):
+    form_class = ArrivalForm
+
+    @property
+    def title(self):
+        return _("确认到账")
+
+    def allowed(self, commitment) -> bool:
+        return FundCommitment.objects.confirmable_by(self.request.user).filter(pk=commitment.pk).exists()
+
+    def refusal(self) -> str:
+        return _("只有接收方（受援方联络员或接收单位）可以确认到账。")
+
+    def act(self, data) -> None:
+        services.confirm_arrival(self.object, user=self.request.user, **data)
+        messages.success(self.request, _("已确认到账。"))
+
+
+class SubmitListView(CommitmentActionView):
+    form_class = SubmitListForm
+
+    @property
+    def title(self):
+        return _("报送资金使用项目清单")
+
+    def allowed(self, commitment) -> bool:
+        user = self.request.user
+        return FundCommitment.objects.confirmable_by(user).filter(pk=commitment.pk).exists() or can_manage(
+            user, commitment
+        )
+
+    def act(self, data) -> None:
+        services.submit_use_list(self.object, user=self.request.user, date=data["date"])
+        messages.success(self.request, _("资金使用项目清单已报送。"))
+
+
+class ReverseDisbursementView(LoginRequiredMixin, View):
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.payment = get_object_or_404(
+            Disbursement.objects.visible_to(request.user).select_related("commitment"), pk=kwargs["pk"]
+        )
+        if not can_manage(request.user, self.payment):
+            raise PermissionDenied(_("您没有权限冲销此笔拨付：只有本结对的联络员或拨付单位可以冲销。"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def render_form(self, form, status=200):
+        return render(
+            self.request,
+            "funds/action_form.html",
+            {
+                "form": form,
+                "commitment": self.payment.commitment,
+                "payment": self.payment,
+                "title": _("冲销拨付"),
+            },
+            status=status,
+        )
+
+    def get(self, request, *args, **kwargs):
+        return self.render_form(ReversalForm())
+
+    def post(self, request, *args, **kwargs):
+        form = ReversalForm(request.POST)
+        if form.is_valid():
+            try:
+                services.reverse_disbursement(self.payment, user=request.user, note=form.cleaned_data["note"])
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("已冲销该笔拨付。"))
+                return redirect(self.payment.commitment.get_absolute_url())
+        return self.render_form(form, status=400)
+
+
+def evidence_download(request, pk: int):
+    if not request.user.is_authenticated:
+        return redirect("login")
+    row = get_object_or_404(Disbursement.objects.visible_to(request.user), pk=pk)
+    if not row.evidence:
+        raise Http404
+    return protected_download(row.evidence, row.evidence_name)
+
+
+class FundUseProjectListView(ScopedChoicesMixin, ScopedPageMixin, FilterView):
+    model = FundUseProject
+    filterset_class = FundUseProjectFilterSet
+    paginate_by = 50
+    template_name = "funds/use_project_list.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("commitment__pairing", "unit")
+            .order_by("commitment__pairing__name", "-commitment__year", "pk")
+        )
+
+
+class UseProjectFormMixin:
+    model = FundUseProject
+    form_class = FundUseProjectForm
+    template_name = "funds/action_form.html"
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        commitment = self.get_commitment()
+        # Implementing units of the receiving region only: no other region's units in the choice.
+        form.fields["unit"].queryset = Unit.objects.filter(
+            region__path__startswith=commitment.receiver_region.path
+        )
+        return form
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(commitment=self.get_commitment(), title=_("资金使用项目"), **kwargs)
+
+    def get_success_url(self):
+        return reverse("funds:commitment_detail", args=[self.get_commitment().pk]) + "#use-list"
+
+
+class UseProjectCreateView(LoginRequiredMixin, UseProjectFormMixin, CreateView):
+    def get_commitment(self) -> FundCommitment:
+        return self.commitment
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.commitment = get_object_or_404(FundCommitment.objects.visible_to(request.user), pk=kwargs["pk"])
+        may = FundCommitment.objects.confirmable_by(request.user).filter(pk=self.commitment.pk).exists()
+        if not (may or can_manage(request.user, self.commitment)):
+            raise PermissionDenied(_("资金使用项目清单由接收方或本结对的联络员维护。"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        form.instance.commitment = self.commitment
+        messages.success(self.request, _("已添加资金使用项目。"))
+        return super().form_valid(form)
+
+
+class UseProjectUpdateView(ScopedPageMixin, UseProjectFormMixin, UpdateView):
+    manage = True
+
+    def get_commitment(self) -> FundCommitment:
+        return self.object.commitment
+
+    def form_valid(self, form):
+        messages.success(self.request, _("资金使用项目已保存。"))
+        return super().form_valid(form)
+
+
+class CommitmentUpdateView(ScopedPageMixin, UpdateView):
+    """Liaison staff correct a year's amount or due date (the source text stays beside it)."""
+
+    model = FundCommitment
+    form_class = FundCommitmentForm
+    manage = True
+    template_name = "funds/action_form.html"
+    context_object_name = "commitment"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("修改资金承诺"), **kwargs)
+
+    def form_valid(self, form):
+        messages.success(self.request, _("资金承诺已保存。"))
+        return super().form_valid(form)

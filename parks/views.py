@@ -1,0 +1,295 @@
+"""Pages of parks: the parks list, a park's plans against completion, projects, the plan import."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from collections import OrderedDict
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db.models import Count, Prefetch
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import CreateView, DetailView, UpdateView
+from django_filters.views import FilterView
+
+from cooperation.history import history_rows
+from cooperation.models import Pairing, Role
+from cooperation.permissions import ScopedPageMixin, can_manage
+from cooperation.uploads import validate_upload
+from funds.scoping import ScopedChoicesMixin
+
+from . import services
+from .filtersets import ParkFilterSet, ProjectFilterSet
+from .forms import InvestmentForm, PlanActualForm, PlanImportForm, ProjectCreateForm, ProjectForm
+from .importers import ImportRefused, import_plans
+from .models import Park, ParkInvestmentPlan, Project, ProjectInvestment
+
+SESSION_KEY = "parks_plan_import"
+
+
+def projects_by_stage(projects) -> list[tuple[str, list[Project]]]:
+    """Projects grouped by stage in the stages' order (策划 → 竣工), empty stages left out."""
+    groups: OrderedDict[str, list] = OrderedDict((value, []) for value, _label in Project.Stage.choices)
+    for project in projects:
+        groups[project.stage].append(project)
+    return [(Project.Stage(stage).label, rows) for stage, rows in groups.items() if rows]
+
+
+class ParkListView(ScopedChoicesMixin, ScopedPageMixin, FilterView):
+    model = Park
+    filterset_class = ParkFilterSet
+    paginate_by = 50
+    template_name = "parks/park_list.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("pairing", "region", "committee")
+            .prefetch_related("plans")
+            .annotate(project_count=Count("projects", distinct=True))
+            .order_by("pairing__name", "name")
+        )
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(may_import=user.is_superuser or user.role == Role.LIAISON, **kwargs)
+
+
+class ParkDetailView(ScopedPageMixin, DetailView):
+    model = Park
+    template_name = "parks/park_detail.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("pairing", "region", "committee", "partner_committee", "document")
+            .prefetch_related(
+                "plans",
+                Prefetch(
+                    "projects", queryset=Project.objects.prefetch_related("investments").order_by("name")
+                ),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        park = self.object
+        context.update(
+            plan_years=park.plan_years(),
+            stages=projects_by_stage(park.projects.all()),
+            can_manage=can_manage(self.request.user, park),
+            history=history_rows(park, limit=20),
+        )
+        return context
+
+
+class ProjectListView(ScopedChoicesMixin, ScopedPageMixin, FilterView):
+    model = Project
+
+    def scoped_choices(self) -> dict:
+        return {**super().scoped_choices(), "park": Park.objects.visible_to(self.request.user)}
+
+    filterset_class = ProjectFilterSet
+    paginate_by = 50
+    template_name = "parks/project_list.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("pairing", "park")
+            .prefetch_related(Prefetch("investments", queryset=ProjectInvestment.objects.order_by("year")))
+            .order_by("pairing__name", "name")
+        )
+
+
+class ProjectDetailView(ScopedPageMixin, DetailView):
+    model = Project
+    template_name = "parks/project_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("pairing", "park").prefetch_related("investments")
+
+    def get_context_data(self, **kwargs):
+        may = can_manage(self.request.user, self.object)
+        return super().get_context_data(
+            history=history_rows(self.object, limit=20),
+            can_manage=may,
+            investment_form=InvestmentForm() if may else None,
+            **kwargs,
+        )
+
+
+class PlanImportView(LoginRequiredMixin, View):
+    """Upload → preview (every row checked, errors by sheet/row/column) → confirm (all or nothing).
+
+    Between preview and confirm the file waits under a random name in the media storage; the
+    session remembers which name belongs to this user.
+    """
+
+    template_name = "parks/plan_import.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not (request.user.is_superuser or request.user.role == Role.LIAISON):
+            raise PermissionDenied(_("只有联络员可以导入园区投资计划。"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def parks(self):
+        return Park.objects.manageable_by(self.request.user)
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": PlanImportForm()})
+
+    def post(self, request):
+        if "confirm" in request.POST:
+            return self.confirm(request)
+        form = PlanImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form}, status=400)
+        upload = form.cleaned_data["file"]
+        try:
+            validate_upload(upload, extensions=(".xlsx",))
+        except ValidationError as exc:
+            form.add_error("file", exc)
+            return render(request, self.template_name, {"form": form}, status=400)
+        data = upload.read()
+        context = {"form": PlanImportForm(), "filename": upload.name}
+        try:
+            result = import_plans(io.BytesIO(data), parks=self.parks(), user=request.user, dry_run=True)
+        except ImportRefused as exc:
+            context["errors"] = exc.errors
+            return render(request, self.template_name, context, status=400)
+        context["result"] = result
+        context["plan_kinds"] = dict(ParkInvestmentPlan.Kind.choices)
+        if result.errors:
+            context["errors"] = result.errors
+            return render(request, self.template_name, context, status=400)
+        token = uuid.uuid4().hex
+        default_storage.save(f"imports/{token}.xlsx", ContentFile(data))
+        request.session[SESSION_KEY] = {"token": token, "name": upload.name}
+        context["token"] = token
+        return render(request, self.template_name, context)
+
+    def confirm(self, request):
+        pending = request.session.get(SESSION_KEY) or {}
+        token = request.POST.get("token", "")
+        if not token or pending.get("token") != token:
+            messages.error(request, _("导入已过期或不存在，请重新上传文件。"))
+            return redirect("parks:plan_import")
+        path = f"imports/{token}.xlsx"
+        try:
+            with default_storage.open(path, "rb") as handle:
+                data = handle.read()
+        except FileNotFoundError:
+            messages.error(request, _("导入已过期或不存在，请重新上传文件。"))
+            return redirect("parks:plan_import")
+        try:
+            result = import_plans(io.BytesIO(data), parks=self.parks(), user=request.user)
+        except ImportRefused as exc:
+            return render(
+                request, self.template_name, {"form": PlanImportForm(), "errors": exc.errors}, status=400
+            )
+        finally:
+            default_storage.delete(path)
+            request.session.pop(SESSION_KEY, None)
+        if result.errors:
+            return render(
+                request, self.template_name, {"form": PlanImportForm(), "errors": result.errors}, status=400
+            )
+        messages.success(
+            request,
+            _("已导入园区投资计划：新增 %(created)d 条，更新 %(updated)d 条，未变 %(unchanged)d 条。")
+            % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+        )
+        return redirect("parks:park_list")
+
+
+class ProjectCreateView(LoginRequiredMixin, CreateView):
+    """Liaison staff add a project to one of the pairings they manage."""
+
+    model = Project
+    form_class = ProjectCreateForm
+    template_name = "parks/form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not Pairing.objects.manageable_by(request.user).exists():
+            raise PermissionDenied(_("只有联络员可以登记协作项目。"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        user = self.request.user
+        # Only pairings and parks he manages are offered (and accepted).
+        form.fields["pairing"].queryset = Pairing.objects.manageable_by(user)
+        form.fields["park"].queryset = Park.objects.manageable_by(user)
+        return form
+
+    def form_valid(self, form):
+        messages.success(self.request, _("协作项目已登记。"))
+        return super().form_valid(form)
+
+
+class ProjectUpdateView(ScopedPageMixin, UpdateView):
+    model = Project
+    form_class = ProjectForm
+    manage = True
+    template_name = "parks/form.html"
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields["park"].queryset = Park.objects.filter(pairing_id=self.object.pairing_id)
+        return form
+
+    def form_valid(self, form):
+        messages.success(self.request, _("协作项目已保存。"))
+        return super().form_valid(form)
+
+
+class InvestmentRecordView(ScopedPageMixin, DetailView):
+    """POST: the investment in place of one year for a project (liaison staff of its pairing)."""
+
+    model = Project
+    manage = True
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        project = self.get_object()
+        form = InvestmentForm(request.POST)
+        if form.is_valid():
+            try:
+                services.record_investment(project, user=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                messages.error(request, "；".join(exc.messages))
+            else:
+                messages.success(request, _("到位资金已登记。"))
+        else:
+            messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect(project.get_absolute_url())
+
+
+class PlanUpdateView(ScopedPageMixin, UpdateView):
+    """Liaison staff enter a plan line's actual completion (or correct its figures)."""
+
+    model = ParkInvestmentPlan
+    form_class = PlanActualForm
+    manage = True
+    template_name = "parks/form.html"
+
+    def get_success_url(self):
+        return self.object.park.get_absolute_url() + "#plans"
+
+    def form_valid(self, form):
+        messages.success(self.request, _("投资计划已保存。"))
+        return super().form_valid(form)

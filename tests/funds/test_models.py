@@ -1,0 +1,113 @@
+"""What the funds pages derive from the ledger: paid, outstanding, on time or late, the chain."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from funds import services
+from funds.models import FundCommitment, FundRule
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_rule_of_seed_000_gives_12_million_due_30_april_with_its_source_text(jy_rule, demo):
+    assert jy_rule.amount == Decimal("12000000")
+    assert jy_rule.due_in(2027) == datetime.date(2027, 4, 30)
+    assert "晋江市每年4月底前安排山海协作专项资金1200万元" in jy_rule.source_text
+    commitment, created = services.ensure_yearly_commitment(jy_rule, 2027)
+    assert created
+    assert (commitment.amount, commitment.due, commitment.due_text) == (
+        Decimal("12000000"),
+        datetime.date(2027, 4, 30),
+        "每年4月底前",
+    )
+    assert (commitment.use_list_due, commitment.use_list_due_text) == (
+        datetime.date(2027, 3, 31),
+        "每年3月底前",
+    )
+    assert commitment.payer_unit.name == "晋江市财政局" and commitment.receiver_region.name == "尤溪县"
+
+
+def test_creating_the_years_commitment_twice_gives_one_row(jy_rule):
+    first, created = services.ensure_yearly_commitment(jy_rule, 2028)
+    again, created_again = services.ensure_yearly_commitment(jy_rule, 2028)
+    assert created and not created_again and first.pk == again.pk
+    assert FundCommitment.objects.filter(rule=jy_rule, year=2028).count() == 1
+    assert services.ensure_commitments_for_year(2028) == []
+
+
+def test_wenzhou_aid_funds_are_due_by_31_may(demo):
+    rule = FundRule.objects.get(pairing=demo["wz"])
+    commitment, _ = services.ensure_yearly_commitment(rule, 2019)
+    assert commitment.due == datetime.date(2019, 5, 31) and commitment.due_text == "当年5月底前"
+    with pytest.raises(Exception, match="不适用"):
+        services.ensure_yearly_commitment(rule, 2021)
+
+
+def test_2025_was_paid_in_full_20_days_late(commitment):
+    assert commitment.amount == Decimal("12000000")
+    assert commitment.paid == Decimal("12000000") and commitment.outstanding == 0
+    assert commitment.paid_in_full_on == datetime.date(2025, 5, 20)
+    assert commitment.payment_state() == "late"
+    assert commitment.days_late() == 20
+    assert commitment.payment_state_label() == "足额拨付，逾期 20 天"
+
+
+def test_2024_paid_in_two_parts_on_time(demo):
+    c2024 = FundCommitment.objects.get(pairing=demo["jy"], year=2024)
+    assert c2024.disbursements.count() == 2
+    assert c2024.payment_state() == "on_time" and c2024.days_late() == 0
+    assert c2024.confirmed == Decimal("12000000")
+
+
+def test_an_unpaid_commitment_is_overdue_counting_up_to_today(open_2026):
+    assert open_2026.paid == 0 and open_2026.outstanding == Decimal("12000000")
+    assert open_2026.payment_state(today=datetime.date(2026, 4, 10)) == "soon"
+    assert open_2026.payment_state(today=datetime.date(2026, 3, 1)) == "open"
+    assert open_2026.payment_state(today=datetime.date(2026, 5, 10)) == "overdue"
+    assert open_2026.days_late(today=datetime.date(2026, 5, 10)) == 10
+
+
+def test_the_chain_flags_the_steps_after_a_late_one(commitment):
+    # 2025: the list came on 8 April (due 31 March), so payment, arrival and spending are flagged.
+    steps = commitment.chain(today=datetime.date(2025, 12, 1))
+    assert [s.key for s in steps] == ["use_list", "payment", "arrival", "spending"]
+    use_list, payment, arrival, spending = steps
+    assert use_list.state == "late" and use_list.days_late == 8 and not use_list.after_late
+    assert payment.state == "late" and payment.days_late == 20 and payment.after_late
+    assert arrival.state == "done" and arrival.done_on == datetime.date(2025, 5, 26) and arrival.after_late
+    assert spending.after_late
+
+
+def test_use_rate_and_the_share_of_hematopoietic_projects(commitment):
+    # 2025 list: 10,000,000 of 12,000,000 planned goes to 造血式 projects; 5,600,000 spent.
+    assert commitment.hematopoietic_share == Decimal("10000000") / Decimal("12000000")
+    assert commitment.use_rate == Decimal("5600000") / Decimal("12000000")
+    assert commitment.use_rate_low(today=datetime.date(2025, 10, 2))
+    assert not commitment.use_rate_low(today=datetime.date(2025, 9, 30))
+
+
+def test_use_rate_is_unknown_until_money_has_arrived(open_2026):
+    assert open_2026.use_rate is None and not open_2026.use_rate_low(today=datetime.date(2026, 12, 1))
+
+
+def test_the_list_is_late_when_submitted_after_its_due_date(commitment, open_2026):
+    assert commitment.use_list_state() == "late"
+    assert open_2026.use_list_state() == "done"  # submitted 30 March 2026
+
+
+def test_the_yearly_command_creates_each_rules_commitment_once(demo):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("create_fund_commitments", "--year", "2027", stdout=out)
+    assert "新生成 1 条" in out.getvalue()
+    call_command("create_fund_commitments", "--year", "2027", stdout=out)
+    assert "新生成 0 条" in out.getvalue()
+    commitment = FundCommitment.objects.get(pairing=demo["jy"], year=2027)
+    assert commitment.history.get().history_user is None  # shown as “系统”
