@@ -83,7 +83,9 @@ def _policies(pairing_ids: set[int]) -> dict[int | None, ReminderPolicy]:
 
 def _items(day: datetime.date) -> list[DeadlineItem]:
     return list(
-        collect(day - datetime.timedelta(days=LOOKBACK_DAYS), day + datetime.timedelta(days=LOOKAHEAD_DAYS))
+        collect(
+            day - datetime.timedelta(days=LOOKBACK_DAYS), day + datetime.timedelta(days=LOOKAHEAD_DAYS), day
+        )
     )
 
 

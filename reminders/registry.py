@@ -2,10 +2,11 @@
 
 An app with something that falls due contributes it by defining `<app>/deadlines.py` with
 
-    def deadlines(start: datetime.date, end: datetime.date) -> Iterable[DeadlineItem]
+    def deadlines(start: datetime.date, end: datetime.date, as_of: datetime.date) -> Iterable[DeadlineItem]
 
-yielding every item *not yet done* whose due date lies in [start, end], in a constant number of
-queries. `key` must be stable and unique across apps ("tasks.period:42", "funds.commitment:7").
+yielding every item whose due date lies in [start, end] and that was *not done as of `as_of`*
+(paid by then, completed by then …: so a sweep replayed for a past day reminds what was open that
+day), in a constant number of queries. `key` must be stable and unique across apps ("tasks.period:42", "funds.commitment:7").
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ class DeadlineItem:
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
 
-Provider = Callable[[datetime.date, datetime.date], Iterable[DeadlineItem]]
+Provider = Callable[[datetime.date, datetime.date, datetime.date], Iterable[DeadlineItem]]
 
 
 def providers() -> list[Provider]:
@@ -52,6 +53,6 @@ def _exists(name: str) -> bool:
         return False
 
 
-def collect(start: datetime.date, end: datetime.date) -> Iterator[DeadlineItem]:
+def collect(start: datetime.date, end: datetime.date, as_of: datetime.date) -> Iterator[DeadlineItem]:
     for provider in providers():
-        yield from provider(start, end)
+        yield from provider(start, end, as_of)

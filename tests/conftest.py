@@ -20,6 +20,7 @@ import pytest
 from django.core.management import call_command
 
 CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def require(condition: bool, what: str) -> None:
@@ -52,8 +53,14 @@ def chromium_path() -> str | None:
     return path if os.path.exists(path) else shutil.which("chromium")
 
 
+@pytest.fixture(scope="session")
+def media_root(tmp_path_factory):
+    """One folder for uploaded files per session: the demo's evidence lives there too."""
+    return tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture(autouse=True)
-def _test_settings(settings, tmp_path):
+def _test_settings(settings, media_root):
     # Tests not about Celery run its tasks in-process; those about it start a real worker.
     settings.CELERY_TASK_ALWAYS_EAGER = True
     locmem = "django.core.mail.backends.locmem.EmailBackend"
@@ -61,8 +68,8 @@ def _test_settings(settings, tmp_path):
         settings.MAILERS = {"default": {"BACKEND": locmem}}
     else:
         settings.EMAIL_BACKEND = locmem
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+    settings.MEDIA_ROOT = media_root
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -72,11 +79,28 @@ def _test_settings(settings, tmp_path):
     settings.AXES_ENABLED = False
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, media_root):
+    """The demo data of every app, loaded once into the test database by the command `make run` uses.
+
+    Each test runs in a transaction rolled back at its end, so every test starts from the demo.
+    Transactional tests (browser, races) flush the database afterwards; pytest-django runs them after
+    the others, and they load the demo themselves (`load_demo` is idempotent).
+    """
+    from django.test import override_settings
+
+    # The same fast hasher as every test (see _test_settings), so demo passwords verify.
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS, MEDIA_ROOT=media_root):
+        call_command("load_demo", "--quiet")
+
+
 @pytest.fixture
 def demo(db):
-    """The demo data of every app, loaded through the same command `make run` uses."""
-    call_command("load_demo", "--quiet")
+    """The demo's main pairings (the data itself is loaded once per session)."""
     from cooperation.models import Pairing
+
+    if not Pairing.objects.exists():  # after a transactional test flushed the database
+        call_command("load_demo", "--quiet")
 
     return {
         "jy": Pairing.objects.get(name="晋江市—尤溪县山海协作"),

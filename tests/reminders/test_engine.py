@@ -24,7 +24,7 @@ def item(demo, monkeypatch):
     unit = Unit.objects.get(name="尤溪县教育局")
     state = {"done": False}
 
-    def provider(start, end):
+    def provider(start, end, as_of):
         due = D(2025, 4, 30)
         if not state["done"] and start <= due <= end:
             yield registry.DeadlineItem(

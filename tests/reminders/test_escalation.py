@@ -19,7 +19,7 @@ def overdue_item(demo, monkeypatch):
     unit = Unit.objects.get(name="尤溪县教育局")
     state = {"done": False}
 
-    def provider(start, end):
+    def provider(start, end, as_of):
         if not state["done"]:
             yield registry.DeadlineItem(
                 "test.item:3",

@@ -22,7 +22,7 @@ D = datetime.date
 def item(demo, monkeypatch):
     unit = Unit.objects.get(name="尤溪县教育局")
 
-    def provider(start, end):
+    def provider(start, end, as_of):
         due = D(2025, 4, 30)
         if start <= due <= end:
             yield registry.DeadlineItem(
