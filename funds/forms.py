@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.forms import DateInput
@@ -25,8 +26,10 @@ class DisbursementForm(forms.Form):
     evidence = forms.FileField(
         label=_("凭证文件"),
         required=False,
-        help_text=_("可选，支持 %(types)s")
-        % {"types": "、".join(e.lstrip(".") for e in EVIDENCE_EXTENSIONS)},
+        # Lazy: formatted when the page renders, in the reader's language.
+        help_text=format_lazy(
+            _("可选，支持 {types}"), types=", ".join(e.lstrip(".") for e in EVIDENCE_EXTENSIONS)
+        ),
     )
     note = forms.CharField(label=_("说明"), max_length=255, required=False)
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import Preference, ReminderPolicy
 
@@ -14,7 +15,8 @@ class PreferenceForm(forms.ModelForm):
 
 class PolicyForm(forms.ModelForm):
     days_before = forms.CharField(
-        label=_("提前提醒天数"), help_text=_("用逗号分隔，如 30,7,1,0（0 表示到期当天）")
+        label=gettext_lazy("提前提醒天数"),
+        help_text=gettext_lazy("用逗号分隔，如 30,7,1,0（0 表示到期当天）"),
     )
 
     class Meta:
