@@ -27,6 +27,7 @@ from cooperation.history import history_rows
 from cooperation.models import Pairing, Role
 from cooperation.permissions import ScopedPageMixin
 from cooperation.uploads import protected_download
+from reminders.models import UrgingNotice
 
 from . import services
 from .filtersets import TaskFilterSet
@@ -235,6 +236,10 @@ class TaskDetailView(ScopedPageMixin, DetailView):
             ProgressReport.objects.manageable_by(user).filter(period__task=task).values_list("pk", flat=True)
         )
         is_liaison = services.is_liaison_of(user, task.pairing_id)
+        # The 催办 / 督办 steps of this task's periods (reminders/engine.py issues them).
+        context["notices"] = UrgingNotice.objects.filter(
+            item_key__in=[f"tasks.period:{period.pk}" for period in periods]
+        ).select_related("unit")
         for period in periods:
             actuals = {a.target_id: a.value for a in period.actuals.all()}
             period.locked = period.year in locked

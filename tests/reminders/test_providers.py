@@ -71,3 +71,18 @@ def test_the_sweep_over_every_deadline_runs_a_constant_number_of_queries(demo):
     more_queries, more_planned = count()
     assert more_planned > planned
     assert more_queries == queries
+
+
+def test_urging_notices_of_a_task_show_on_its_page(demo, client_for):
+    from reminders.models import UrgingNotice
+
+    period = (
+        TaskPeriod.objects.filter(task__pairing=demo["jy"], due_date__isnull=False, task__task_units__isnull=False)
+        .exclude(status="done")
+        .first()
+    )
+    engine.sweep(period.due_date + datetime.timedelta(days=3))
+    notice = UrgingNotice.objects.filter(item_key=f"tasks.period:{period.pk}").first()
+    assert notice is not None
+    page = client_for("leader").get(period.task.get_absolute_url()).content.decode()
+    assert 'id="notices"' in page and notice.unit.name in page
