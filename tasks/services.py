@@ -379,6 +379,33 @@ def remove_evidence(evidence: Evidence, user=None) -> None:
     evidence.delete()
 
 
+@transaction.atomic
+def delete_task(task: Task, user=None) -> None:
+    """Delete a task and its subtree, unless that would erase assessed or reported work.
+
+    Refused when a period of the task or of a subtask lies in a locked year, or holds a submitted
+    or approved report: that history belongs to an assessment.
+    """
+    _require_liaison(user, task.pairing_id)
+    tree = [task.pk]
+    frontier = [task.pk]
+    while frontier:
+        frontier = list(Task.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        tree += frontier
+    periods = TaskPeriod.objects.filter(task_id__in=tree).select_related("task")
+    for period in periods:
+        ensure_unlocked(period)
+    kept = ProgressReport.objects.filter(
+        period__task_id__in=tree, status__in=[ProgressReport.Status.SUBMITTED, ProgressReport.Status.APPROVED]
+    )
+    if kept.exists():
+        raise ValidationError(_("该任务（或其子任务）已有提交或审核通过的进展报告，不能删除。"))
+    for pk in reversed(tree):  # children first; one history row each
+        doomed = Task.objects.get(pk=pk)
+        _as_actor(doomed, user)
+        doomed.delete()
+
+
 def delete_report(report: ProgressReport, user=None) -> None:
     """Delete a draft or returned report (its evidence files too); submitted and approved ones stay."""
     _check_report_editable(report, user)

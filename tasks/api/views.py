@@ -89,6 +89,9 @@ class TaskViewSet(VersionedViewSetMixin, ScopedModelViewSet):
     def perform_update(self, serializer) -> None:
         self._save(serializer)
 
+    def perform_destroy(self, instance) -> None:
+        services.delete_task(instance, self.request.user)
+
 
 @versioned_schema(TaskPeriodSerializer)
 class TaskPeriodViewSet(VersionedViewSetMixin, ScopedModelViewSet):

@@ -225,3 +225,37 @@ def test_schema_lists_the_task_endpoints(client_for):
     text = client_for("yx_liaison").get("/api/schema/").content.decode()
     for path in ["/api/v1/tasks/", "/api/v1/task-periods/", "/api/v1/progress-reports/{id}/approve/"]:
         assert path in text
+
+
+@pytest.mark.django_db
+def test_deleting_a_task_never_erases_assessed_or_reported_work(api_for, demo):
+    from tasks.models import ProgressReport, Task, TaskPeriod, YearLock
+
+    client = api_for("yx_liaison")
+    reported = Task.objects.filter(
+        pairing=demo["jy"],
+        periods__reports__status__in=[ProgressReport.Status.SUBMITTED, ProgressReport.Status.APPROVED],
+    ).first()
+    response = client.delete(f"/api/v1/tasks/{reported.pk}/")
+    assert response.status_code in (400, 403), response.content
+    assert Task.objects.filter(pk=reported.pk).exists()
+
+    locked_years = set(
+        YearLock.objects.filter(pairing=demo["jy"], locked=True).values_list("year", flat=True)
+    )
+    assert locked_years  # the demo locks 2024
+    in_locked = (
+        Task.objects.filter(pairing=demo["jy"], periods__year__in=locked_years)
+        .exclude(periods__reports__isnull=False)
+        .first()
+    )
+    response = client.delete(f"/api/v1/tasks/{in_locked.pk}/")
+    assert response.status_code == 403 and "锁定" in response.json()["detail"]
+    assert TaskPeriod.objects.filter(task=in_locked).exists()
+
+    fresh = Task.objects.create(
+        pairing=demo["jy"], number="（9）", title="临时任务", start_year=2027, end_year=2027
+    )
+    assert client.delete(f"/api/v1/tasks/{fresh.pk}/").status_code == 204
+    assert not Task.objects.filter(pk=fresh.pk).exists()
+    assert api_for("yx_reporter").delete(f"/api/v1/tasks/{reported.pk}/").status_code == 403
