@@ -77,7 +77,9 @@ def test_urging_notices_of_a_task_show_on_its_page(demo, client_for):
     from reminders.models import UrgingNotice
 
     period = (
-        TaskPeriod.objects.filter(task__pairing=demo["jy"], due_date__isnull=False, task__task_units__isnull=False)
+        TaskPeriod.objects.filter(
+            task__pairing=demo["jy"], due_date__isnull=False, task__task_units__isnull=False
+        )
         .exclude(status="done")
         .first()
     )
