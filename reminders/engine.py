@@ -48,6 +48,17 @@ def offset_label(offset: int) -> str:
     return _("已逾期 %(n)d 天") % {"n": -offset}
 
 
+def due_note(due: datetime.date) -> str:
+    """For a due date on a weekend or holiday: the last working day before it, to plan by."""
+    effective = calendar.last_workday_on_or_before(due)
+    if effective == due:
+        return ""
+    return _("%(due)s 为非工作日，请于 %(day)s 前办结") % {
+        "due": due.isoformat(),
+        "day": effective.isoformat(),
+    }
+
+
 def _moments(
     item: DeadlineItem, policy: ReminderPolicy, day: datetime.date
 ) -> list[tuple[int, datetime.date]]:
@@ -302,13 +313,14 @@ def urge_and_escalate(day: datetime.date, items: list[DeadlineItem]) -> list[tup
 
 
 def _entry(p: Planned) -> dict:
+    note = due_note(p.item.due) if p.offset >= 0 else ""
     return {
         "key": p.item.key,
         "summary": p.item.summary,
         "url": p.item.url,
         "due": p.item.due.isoformat(),
         "offset": p.offset,
-        "label": offset_label(p.offset),
+        "label": offset_label(p.offset) + (f"；{note}" if note else ""),
         "overdue": p.overdue,
     }
 

@@ -200,3 +200,22 @@ def test_send_reminders_records_and_sends(item):
     call_command("send_reminders", "--date", "2025-04-23")
     assert ReminderLedger.objects.count() == 3
     assert len(mail.outbox) == 3
+
+
+def test_a_due_date_on_a_holiday_is_shown_with_the_last_working_day(demo, monkeypatch):
+    # 2025-05-31 is a Saturday (and the Dragon Boat holiday): plan by Friday 2025-05-30.
+    from cooperation.templatetags.shanhai import workday_note
+
+    unit = Unit.objects.get(name="尤溪县教育局")
+
+    def provider(start, end, as_of):
+        yield registry.DeadlineItem(
+            "test.item:9", D(2025, 5, 31), demo["jy"].pk, (unit.pk,), "温州：年度资金", "/x/"
+        )
+
+    monkeypatch.setattr(registry, "providers", lambda: [provider])
+    engine.sweep(D(2025, 5, 24))
+    title = Notification.objects.filter(user__username="yx_reporter").get().title
+    assert "2025-05-31 为非工作日，请于 2025-05-30 前办结" in title
+    assert workday_note(D(2025, 5, 31)) == "（非工作日，最后工作日 2025-05-30）"
+    assert workday_note(D(2025, 5, 30)) == ""
