@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from importlib.util import find_spec
 
-PROJECT_APPS = ["cooperation", "tasks", "funds", "parks", "reports"]
+PROJECT_APPS = ["cooperation", "tasks", "funds", "parks", "reports", "reminders"]
 
 
 @dataclass

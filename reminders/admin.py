@@ -1,6 +1,16 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Notification, OutboxMessage, Preference, ReminderLedger, ReminderPolicy
+from .models import (
+    Notification,
+    OutboxMessage,
+    Preference,
+    ReminderLedger,
+    ReminderPolicy,
+    ReportingRound,
+    RoundEntry,
+    UrgingNotice,
+)
 
 
 @admin.register(ReminderPolicy)
@@ -37,3 +47,23 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     list_filter = ["channel", "status"]
     search_fields = ["user__username", "unit__name", "last_error"]
     date_hierarchy = "digest_date"
+
+
+@admin.register(UrgingNotice)
+class UrgingNoticeAdmin(SimpleHistoryAdmin):
+    list_display = ["issued_on", "unit", "summary", "status", "escalated_on", "pairing"]
+    list_filter = ["status", "pairing"]
+    search_fields = ["summary", "unit__name", "item_key"]
+
+
+@admin.register(ReportingRound)
+class ReportingRoundAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "pairing", "year", "opened_on", "due_date"]
+    list_filter = ["pairing", "year"]
+    search_fields = ["name"]
+
+
+@admin.register(RoundEntry)
+class RoundEntryAdmin(SimpleHistoryAdmin):
+    list_display = ["round", "unit", "declared_by", "at"]
+    search_fields = ["round__name", "unit__name"]

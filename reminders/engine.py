@@ -214,8 +214,8 @@ def _sweep_once(day: datetime.date, *, dry_run: bool) -> SweepResult:
             for entry in entries.values()
         ]
         Notification.objects.bulk_create(notifications)
-        emails = _queue_emails(day, per_user)
-        webhooks = _queue_webhooks(day, fresh)
+        emails = queue_emails(day, per_user)
+        webhooks = queue_webhooks(day, fresh)
     return SweepResult(len(fresh), len(notifications), emails, webhooks, fresh)
 
 
@@ -330,7 +330,7 @@ def _append(message: OutboxMessage, entries: list[dict]) -> None:
     message.items = message.items + [e for e in entries if e["key"] not in known]
 
 
-def _queue_emails(day: datetime.date, per_user: dict[int, dict[str, dict]]) -> int:
+def queue_emails(day: datetime.date, per_user: dict[int, dict[str, dict]]) -> int:
     if not per_user:
         return 0
     users = {
@@ -364,7 +364,7 @@ def _queue_emails(day: datetime.date, per_user: dict[int, dict[str, dict]]) -> i
     return count
 
 
-def _queue_webhooks(day: datetime.date, fresh: list[Planned]) -> int:
+def queue_webhooks(day: datetime.date, fresh: list[Planned]) -> int:
     from cooperation.models import Unit
 
     per_unit: dict[int, dict[str, Planned]] = defaultdict(dict)

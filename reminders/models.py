@@ -288,3 +288,6 @@ class UrgingNotice(models.Model):
 
     def is_late_to_reply(self, today) -> bool:
         return self.replied_at is None and today > self.reply_by
+
+
+from .round_models import ReportingRound, RoundEntry  # noqa: E402,F401
