@@ -40,4 +40,5 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     *page_patterns,
     path("", include("reminders.round_urls")),
+    path("", include("reports.plan_urls")),
 ]
