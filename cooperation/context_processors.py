@@ -13,6 +13,7 @@ NAV = [
     ("funds:fund_list", _("资金")),
     ("parks:park_list", _("园区与项目")),
     ("reports:dashboard", _("报表与考核")),
+    ("assessment:export_form", _("年度考核")),
     ("reports:indicator_list", _("发展指标")),
     ("cooperation:document_list", _("政策文件")),
 ]

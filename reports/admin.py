@@ -32,3 +32,6 @@ class RegionIndicatorAdmin(SimpleHistoryAdmin):
     search_fields = ["region__name", "region__code", "indicator__name", "source_text"]
     autocomplete_fields = ["region", "indicator", "source_document"]
     list_select_related = ["region", "indicator", "source_document"]
+
+
+from . import assessment_admin  # noqa: E402,F401 — registers the scheme and the exports

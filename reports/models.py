@@ -270,3 +270,6 @@ def format_number(value: Decimal | None) -> str:
     if normal == normal.to_integral():
         return f"{normal:,.0f}"
     return f"{normal:,f}"
+
+
+from .assessment_models import AssessmentExport, AssessmentScheme, AssessmentSection  # noqa: E402,F401

@@ -41,4 +41,5 @@ urlpatterns = [
     *page_patterns,
     path("", include("reminders.round_urls")),
     path("", include("reports.plan_urls")),
+    path("", include("reports.assessment_urls")),
 ]
