@@ -15,10 +15,8 @@ is written: one bad row and nothing is saved, every error listed as “第 N 行
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from pathlib import PurePosixPath
 from typing import IO
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,18 +24,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from cooperation.archives import UnsafeFile, open_xlsx
 from cooperation.models import PolicyDocument, Region
 
 from .indicators import record_figure
 from .models import Comparator, IndicatorDefinition, RegionIndicator, manageable_regions
 
 MAX_ROWS = 2000
-MAX_ENTRIES = 200
-MAX_ENTRY_BYTES = 50 * 1024 * 1024
-MAX_TOTAL_BYTES = 100 * 1024 * 1024
-MAX_RATIO = 100
-# Tiny XML parts compress far beyond 100:1 and are harmless; the ratio rule is for big ones.
-RATIO_CHECK_FROM = 1024 * 1024
 
 # Column header → field. Several spellings of the same column are accepted.
 COLUMNS = {
@@ -133,49 +126,13 @@ class ImportPreview:
 # --------------------------------------------------------------------------------------------
 
 
-def check_xlsx_archive(fileobj: IO[bytes]) -> None:
-    """Refuse anything that is not a plausible .xlsx archive before openpyxl sees it."""
-    fileobj.seek(0)
-    try:
-        archive = zipfile.ZipFile(fileobj)
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise SheetRefused(
-            _("文件不是有效的 Excel（.xlsx）文件，请用 Excel 或 WPS 另存为 .xlsx 后再上传。")
-        ) from error
-    with archive:
-        entries = archive.infolist()
-        if len(entries) > MAX_ENTRIES:
-            raise SheetRefused(_("文件结构异常（压缩包内文件过多），已拒绝。"))
-        total = 0
-        for entry in entries:
-            name = PurePosixPath(entry.filename)
-            if name.is_absolute() or ".." in name.parts or "\\" in entry.filename:
-                raise SheetRefused(_("文件结构异常（包含不安全的路径），已拒绝。"))
-            if entry.file_size > MAX_ENTRY_BYTES:
-                raise SheetRefused(_("文件结构异常（解压后过大），已拒绝。"))
-            total += entry.file_size
-            if entry.file_size > RATIO_CHECK_FROM and entry.file_size > MAX_RATIO * max(
-                entry.compress_size, 1
-            ):
-                raise SheetRefused(_("文件结构异常（压缩比过高），已拒绝。"))
-        if total > MAX_TOTAL_BYTES:
-            raise SheetRefused(_("文件结构异常（解压后过大），已拒绝。"))
-        if "xl/workbook.xml" not in archive.namelist():
-            raise SheetRefused(_("文件不是有效的 Excel（.xlsx）文件：缺少工作簿内容。"))
-    fileobj.seek(0)
-
-
 def read_rows(fileobj: IO[bytes]) -> list[tuple[int, list]]:
     """The first sheet's non-empty rows as (line number, cells), read-only, formulas not evaluated."""
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    check_xlsx_archive(fileobj)
     try:
-        workbook = load_workbook(fileobj, read_only=True, data_only=False)
-    except (ValueError, KeyError, zipfile.BadZipFile, InvalidFileException, OSError) as error:
-        # defusedxml raises ValueError on entity tricks; broken parts raise KeyError.
-        raise SheetRefused(_("无法读取该 Excel 文件，文件可能已损坏或包含不安全的内容。")) from error
+        # The checks every importer shares: zip bombs, encrypted files, entity tricks, unsafe names.
+        workbook = open_xlsx(fileobj)
+    except UnsafeFile as error:
+        raise SheetRefused(str(error)) from error
     try:
         if not workbook.worksheets:
             raise SheetRefused(_("工作簿中没有工作表。"))

@@ -120,7 +120,7 @@ def test_a_file_that_is_not_a_workbook_is_refused(users, demo):
     plain_zip = io.BytesIO()
     with zipfile.ZipFile(plain_zip, "w") as archive:
         archive.writestr("readme.txt", "hello")
-    assert "缺少工作簿内容" in import_workbook(plain_zip, users["yx_liaison"]).errors[0]
+    assert "缺少 xl/workbook.xml" in import_workbook(plain_zip, users["yx_liaison"]).errors[0]
 
 
 def test_a_zip_bomb_is_refused_before_openpyxl_opens_it(users, demo):
@@ -128,13 +128,13 @@ def test_a_zip_bomb_is_refused_before_openpyxl_opens_it(users, demo):
     with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/workbook.xml", "<workbook/>")
         archive.writestr("xl/worksheets/sheet1.xml", "0" * (20 * 1024 * 1024))
-    assert "压缩比过高" in import_workbook(bomb, users["yx_liaison"]).errors[0]
+    assert "压缩炸弹" in import_workbook(bomb, users["yx_liaison"]).errors[0]
     many = io.BytesIO()
     with zipfile.ZipFile(many, "w") as archive:
         archive.writestr("xl/workbook.xml", "<workbook/>")
-        for i in range(250):
+        for i in range(600):
             archive.writestr(f"xl/x{i}.xml", "x")
-    assert "文件过多" in import_workbook(many, users["yx_liaison"]).errors[0]
+    assert "601 个条目" in import_workbook(many, users["yx_liaison"]).errors[0]
 
 
 def test_too_many_rows_are_refused(users, demo, xlsx, monkeypatch):
