@@ -88,3 +88,13 @@ def test_urging_notices_of_a_task_show_on_its_page(demo, client_for):
     assert notice is not None
     page = client_for("leader").get(period.task.get_absolute_url()).content.decode()
     assert 'id="notices"' in page and notice.unit.name in page
+
+
+def test_the_demo_has_a_reporting_round_with_its_checklist(demo, client_for):
+    from reminders.round_models import ReportingRound
+
+    round_ = ReportingRound.objects.get(pairing=demo["jy"], name="2025年四季度进展报送")
+    client = client_for("leader")
+    assert "2025年四季度进展报送" in client.get(f"/pairings/{demo['jy'].pk}/").content.decode()
+    page = client.get(round_.get_absolute_url()).content.decode()
+    assert "尤溪县教育局" in page and ("未报" in page or "已报" in page or "已退回" in page)
