@@ -42,4 +42,5 @@ urlpatterns = [
     path("", include("reminders.round_urls")),
     path("", include("reports.plan_urls")),
     path("", include("reports.assessment_urls")),
+    *[path("", include(m)) for m in ("reports.task_import_urls",) if _module_exists(m)],
 ]
