@@ -10,7 +10,7 @@ PORT ?= 8000
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.14 $$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null) python3; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then echo $$p; exit; fi; done; echo python3)
 
-.PHONY: run test install install-dev migrate demo serve worker beat lint format messages check-deploy clean
+.PHONY: run test install install-dev migrate demo serve worker beat lint format messages check-deploy clean fuzz security backup
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,20 @@ messages: install
 check-deploy: install
 	DEBUG=0 SECRET_KEY=$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))')} \
 	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-shanhai.example.gov.cn} $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+## make fuzz: long API fuzzing run (100 examples per operation, invalid data too, shrinking)
+fuzz: install-dev
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-100} FUZZ_NEGATIVE=1 $(BIN)/python -m pytest tests/security/test_api_fuzz.py -q -p no:cacheprovider
+
+## make security: permission matrix, CI-size fuzzing, hardening, backup test, CSP browser test
+security: install-dev
+	$(BIN)/python -m pytest tests/security tests/browser/test_security_csp.py tests/test_settings.py -q
+
+## make backup: pg_dump (custom format) of DATABASE_URL and an archive of MEDIA_ROOT into backups/
+backup:
+	mkdir -p backups
+	pg_dump --format=custom --no-owner --file "backups/shanhai-$$(date +%F).dump" "$$DATABASE_URL"
+	tar -czf "backups/shanhai-media-$$(date +%F).tar.gz" -C "$$(dirname $${MEDIA_ROOT:-media})" "$$(basename $${MEDIA_ROOT:-media})"
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -14,8 +14,11 @@ Every refusal is an `UnsafeFile` whose message is for the user, in his language.
 from __future__ import annotations
 
 import zipfile
+import zlib
+from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import IO
+from xml.etree.ElementTree import ParseError
 
 from django.utils.translation import gettext as _
 
@@ -94,6 +97,28 @@ def open_xlsx(fileobj: IO[bytes], *, read_only: bool = True):
     check_ooxml(fileobj, XLSX)
     try:
         return load_workbook(fileobj, read_only=read_only, data_only=False)
-    except (ValueError, KeyError, zipfile.BadZipFile, InvalidFileException, OSError) as error:
-        # defusedxml raises ValueError on entity tricks; a broken part raises KeyError.
-        raise UnsafeFile(_("无法读取该 Excel 文件，文件可能已损坏或包含不安全的内容。")) from error
+    except (*READ_ERRORS, InvalidFileException) as error:
+        raise UnsafeFile(unreadable_message()) from error
+
+
+# defusedxml raises ValueError on entity tricks; a missing part raises KeyError; damaged XML a
+# ParseError (a SyntaxError, not a ValueError); a damaged compressed stream zlib.error or BadZipFile.
+READ_ERRORS = (ValueError, KeyError, ParseError, zipfile.BadZipFile, zlib.error, EOFError, OSError)
+
+
+def unreadable_message() -> str:
+    return _("无法读取该 Excel 文件，文件可能已损坏或包含不安全的内容。")
+
+
+def iter_rows(sheet, **kwargs) -> Iterator[tuple]:
+    """`sheet.iter_rows(**kwargs)`, but damage found while reading is an `UnsafeFile`.
+
+    A read-only workbook parses its sheets lazily: a file damaged half-way opens fine and breaks
+    on row 1,500. Every importer iterates through this, so such a file gets the same message.
+    """
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        yield from sheet.iter_rows(**kwargs)
+    except (*READ_ERRORS, InvalidFileException) as error:
+        raise UnsafeFile(unreadable_message()) from error

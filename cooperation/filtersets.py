@@ -88,7 +88,10 @@ class PolicyDocumentFilterSet(SearchFilterSet):
 
 class ActivityFilterSet(SearchFilterSet):
     search_fields = ("title", "place", "participants", "notes", "field")
-    year = django_filters.NumberFilter(field_name="date__year", label=_("年份"))
+    # A calendar year: 0, negative or fractional years crashed the date lookup (found by the API fuzzing).
+    year = django_filters.NumberFilter(
+        field_name="date__year", label=_("年份"), min_value=1, max_value=9999, decimal_places=0
+    )
     date_after = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("日期起"))
     date_before = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("日期止"))
 

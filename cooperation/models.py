@@ -65,7 +65,18 @@ class ScopedQuerySet(models.QuerySet):
             return self
         if user.role != Role.LIAISON:
             return self.none()
-        return self._for_pairings(Pairing.objects.visible_to(user))
+        visible = Pairing.objects.visible_to(user)
+        rows = self._for_pairings(visible)
+        field = self._scope_field()
+        if field and "__" not in field and self.model._meta.get_field(field).many_to_many:
+            # A row shared by several pairings (a policy document of ten park pairings) is managed
+            # only by someone who manages all of them: the liaison of one pairing must not delete
+            # or re-link what the others rely on.
+            outside = self.model._default_manager.filter(
+                **{f"{field}__in": Pairing.objects.exclude(pk__in=visible.values("pk")).values("pk")}
+            )
+            rows = rows.exclude(pk__in=outside.values("pk"))
+        return rows
 
 
 class PairingQuerySet(ScopedQuerySet):

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 
+from .archives import DOCX, OLE_SIGNATURE, XLSX, UnsafeFile, check_ooxml
+
 # Extension → possible leading bytes of such a file.
 SIGNATURES: dict[str, tuple[bytes, ...]] = {
     ".pdf": (b"%PDF",),
@@ -27,6 +29,8 @@ SIGNATURES: dict[str, tuple[bytes, ...]] = {
     ".xlsx": (b"PK\x03\x04",),
 }
 EVIDENCE_EXTENSIONS = tuple(SIGNATURES)
+# Office Open XML files: checked as archives too (cooperation/archives.py), not by their first bytes only.
+OOXML_KINDS = {".xlsx": XLSX, ".docx": DOCX}
 
 
 def max_upload_bytes() -> int:
@@ -55,6 +59,21 @@ def validate_upload(uploaded, extensions: tuple[str, ...] = EVIDENCE_EXTENSIONS)
     uploaded.seek(0)
     head = uploaded.read(16)
     uploaded.seek(position)
+    if ext in OOXML_KINDS and head.startswith((b"PK\x03\x04", OLE_SIGNATURE)):
+        # A zip is not yet a workbook: a renamed archive, an encrypted file (an OLE container) or a
+        # zip bomb is refused here with its own message. The XML inside is never parsed for
+        # evidence (it is stored as the user's document), only by the importers.
+        uploaded.seek(0)
+        try:
+            check_ooxml(uploaded, OOXML_KINDS[ext])
+        except UnsafeFile as error:
+            raise ValidationError(
+                _("文件“%(name)s”：%(reason)s"),
+                params={"name": name, "reason": str(error)},
+                code="file_content",
+            ) from error
+        finally:
+            uploaded.seek(position)
     if not any(head.startswith(sig) for sig in SIGNATURES.get(ext, ())):
         raise ValidationError(
             _("文件“%(name)s”的内容与扩展名“%(ext)s”不符，可能已损坏或被改名。"),

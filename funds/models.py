@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -279,6 +279,32 @@ class FundCommitment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pairing} {self.year}年 {self.purpose}"
+
+    def save(self, *args, **kwargs) -> None:
+        """Save everything but the running totals, which only the services' conditional UPDATEs move.
+
+        A form, the API or the admin loads the row, then saves it: written back, the `paid_total`
+        read at load time would erase a payment recorded in between (the ledger would say more was
+        paid than the guard knows, and the promise could be paid twice over).
+        """
+        if not self._state.adding and self.pk is not None and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in ("paid_total", "confirmed_total")
+            ]
+        try:
+            with transaction.atomic():
+                super().save(*args, **kwargs)
+        except IntegrityError:
+            # The amount was lowered below a payment recorded after the form checked it: the CHECK
+            # constraint refused the row; say so instead of failing with an error page.
+            paid = type(self)._base_manager.filter(pk=self.pk).values_list("paid_total", flat=True).first()
+            if paid is not None and self.amount is not None and self.amount < paid:
+                raise ValidationError(
+                    {"amount": _("承诺金额不能低于已拨付的 %(paid)s 元。") % {"paid": f"{paid:,.2f}"}}
+                ) from None
+            raise
 
     def get_absolute_url(self) -> str:
         return reverse("funds:commitment_detail", args=[self.pk])

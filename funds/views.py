@@ -337,5 +337,11 @@ class CommitmentUpdateView(ScopedPageMixin, UpdateView):
         return super().get_context_data(title=_("修改资金承诺"), **kwargs)
 
     def form_valid(self, form):
+        try:
+            response = super().form_valid(form)
+        except ValidationError as exc:
+            # A payment recorded while this form was being saved: the amount is now below it.
+            _apply_errors(form, exc)
+            return self.form_invalid(form)
         messages.success(self.request, _("资金承诺已保存。"))
-        return super().form_valid(form)
+        return response

@@ -19,7 +19,7 @@ from typing import IO
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cooperation.archives import UnsafeFile, open_xlsx
+from cooperation.archives import UnsafeFile, iter_rows, open_xlsx
 
 from .models import Park, ParkInvestmentPlan, normalise_name
 
@@ -96,7 +96,16 @@ def _is_formula(cell) -> bool:
     )
 
 
-def _number(value, *, integer: bool = False) -> Decimal:
+# Bounds within the columns' capacity (numeric(16,4) for 万元, numeric(8,2) for km², integer for
+# counts): a figure beyond them is a typing or unit error. Near the capacity PostgreSQL overflows
+# (a 500) and SQLite, which keeps decimals as floats, reads 999999999999.9999 back as 1e12, which
+# no longer fits: 1e10 万元 (10¹⁴ yuan) keeps 14 significant digits, exact on both.
+MAX_WAN = Decimal("1e10")
+MAX_AREA = Decimal("1e6")
+MAX_COUNT = Decimal("1e6")
+
+
+def _number(value, *, integer: bool = False, below: Decimal = MAX_WAN) -> Decimal:
     """A cell's number as entered; raises ValueError with the reason in Chinese."""
     if isinstance(value, bool):
         raise ValueError(_("应为数字"))
@@ -118,6 +127,8 @@ def _number(value, *, integer: bool = False) -> Decimal:
         raise ValueError(_("应为数字"))
     if number < 0:
         raise ValueError(_("不能为负数（%(value)s）") % {"value": number})
+    if number >= below:
+        raise ValueError(_("数值过大（%(value)s），请核对数值和单位") % {"value": number})
     if integer and number != number.to_integral_value():
         raise ValueError(_("应为整数（%(value)s）") % {"value": number})
     if not integer and number.as_tuple().exponent < -4:
@@ -220,9 +231,11 @@ def parse_workbook(fileobj: IO[bytes], parks) -> ImportResult:
     try:
         sheet = workbook.worksheets[0]
         result = ImportResult(sheet=sheet.title)
-        rows = []
-        for row in sheet.iter_rows(max_row=MAX_ROWS + 10):
-            rows.append(row)
+        try:
+            # Damage half-way through a read-only sheet shows only while reading it.
+            rows = list(iter_rows(sheet, max_row=MAX_ROWS + 10))
+        except UnsafeFile as exc:
+            raise ImportRefused([str(exc)]) from None
         header_index = next(
             (i for i, row in enumerate(rows[:10]) if row and _text(row[0].value) == "序号"), None
         )
@@ -292,7 +305,7 @@ def _check_row(row, number, sheet, columns, by_name, seen, result) -> list[str]:
             err(_("核心园区面积"), _("不接受公式，请填写数值"))
         else:
             try:
-                area = _number(area_cell.value)
+                area = _number(area_cell.value, below=MAX_AREA)
                 if area.as_tuple().exponent < -2:
                     raise ValueError(_("最多保留两位小数（%(value)s）") % {"value": area})
                 result.areas[park.pk] = area
@@ -311,7 +324,8 @@ def _check_row(row, number, sheet, columns, by_name, seen, result) -> list[str]:
             err(column.label, _("不接受公式，请填写数值"))
             continue
         try:
-            target[column.sub] = _number(value, integer=column.sub == "project_count")
+            count = column.sub == "project_count"
+            target[column.sub] = _number(value, integer=count, below=MAX_COUNT if count else MAX_WAN)
         except ValueError as exc:
             err(column.label, str(exc))
     if errors:

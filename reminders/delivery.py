@@ -24,7 +24,10 @@ from .models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
+# Retries 1, 2, 4 … 256 minutes apart, then every 6 hours: 16 attempts span about two days, so a
+# mail server down for a night or a weekend day still gets the digest once it accepts again (with
+# 8 attempts everything failed for good after about two hours).
+MAX_ATTEMPTS = 16
 CLAIM_TIMEOUT = datetime.timedelta(minutes=10)
 
 

@@ -117,8 +117,9 @@ def _plan_items(items: list[DeadlineItem], day: datetime.date) -> list[Planned]:
         is_active=True, unit_id__in=unit_ids, role__in=[Role.LIAISON, Role.REPORTER]
     ).values_list("pk", "unit_id"):
         unit_users[unit_id].add(user_id)
-    # Leaders (viewers) get a weekly digest of what is overdue, on Mondays.
-    leaders = pairing_audience(pairing_ids, [Role.VIEWER]) if day.weekday() == 0 else {}
+    # Leaders (viewers) get a weekly digest of what is overdue, on Mondays; a Monday missed (beat
+    # stopped) is caught up like any other reminder, as of that Monday.
+    leaders = pairing_audience(pairing_ids, [Role.VIEWER])
     planned = []
     for item in items:
         recipients = set(liaisons.get(item.pairing_id, ()))
@@ -126,12 +127,19 @@ def _plan_items(items: list[DeadlineItem], day: datetime.date) -> list[Planned]:
             recipients |= unit_users[unit]
         for offset, _when in _moments(item, policies[item.pairing_id], day):
             planned.extend(Planned(item, offset, recipient) for recipient in recipients)
-        if item.due < day:
-            late = -(day - item.due).days
+        monday = _last_monday(day, policies[item.pairing_id])
+        if monday is not None and item.due < monday:
+            late = -(monday - item.due).days
             planned.extend(
                 Planned(item, late, leader) for leader in leaders.get(item.pairing_id, set()) - recipients
             )
     return planned
+
+
+def _last_monday(day: datetime.date, policy: ReminderPolicy) -> datetime.date | None:
+    """The Monday of the leaders' digest due by `day`: this week's, if within the catch-up window."""
+    monday = day - datetime.timedelta(days=day.weekday())
+    return monday if (day - monday).days <= policy.catch_up_days else None
 
 
 def _digest_day(day: datetime.date, preference: Preference | None) -> datetime.date:

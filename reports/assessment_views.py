@@ -7,6 +7,8 @@ and its file are seen only by the user who asked for it (or a superuser); anyone
 
 from __future__ import annotations
 
+import logging
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -22,6 +24,8 @@ from django.views.decorators.http import require_GET
 from cooperation.models import Pairing, Role
 
 from .assessment_models import AssessmentExport
+
+logger = logging.getLogger(__name__)
 
 EXPORT_ROLES = (Role.LIAISON, Role.VIEWER)
 
@@ -92,7 +96,7 @@ def create_export(
     user, year: int, pairings: list[Pairing], *, all_pairings: bool = False
 ) -> AssessmentExport:
     """Record the request and queue the job once the row is committed (the worker must find it)."""
-    from .tasks import export_assessment
+    from .tasks import BROKER_DOWN_NOTE, export_assessment
 
     export = AssessmentExport.objects.create(requested_by=user, year=year, all_pairings=all_pairings)
     export.pairings.set(pairings)
@@ -100,10 +104,12 @@ def create_export(
     def enqueue() -> None:
         try:
             export_assessment.delay(export_id=export.pk)
-        except Exception as error:  # broker down: say so on the row instead of failing the page
+        except Exception:  # broker down: the request is kept and queued again once it is back
+            logger.warning(
+                "assessment export %s not queued (broker down); kept for later", export.pk, exc_info=True
+            )
             AssessmentExport.objects.filter(pk=export.pk, status=AssessmentExport.Status.QUEUED).update(
-                status=AssessmentExport.Status.FAILED,
-                message=(_("无法提交后台任务，请稍后重试：%(error)s") % {"error": error})[:300],
+                message=BROKER_DOWN_NOTE  # reports.requeue_exports queues it once the broker is back
             )
 
     transaction.on_commit(enqueue)

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from cooperation.archives import UnsafeFile, open_xlsx
+from cooperation.archives import UnsafeFile, iter_rows, open_xlsx
 from cooperation.models import PolicyDocument, Region
 
 from .indicators import record_figure
@@ -138,12 +138,16 @@ def read_rows(fileobj: IO[bytes]) -> list[tuple[int, list]]:
             raise SheetRefused(_("工作簿中没有工作表。"))
         sheet = workbook.worksheets[0]
         rows = []
-        for line, cells in enumerate(sheet.iter_rows(), start=1):
-            if line > MAX_ROWS + 1:
-                raise SheetRefused(_("表格超过 %(max)d 行数据，请分批导入。") % {"max": MAX_ROWS})
-            if all(c.value is None or (isinstance(c.value, str) and not c.value.strip()) for c in cells):
-                continue
-            rows.append((line, list(cells)))
+        try:
+            # Damage half-way through a read-only sheet shows only while reading it.
+            for line, cells in enumerate(iter_rows(sheet), start=1):
+                if line > MAX_ROWS + 1:
+                    raise SheetRefused(_("表格超过 %(max)d 行数据，请分批导入。") % {"max": MAX_ROWS})
+                if all(c.value is None or (isinstance(c.value, str) and not c.value.strip()) for c in cells):
+                    continue
+                rows.append((line, list(cells)))
+        except UnsafeFile as error:
+            raise SheetRefused(str(error)) from error
         return rows
     finally:
         workbook.close()

@@ -64,6 +64,7 @@ class PlanNode:
     children: list[PlanNode] = field(default_factory=list)
     area_name: str | None = None
     depth: int = 0
+    leads: int = 1  # how many of ``units`` lead (the rest co-operate); a table's 牵头单位 may name several
 
     def walk(self):
         yield self
@@ -237,7 +238,9 @@ def build_nodes(plan: dict, edits: dict[str, dict] | None = None) -> tuple[list[
 
     An edit may change ``title``, ``units`` (a string split on 、，; or a list), ``deadline``
     (text, normalised again by ``tasks.services.parse_deadline`` when it differs from the
-    parser's), ``targets`` (rows with name, comparator, value, unit, yearly, drop) and ``drop``.
+    parser's), ``targets`` (rows with name, comparator, value, unit, yearly, drop) and ``drop``;
+    ``leads`` (default 1) says how many of the first units lead (reports/task_import.py: a
+    responsibility table's 牵头单位 column may name several).
     """
     edits = edits or {}
     errors: list[str] = []
@@ -294,6 +297,7 @@ def build_nodes(plan: dict, edits: dict[str, dict] | None = None) -> tuple[list[
                 # A group names the area of its subtree (its title as edited, max 40 characters).
                 area_name=(title[:40] or None) if nid in groups else area,
                 depth=depth,
+                leads=max(1, int(edit.get("leads") or 1)),
             )
             plan_node.children = build(
                 node["children"], nid + ".", depth + 1, plan_node.area_name, path + number
@@ -401,11 +405,22 @@ def import_plan(
     ``unit_regions`` maps a new unit's name to the id of the region (within the pairing's sides)
     it is created under. ``start_year``/``end_year`` default to the document's issue year (not
     before the pairing's start) and the pairing's end year. Only liaison staff of the pairing may
-    confirm (PermissionDenied otherwise); every row's history names ``user``.
+    confirm (PermissionDenied otherwise); every row's history names ``user``. ``user`` None is
+    the system (a management command, as in ``tasks.services``): no permission check, history
+    without a user.
     """
-    if not task_services.is_liaison_of(user, pairing.pk):
+    if user is not None and not task_services.is_liaison_of(user, pairing.pk):
         raise PermissionDenied(_("只有本结对的联络员可以从方案生成任务。"))
     plan = validate_plan_json(plan)
+    # Edits arrive straight from the preview's POST: a NUL byte would reach the database, where
+    # PostgreSQL refuses it with an error page. Refused here, with the text that holds it.
+    nul = [
+        _("“%(text)s”中含有空字符（\\x00），请删除后重试。") % {"text": text[:30].replace("\x00", "␀")}
+        for text in _strings((plan, edits, new_document, unit_regions, full_text))
+        if "\x00" in text
+    ]
+    if nul:
+        raise PlanImportRefused(nul[:10])
     nodes, errors = build_nodes(plan, edits)
     all_nodes = [n for top in nodes for n in top.walk()]
     if not all_nodes:
@@ -493,6 +508,19 @@ def import_plan(
         raise PlanImportRefused(list(exc.messages)) from exc
 
 
+def _strings(value):
+    """Every string (dictionary keys too) inside nested dicts, lists and tuples."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key)
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+
+
 def _as_actor(obj, user) -> None:
     obj._history_user = user if user is not None and user.is_authenticated else None
 
@@ -558,7 +586,7 @@ def _write(
         task.save()
         units = [matcher.match(name) for name in node.units]
         if units:
-            task_services.set_task_units(task, units[:1], units[1:], user=user)
+            task_services.set_task_units(task, units[: node.leads], units[node.leads :], user=user)
         once_year = task.deadline_date.year if task.deadline_kind == Task.DeadlineKind.ONCE else None
         for row in node.targets:
             target = Target(

@@ -83,7 +83,10 @@ class PlanTextForm(forms.Form):
                 except PlanFileError as exc:
                     raise forms.ValidationError(str(exc)) from exc
             else:
-                for encoding in ("utf-8-sig", "gb18030"):
+                # Notepad's "Unicode" is UTF-16 with a byte-order mark: read as UTF-8 it would
+                # "decode" into text with a NUL byte between characters.
+                utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+                for encoding in ("utf-16",) if utf16 else ("utf-8-sig", "gb18030"):
                     try:
                         text = raw.decode(encoding)
                         break
@@ -91,6 +94,10 @@ class PlanTextForm(forms.Form):
                         continue
                 else:
                     raise forms.ValidationError(_("无法识别文件编码：请另存为 UTF-8 文本或 .docx。"))
+                if "\x00" in text:
+                    raise forms.ValidationError(
+                        _("文件中含有空字符（\\x00），不是纯文本文件：请另存为 UTF-8 文本或 .docx。")
+                    )
         elif len(text.encode("utf-8")) > limit:
             raise forms.ValidationError(
                 _("粘贴的文本超过 %(limit)d MB 的上限。") % {"limit": limit // 1048576}

@@ -2,14 +2,103 @@
 
 from __future__ import annotations
 
+import datetime
+import logging
+
 from celery import shared_task
+from django.core.cache import cache
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from .assessment.service import run_export
 
+log = logging.getLogger(__name__)
 
-@shared_task(name="reports.export_assessment", acks_late=True)
+# A worker killed during an export (out of memory, a deploy) gives the job back at once
+# (acks_late + reject_on_worker_lost) and it is built again. A job that kills its worker every
+# time would come back forever and hold up every other task: after this many starts it is failed.
+MAX_RUNS = 3
+RUNS_KEY = "reports:export-runs:%d"
+
+# Notes on a queued export's row (stored in Chinese, like the job's other messages).
+BROKER_DOWN_NOTE = gettext_noop("后台服务暂时不可用，恢复后将自动开始生成。")
+REQUEUED_NOTE = gettext_noop("已重新提交，等待后台处理…")
+# A queued job no worker started within this time has lost its message (see requeue_exports).
+STALE_AFTER = datetime.timedelta(minutes=15)
+
+
+def _count_run(export_id: int) -> int:
+    """How many times this job has started, this one included (kept in the cache, i.e. Redis)."""
+    key = RUNS_KEY % export_id
+    try:
+        cache.add(key, 0, timeout=7 * 24 * 3600)
+        return cache.incr(key)
+    except Exception:  # noqa: BLE001 — the count is a safety net; never fail the export for it
+        log.warning("could not count the runs of assessment export %s", export_id, exc_info=True)
+        return 1
+
+
+def _forget_runs(export_id: int) -> None:
+    try:
+        cache.delete(RUNS_KEY % export_id)
+    except Exception:  # noqa: BLE001
+        pass
+
+
+# ignore_result: progress and outcome live on the row. With a result, `delay()` first subscribes to
+# the result in Redis, which retries for ~20 s when Redis is down — the user's request hung that long.
+@shared_task(name="reports.export_assessment", acks_late=True, ignore_result=True)
 def export_assessment(export_id: int) -> str:
     """Build the assessment workbook of one AssessmentExport row (primary key as keyword argument)."""
+    from .assessment_models import AssessmentExport
+
+    runs = _count_run(export_id)
     with translation.override("zh-hans"), timezone.override("Asia/Shanghai"):
-        return run_export(export_id)
+        if runs > MAX_RUNS:
+            Status = AssessmentExport.Status
+            AssessmentExport.objects.filter(pk=export_id, status__in=[Status.QUEUED, Status.RUNNING]).update(
+                status=Status.FAILED,
+                message=_(
+                    "生成失败：后台进程在生成过程中已异常退出 %(n)d 次，请减少结对数量后重试，或联系管理员。"
+                )
+                % {"n": runs - 1},
+                finished=timezone.now(),
+            )
+            log.error("assessment export %s abandoned after %d interrupted runs", export_id, runs - 1)
+            _forget_runs(export_id)
+            return Status.FAILED
+        status = run_export(export_id)
+    # Reached only when the run ended by itself (done or failed): the next request starts afresh.
+    _forget_runs(export_id)
+    return status
+
+
+@shared_task(name="reports.requeue_exports", ignore_result=True)
+def requeue_exports() -> int:
+    """Queue again the export jobs the broker does not hold (beat, every minute). Returns how many.
+
+    Two kinds, both still "queued": those asked for while the broker was down (`create_export`
+    wrote BROKER_DOWN_NOTE on them), and those queued more than STALE_AFTER ago that no worker ever
+    started — their message was lost when Redis restarted without persistence. Each is claimed with
+    a conditional UPDATE that sets REQUEUED_NOTE, so two runs never queue one job twice and a job
+    is queued again once. A duplicate would be harmless anyway: a finished job is left alone.
+    """
+    from .assessment_models import AssessmentExport
+
+    Status = AssessmentExport.Status
+    queued_rows = AssessmentExport.objects.filter(status=Status.QUEUED)
+    lost = queued_rows.filter(message="", created__lt=timezone.now() - STALE_AFTER)
+    candidates = list(queued_rows.filter(message=BROKER_DOWN_NOTE).values_list("pk", "message"))
+    candidates += list(lost.values_list("pk", "message"))
+    queued = 0
+    for pk, note in candidates:
+        if not queued_rows.filter(pk=pk, message=note).update(message=REQUEUED_NOTE):
+            continue  # taken by another run, or started meanwhile
+        try:
+            export_assessment.delay(export_id=pk)
+        except Exception:
+            queued_rows.filter(pk=pk, message=REQUEUED_NOTE).update(message=note)
+            raise
+        queued += 1
+    return queued

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import dashboard_views, views
 
 app_name = "reports"
 
-# `dashboard` belongs to the reports issue that follows; it is deliberately not defined here.
 urlpatterns = [
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("dashboard/pairings/<int:pk>/", dashboard_views.pairing_dashboard, name="pairing_dashboard"),
     path("indicators/", views.IndicatorListView.as_view(), name="indicator_list"),
     path("indicators/<int:pk>/", views.IndicatorDetailView.as_view(), name="indicator_detail"),
     path("indicators/entry/", views.IndicatorEntryView.as_view(), name="indicator_entry"),

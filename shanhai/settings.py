@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "reports",
     # Reminders read every app's deadlines through one registry (reminders/registry.py).
     "reminders",
+    "benchmarks",
 ]
 
 MIDDLEWARE = [
@@ -311,6 +312,34 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)
+
+# Content security policy: every script and style comes from this server as a file — no inline
+# <script>, no on…= handlers, no style="…" (templates pass data with json_script or data-…).
+# It is on in development too, so a violation shows up (and fails tests/browser/test_security_csp.py)
+# before it reaches production. Django 6.1 builds the header; on Django 5.2 (Python 3.11) the module
+# does not exist and the app starts without the header (the reverse proxy can add the same policy).
+try:
+    from django.utils.csp import CSP
+except ImportError:  # Django < 6.0
+    CSP = None
+if CSP is not None:
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    )
+    SECURE_CSP = {
+        "default-src": [CSP.SELF],
+        "script-src": [CSP.SELF],
+        "style-src": [CSP.SELF],
+        # data: for the small SVG icons Swagger UI's stylesheet embeds.
+        "img-src": [CSP.SELF, "data:"],
+        "font-src": [CSP.SELF],
+        "connect-src": [CSP.SELF],
+        "object-src": [CSP.NONE],
+        "base-uri": [CSP.SELF],
+        "form-action": [CSP.SELF],
+        "frame-ancestors": [CSP.NONE],
+    }
 
 # --- REST framework and OpenAPI -------------------------------------------------------------
 REST_FRAMEWORK = {

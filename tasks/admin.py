@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
+
+from cooperation.concurrency import VersionConflict, save_versioned
 
 from .models import (
     Area,
@@ -18,6 +21,22 @@ from .models import (
 )
 
 
+class VersionedAdmin(SimpleHistoryAdmin):
+    """Saving a versioned row in the admin raises its version like every other write.
+
+    Otherwise a page or API client holding the version read before the admin's edit could save
+    over it without a conflict. A save racing another one in the same instant is refused.
+    """
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        try:
+            save_versioned(obj)
+        except VersionConflict as conflict:
+            raise PermissionDenied(conflict.message) from conflict
+
+
 class TaskUnitInline(admin.TabularInline):
     model = TaskUnit
     extra = 0
@@ -30,7 +49,7 @@ class TargetInline(admin.TabularInline):
 
 
 @admin.register(Task)
-class TaskAdmin(SimpleHistoryAdmin):
+class TaskAdmin(VersionedAdmin):
     list_display = [
         "number",
         "title",
@@ -49,7 +68,7 @@ class TaskAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TaskPeriod)
-class TaskPeriodAdmin(SimpleHistoryAdmin):
+class TaskPeriodAdmin(VersionedAdmin):
     list_display = ["task", "year", "due_date", "status", "completed_on"]
     list_filter = ["status", "year"]
     search_fields = ["task__title"]
@@ -69,7 +88,7 @@ class ReportValueInline(admin.TabularInline):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(SimpleHistoryAdmin):
+class ProgressReportAdmin(VersionedAdmin):
     list_display = ["period", "unit", "status", "marks_done", "submitted_at", "reviewed_by"]
     list_filter = ["status"]
     search_fields = ["text", "period__task__title"]

@@ -42,6 +42,39 @@ class TaskForm(VersionedFormMixin, forms.ModelForm):
         ]
         widgets = {"deadline_date": DateInput(), "body": forms.Textarea(attrs={"rows": 4})}
 
+    def _in_current_order(self, units, role: str) -> list:
+        """The chosen units, those the task already has first in their current order.
+
+        A multiple choice comes back in the units' own order, not the task's: saving the form
+        unchanged must not reorder the lead units (nor write their history again).
+        """
+        current = {}
+        if self.instance.pk:
+            current = {tu.unit_id: tu.order for tu in self.instance.task_units.all() if tu.role == role}
+        chosen = list(units or [])
+        return sorted(
+            chosen, key=lambda unit: (unit.pk not in current, current.get(unit.pk, 0), chosen.index(unit))
+        )
+
+    def clean_lead_units(self):
+        return self._in_current_order(self.cleaned_data.get("lead_units"), TaskUnit.Role.LEAD)
+
+    def clean_cooperating_units(self):
+        return self._in_current_order(self.cleaned_data.get("cooperating_units"), TaskUnit.Role.COOPERATING)
+
+    def clean(self):
+        cleaned = super().clean()
+        deadline_fields = {"deadline_kind", "deadline_date", "deadline_month", "deadline_day"}
+        # The typed source text is normalised on save when the date fields were left alone; a day
+        # that does not exist ("每年2月31日前") is an error here rather than a silent guess.
+        if "deadline_text" in self.changed_data and not deadline_fields & set(self.changed_data):
+            from .services import deadline_problem
+
+            problem = deadline_problem(cleaned.get("deadline_text") or "")
+            if problem:
+                self.add_error("deadline_text", problem + str(_("请改正原文，或在下方直接填写截止日期。")))
+        return cleaned
+
     def __init__(self, *args, pairing=None, **kwargs):
         super().__init__(*args, **kwargs)
         pairing = pairing or self.instance.pairing

@@ -337,7 +337,16 @@ class TaskPeriod(VersionedModel):
         verbose_name_plural = _("任务年度")
         ordering = ["task", "year"]
         constraints = [models.UniqueConstraint(fields=["task", "year"], name="taskperiod_one_per_year")]
-        indexes = [models.Index(fields=["status", "due_date"], name="taskperiod_status_due")]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="taskperiod_status_due"),
+            # Open work by due date: 我的任务's overdue and due-soon lists (ORDER BY due_date LIMIT 100)
+            # read it in order and stop; the done and paused periods of past years are not in it.
+            models.Index(
+                fields=["due_date"],
+                condition=~Q(status__in=["done", "paused"]),
+                name="taskperiod_open_due",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.task} · {self.year}"
@@ -586,7 +595,12 @@ class ProgressReport(VersionedModel):
         verbose_name = _("进展报告")
         verbose_name_plural = _("进展报告")
         ordering = ["-created", "-pk"]
-        indexes = [models.Index(fields=["status", "unit"], name="report_status_unit")]
+        indexes = [
+            models.Index(fields=["status", "unit"], name="report_status_unit"),
+            # The latest approved report of a period (the assessment's 任务完成情况, one subquery per
+            # row): without it SQLite walked every approved report of the province for each row.
+            models.Index(fields=["period", "status", "-reviewed_at"], name="report_period_status_reviewed"),
+        ]
 
     def __str__(self) -> str:
         return _("%(task)s %(year)s 年进展报告（%(unit)s）") % {

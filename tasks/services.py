@@ -9,7 +9,9 @@ history; `user=None` (commands and jobs) is recorded as “系统”.
 
 from __future__ import annotations
 
+import calendar
 import datetime
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -68,6 +70,26 @@ def _require_liaison(user, pairing_id: int) -> None:
         raise PermissionDenied(_("只有本结对的联络员可以执行此操作。"))
 
 
+def clean_text(value: str | None, field: str, label: str, *, max_length: int | None = None) -> str:
+    """User text as it may be stored, or a ValidationError on `field` naming `label`.
+
+    Pages post some texts straight to these services (a return reason, a progress note, a lock
+    reason): a NUL byte (which PostgreSQL refuses with a 500) or a text over the column's length
+    is refused here with a message, on SQLite and PostgreSQL alike.
+    """
+    text = (value or "").strip()
+    if "\x00" in text:
+        raise ValidationError({field: _("%(label)s不能包含空字符（\\x00）。") % {"label": label}})
+    if max_length is not None and len(text) > max_length:
+        raise ValidationError(
+            {
+                field: _("%(label)s最多 %(max)d 个字（现有 %(n)d 个）。")
+                % {"label": label, "max": max_length, "n": len(text)}
+            }
+        )
+    return text
+
+
 def can_report_on(user, period: TaskPeriod) -> bool:
     """Liaison staff of the pairing, or a reporter whose unit is responsible for the task."""
     return TaskPeriod.objects.manageable_by(user).filter(pk=period.pk).exists()
@@ -76,6 +98,36 @@ def can_report_on(user, period: TaskPeriod) -> bool:
 # --------------------------------------------------------------------------------------------
 # Deadlines
 # --------------------------------------------------------------------------------------------
+
+
+_NAMED_DATE = re.compile(
+    r"(?:(?P<year>(?:19|20)\d{2})\s*年\s*)?(?P<month>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
+    r"(?:\s*(?P<day>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日)?"
+)
+
+
+def deadline_problem(text: str) -> str | None:
+    """A month or day named in a deadline that does not exist ("2月31日", "13月"), as a message.
+
+    The parser skips such a phrase, so without this check "每年2月31日前" would silently become
+    a yearly 31 December and "2026年2月31日前" no deadline at all.
+    """
+    from reports.plan_parser.text import cn_to_int
+
+    for match in _NAMED_DATE.finditer(text or ""):
+        month = cn_to_int(match["month"])
+        if not month or not 1 <= month <= 12:
+            return _("期限“%(text)s”中的“%(month)s月”不存在。") % {"text": text, "month": match["month"]}
+        if match["day"]:
+            day = cn_to_int(match["day"])
+            year = int(match["year"]) if match["year"] else 2024  # a yearly rule: 29 February exists
+            if not day or day > calendar.monthrange(year, month)[1]:
+                return _("期限“%(text)s”中的“%(month)s月%(day)s日”不存在。") % {
+                    "text": text,
+                    "month": match["month"],
+                    "day": match["day"],
+                }
+    return None
 
 
 def parse_deadline(text: str) -> dict:
@@ -105,7 +157,9 @@ def parse_deadline(text: str) -> dict:
         )
     elif found and found[0].date:
         result.update(deadline_kind=Task.DeadlineKind.ONCE, deadline_date=found[0].date)
-    elif "每年" in raw.replace(" ", ""):
+    elif "每年" in raw.replace(" ", "") and not deadline_problem(raw):
+        # A yearly minimum without a month ("每年至少1次") is due by the year's end; a phrase naming
+        # a day that does not exist ("每年2月31日前") is left without a date, never moved to 31 Dec.
         result.update(deadline_kind=Task.DeadlineKind.YEARLY, deadline_month=12, deadline_day=31)
     return result
 
@@ -188,6 +242,8 @@ def update_period(
                 )
             )
     ensure_unlocked(period)
+    if note is not None:
+        clean_text(note, "note", _("进展说明"))
     if status is not None:
         if status == TaskPeriod.Status.DONE:
             period.completed_on = completed_on or period.completed_on or timezone.localdate()
@@ -236,6 +292,7 @@ def lock_year(pairing: Pairing, year: int, user=None, reason: str = "") -> YearL
     lock = YearLock.objects.filter(pairing=pairing, year=year).first() or YearLock(pairing=pairing, year=year)
     if lock.pk and lock.locked:
         return lock
+    reason = clean_text(reason, "reason", _("说明"), max_length=YearLock._meta.get_field("reason").max_length)
     lock.locked = True
     lock.reason = reason or _("年度考核完成")
     _as_actor(lock, user)
@@ -246,13 +303,16 @@ def lock_year(pairing: Pairing, year: int, user=None, reason: str = "") -> YearL
 def unlock_year(pairing: Pairing, year: int, user=None, reason: str = "") -> YearLock:
     """Reopen a locked year; the reason is required and kept in the history."""
     _require_liaison(user, pairing.pk)
-    if not reason.strip():
+    reason = clean_text(
+        reason, "reason", _("解锁原因"), max_length=YearLock._meta.get_field("reason").max_length
+    )
+    if not reason:
         raise ValidationError({"reason": _("解锁年度须填写原因。")})
     lock = YearLock.objects.filter(pairing=pairing, year=year, locked=True).first()
     if lock is None:
         raise ValidationError({"year": _("%(year)s 年度未锁定。") % {"year": year}})
     lock.locked = False
-    lock.reason = reason.strip()
+    lock.reason = reason
     _as_actor(lock, user)
     lock.save()
     return lock
@@ -310,7 +370,7 @@ def save_report(
     expected_version: int | None = None,
 ) -> ProgressReport:
     """Create a draft report on a period, or change a draft/returned one (text, values, done flag)."""
-    if not (text or "").strip():
+    if not clean_text(text, "text", _("进展情况")):
         raise ValidationError({"text": _("请填写进展情况。")})
     if completed_on and completed_on > timezone.localdate():
         raise ValidationError({"completed_on": _("完成日期不能晚于今天。")})
@@ -489,7 +549,7 @@ def return_report(
     report: ProgressReport, user=None, *, reason: str, expected_version: int | None = None
 ) -> ProgressReport:
     """submitted → returned with a reason, by liaison staff; the reporter sees it on 我的任务."""
-    if not (reason or "").strip():
+    if not clean_text(reason, "reason", _("退回原因")):
         raise ValidationError({"reason": _("退回报告须填写原因。")})
     _check_reviewable(report, user)
     report.status = ProgressReport.Status.RETURNED

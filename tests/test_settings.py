@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import django
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,3 +117,22 @@ def test_production_settings_a_government_office_expects():
         "cooperation.api.permissions.ScopedPermission",
         "10",
     ], result.stderr
+
+
+@pytest.mark.skipif(
+    django.VERSION < (6, 0), reason="Django 5.2 has no built-in CSP: the app starts without it"
+)
+def test_production_sends_a_content_security_policy_without_inline_code():
+    env = {"DEBUG": "0", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "shanhai.example.gov.cn"}
+    code = (
+        "m = s.MIDDLEWARE; print(m.index('django.middleware.csp.ContentSecurityPolicyMiddleware') == "
+        "m.index('django.middleware.security.SecurityMiddleware') + 1); "
+        "print(' '.join(f'{k}={\",\".join(v)}' for k, v in sorted(s.SECURE_CSP.items())))"
+    )
+    result = run_settings(env, code)
+    first, policy = result.stdout.splitlines()
+    assert first == "True", result.stderr
+    assert "script-src='self'" in policy.split() and "style-src='self'" in policy.split()
+    assert "frame-ancestors='none'" in policy and "object-src='none'" in policy
+    assert "base-uri='self'" in policy and "form-action='self'" in policy
+    assert "unsafe" not in policy

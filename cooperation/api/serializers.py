@@ -10,7 +10,9 @@ from ..models import Activity, Pairing, PolicyDocument, Region, Unit, User
 
 class RegionSerializer(serializers.ModelSerializer):
     level_display = serializers.CharField(source="get_level_display", read_only=True)
-    parent_name = serializers.CharField(source="parent.name", read_only=True, default=None)
+    # allow_null, not default=None: DRF leaves a field answered by its default out of PATCH
+    # responses, and the schema must say the name can be null (both found by the API fuzzing).
+    parent_name = serializers.CharField(source="parent.name", read_only=True, allow_null=True)
 
     class Meta:
         model = Region
@@ -31,11 +33,13 @@ class PairingSerializer(serializers.ModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     coastal_region_name = serializers.CharField(source="coastal_region.name", read_only=True)
     mountain_region_name = serializers.CharField(source="mountain_region.name", read_only=True)
-    coastal_liaison_name = serializers.CharField(source="coastal_liaison.name", read_only=True, default=None)
-    mountain_liaison_name = serializers.CharField(
-        source="mountain_liaison.name", read_only=True, default=None
+    coastal_liaison_name = serializers.CharField(
+        source="coastal_liaison.name", read_only=True, allow_null=True
     )
-    parent_name = serializers.CharField(source="parent.name", read_only=True, default=None)
+    mountain_liaison_name = serializers.CharField(
+        source="mountain_liaison.name", read_only=True, allow_null=True
+    )
+    parent_name = serializers.CharField(source="parent.name", read_only=True, allow_null=True)
 
     class Meta:
         model = Pairing
@@ -118,7 +122,7 @@ class ActivitySerializer(serializers.ModelSerializer):
 
 
 class MeSerializer(serializers.ModelSerializer):
-    unit_name = serializers.CharField(source="unit.name", read_only=True, default=None)
+    unit_name = serializers.CharField(source="unit.name", read_only=True, allow_null=True)
     role_display = serializers.CharField(source="get_role_display", read_only=True)
 
     class Meta:

@@ -57,12 +57,15 @@ class PairingViewSet(ScopedModelViewSet):
 class PolicyDocumentViewSet(ScopedModelViewSet):
     """政策文件（实施方案、实施意见、规划、年度计划）。"""
 
-    queryset = PolicyDocument.objects.prefetch_related(
-        Prefetch("pairings", queryset=Pairing.objects.only("id", "name"))
-    )
+    queryset = PolicyDocument.objects.all()
     serializer_class = PolicyDocumentSerializer
     filterset_class = PolicyDocumentFilterSet
     ordering_fields = ["issued", "doc_number"]
+
+    def get_queryset(self):
+        # A shared document lists only the pairings this user may see, by id and by name.
+        visible = Pairing.objects.visible_to(self.request.user).only("id", "name")
+        return super().get_queryset().prefetch_related(Prefetch("pairings", queryset=visible))
 
 
 class ActivityViewSet(ScopedModelViewSet):

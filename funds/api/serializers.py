@@ -13,9 +13,11 @@ from ..models import ArrivalConfirmation, Disbursement, FundCommitment, FundUseP
 class FundCommitmentSerializer(serializers.ModelSerializer):
     pairing_name = serializers.CharField(source="pairing.name", read_only=True)
     payer_region_name = serializers.CharField(source="payer_region.name", read_only=True)
-    payer_unit_name = serializers.CharField(source="payer_unit.name", read_only=True, default=None)
+    # allow_null, not default=None: DRF leaves a field answered by its default out of PATCH
+    # responses, and the schema must say the name can be null (both found by the API fuzzing).
+    payer_unit_name = serializers.CharField(source="payer_unit.name", read_only=True, allow_null=True)
     receiver_region_name = serializers.CharField(source="receiver_region.name", read_only=True)
-    receiver_unit_name = serializers.CharField(source="receiver_unit.name", read_only=True, default=None)
+    receiver_unit_name = serializers.CharField(source="receiver_unit.name", read_only=True, allow_null=True)
     paid = serializers.DecimalField(source="paid_total", max_digits=14, decimal_places=2, read_only=True)
     confirmed = serializers.DecimalField(
         source="confirmed_total", max_digits=14, decimal_places=2, read_only=True
@@ -82,7 +84,7 @@ class DisbursementSerializer(serializers.ModelSerializer):
     pairing = serializers.IntegerField(source="commitment.pairing_id", read_only=True)
     pairing_name = serializers.CharField(source="commitment.pairing.name", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    recorded_by_name = serializers.CharField(source="recorded_by.__str__", read_only=True, default=None)
+    recorded_by_name = serializers.CharField(source="recorded_by.__str__", read_only=True, allow_null=True)
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
     evidence = serializers.FileField(required=False, allow_null=True)
 
@@ -117,8 +119,8 @@ class ReversalSerializer(serializers.Serializer):
 
 class ArrivalConfirmationSerializer(serializers.ModelSerializer):
     commitment_name = serializers.CharField(source="commitment.__str__", read_only=True)
-    confirmed_by_name = serializers.CharField(source="confirmed_by.__str__", read_only=True, default=None)
-    unit_name = serializers.CharField(source="unit.name", read_only=True, default=None)
+    confirmed_by_name = serializers.CharField(source="confirmed_by.__str__", read_only=True, allow_null=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True, allow_null=True)
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
 
     class Meta:
@@ -144,7 +146,7 @@ class FundUseProjectSerializer(serializers.ModelSerializer):
     year = serializers.IntegerField(source="commitment.year", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
-    unit_name = serializers.CharField(source="unit.name", read_only=True, default=None)
+    unit_name = serializers.CharField(source="unit.name", read_only=True, allow_null=True)
 
     class Meta:
         model = FundUseProject

@@ -14,9 +14,11 @@ class ParkSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     pairing_name = serializers.CharField(source="pairing.name", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
-    committee_name = serializers.CharField(source="committee.name", read_only=True, default=None)
+    # allow_null, not default=None: DRF leaves a field answered by its default out of PATCH
+    # responses, and the schema must say the name can be null (both found by the API fuzzing).
+    committee_name = serializers.CharField(source="committee.name", read_only=True, allow_null=True)
     partner_committee_name = serializers.CharField(
-        source="partner_committee.name", read_only=True, default=None
+        source="partner_committee.name", read_only=True, allow_null=True
     )
 
     class Meta:
@@ -83,7 +85,7 @@ class ProjectInvestmentSerializer(serializers.ModelSerializer):
 
 class ProjectSerializer(serializers.ModelSerializer):
     pairing_name = serializers.CharField(source="pairing.name", read_only=True)
-    park_name = serializers.CharField(source="park.name", read_only=True, default=None)
+    park_name = serializers.CharField(source="park.name", read_only=True, allow_null=True)
     stage_display = serializers.CharField(source="get_stage_display", read_only=True)
     investments = ProjectInvestmentSerializer(many=True, read_only=True)
     invested_total = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)

@@ -11,10 +11,12 @@ from ..models import Comparator, IndicatorDefinition, RegionIndicator
 
 # Described without an `enum`: drf-spectacular would name the one choice set twice
 # (TargetComparatorEnum / ActualComparatorEnum) and warn, failing `check --deploy`.
+# The pattern leaves out "": drf-spectacular adds the blank value itself (allow_blank), and "" matching
+# both made every blank comparator violate the schema's oneOf (found by the API fuzzing).
 @extend_schema_field(
     {
         "type": "string",
-        "pattern": "^(|eq|about|gte|lte)$",
+        "pattern": "^(eq|about|gte|lte)$",
         "description": "eq =；about ≈（左右）；gte ≥（以上）；lte ≤（以下）；空：无",
     }
 )
@@ -27,7 +29,9 @@ class ComparatorField(serializers.ChoiceField):
 
 class IndicatorDefinitionSerializer(serializers.ModelSerializer):
     nature_display = serializers.CharField(source="get_nature_display", read_only=True)
-    growth_of_name = serializers.CharField(source="growth_of.name", read_only=True, default=None)
+    # allow_null, not default=None: DRF leaves a field answered by its default out of PATCH
+    # responses, and the schema must say the name can be null (both found by the API fuzzing).
+    growth_of_name = serializers.CharField(source="growth_of.name", read_only=True, allow_null=True)
 
     class Meta:
         model = IndicatorDefinition
@@ -57,7 +61,7 @@ class RegionIndicatorSerializer(serializers.ModelSerializer):
     target_comparator = ComparatorField(label=_("目标口径"))
     actual_comparator = ComparatorField(label=_("实际值口径"))
     source_document_name = serializers.CharField(
-        source="source_document.__str__", read_only=True, default=None
+        source="source_document.__str__", read_only=True, allow_null=True
     )
 
     class Meta:

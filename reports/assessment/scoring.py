@@ -205,11 +205,27 @@ class Facts:
     parks_actual: Decimal = ZERO
 
 
+# Pairings handled together: the year's lookups (each task's sides, periods, actuals) are held for
+# one chunk at a time, so memory is bounded by the largest chunk, not by the province's rows.
+PAIRING_CHUNK = 20
+
+
+def pairing_chunks(pairings: list[Pairing]) -> list[list[Pairing]]:
+    return [pairings[start : start + PAIRING_CHUNK] for start in range(0, len(pairings), PAIRING_CHUNK)]
+
+
 def collect_facts(pairings: list[Pairing], year: int, as_of: datetime.date) -> dict[tuple[int, str], Facts]:
-    """Facts of every (pairing, side), in a constant number of queries whatever the data size."""
+    """Facts of every (pairing, side): a constant number of queries per chunk of pairings, whatever
+    the number of tasks, periods or reports."""
+    facts = {(p.pk, side): Facts() for p in pairings for side in SIDES}
+    for chunk in pairing_chunks(pairings):
+        _collect_chunk(chunk, year, as_of, facts)
+    return facts
+
+
+def _collect_chunk(pairings: list[Pairing], year: int, as_of: datetime.date, facts: dict) -> None:
     ids = [p.pk for p in pairings]
     by_id = {p.pk: p for p in pairings}
-    facts = {(p.pk, side): Facts() for p in pairings for side in SIDES}
 
     # Which side(s) each task answers for, from its units' regions.
     task_sides: dict[int, set[str]] = defaultdict(set)
@@ -289,7 +305,6 @@ def collect_facts(pairings: list[Pairing], year: int, as_of: datetime.date) -> d
         for side in SIDES:  # each side may count 100 % of a co-built park's figures
             facts[(pairing_id, side)].parks_planned += planned
             facts[(pairing_id, side)].parks_actual += actual or ZERO
-    return facts
 
 
 # --------------------------------------------------------------------------------------------

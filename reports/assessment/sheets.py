@@ -25,6 +25,7 @@ from tasks.models import ProgressReport, Target, TargetActual, Task, TaskPeriod,
 
 from ..assessment_models import AssessmentScheme
 from .scoring import (
+    PAIRING_CHUNK,
     SIDES,
     Facts,
     activity_minimums,
@@ -69,6 +70,12 @@ def full_numbers(pairing_ids: list[int]) -> dict[int, str]:
         return cache[pk]
 
     return {pk: build(pk) for pk in rows}
+
+
+def id_chunks(ids: list[int]) -> list[list[int]]:
+    """The pairing ids in ascending chunks of PAIRING_CHUNK (the sheets' first sort key)."""
+    ordered = sorted(ids)
+    return [ordered[start : start + PAIRING_CHUNK] for start in range(0, len(ordered), PAIRING_CHUNK)]
 
 
 def _local_date(value: datetime.datetime | None) -> datetime.date | None:
@@ -130,11 +137,17 @@ class TasksSheet(PairingExporter):
     ]
 
     def rows(self) -> Iterator[list]:
-        numbers = full_numbers(self.ids)
+        # Pairings in chunks (ids ascending, the first sort key): the task numbers are held for one
+        # chunk at a time.
+        for ids in id_chunks(self.ids):
+            yield from self._rows(ids)
+
+    def _rows(self, ids: list[int]) -> Iterator[list]:
+        numbers = full_numbers(ids)
         approved = ProgressReport.objects.filter(period=OuterRef("pk"), status=ProgressReport.Status.APPROVED)
         approved = approved.order_by("-reviewed_at", "-pk")
         periods = (
-            TaskPeriod.objects.filter(task__pairing_id__in=self.ids)
+            TaskPeriod.objects.filter(task__pairing_id__in=ids)
             .filter(due_date__year=self.year)
             .select_related("task", "task__area")
             .annotate(
@@ -193,20 +206,22 @@ class TargetsSheet(PairingExporter):
     ]
 
     def rows(self) -> Iterator[list]:
-        numbers = full_numbers(self.ids)
+        for ids in id_chunks(self.ids):
+            yield from self._rows(ids)
+
+    def _rows(self, ids: list[int]) -> Iterator[list]:
+        numbers = full_numbers(ids)
         periods = dict(
-            TaskPeriod.objects.filter(task__pairing_id__in=self.ids, year=self.year).values_list(
-                "task_id", "pk"
-            )
+            TaskPeriod.objects.filter(task__pairing_id__in=ids, year=self.year).values_list("task_id", "pk")
         )
         actuals = {
             (period_id, target_id): value
             for period_id, target_id, value in TargetActual.objects.filter(
-                period__year=self.year, period__task__pairing_id__in=self.ids
+                period__year=self.year, period__task__pairing_id__in=ids
             ).values_list("period_id", "target_id", "value")
         }
         targets = (
-            Target.objects.filter(task__pairing_id__in=self.ids)
+            Target.objects.filter(task__pairing_id__in=ids)
             .filter(Q(year__isnull=True) | Q(year=self.year))
             .select_related("task")
             .order_by("task__pairing_id", "task__position", "task_id", "pk")

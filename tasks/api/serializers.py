@@ -72,9 +72,11 @@ class PeriodBriefSerializer(serializers.ModelSerializer):
 
 class TaskSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     pairing_name = serializers.CharField(source="pairing.name", read_only=True)
-    document_name = serializers.CharField(source="document.doc_number", read_only=True, default=None)
-    parent_title = serializers.CharField(source="parent.title", read_only=True, default=None)
-    area_name = serializers.CharField(source="area.name", read_only=True, default=None)
+    # allow_null, not default=None: DRF leaves a field answered by its default out of PATCH
+    # responses, and the schema must say the name can be null (both found by the API fuzzing).
+    document_name = serializers.CharField(source="document.doc_number", read_only=True, allow_null=True)
+    parent_title = serializers.CharField(source="parent.title", read_only=True, allow_null=True)
+    area_name = serializers.CharField(source="area.name", read_only=True, allow_null=True)
     deadline_kind = choice(Task.DeadlineKind.choices, required=False)
     deadline_kind_display = serializers.CharField(source="get_deadline_kind_display", read_only=True)
     deadline_display = serializers.CharField(read_only=True)
@@ -141,7 +143,7 @@ class TaskSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
-    kind_name = serializers.CharField(source="kind.name", read_only=True, default=None)
+    kind_name = serializers.CharField(source="kind.name", read_only=True, allow_null=True)
     download_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -177,8 +179,8 @@ class ProgressReportSerializer(VersionedSerializerMixin, serializers.ModelSerial
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     status = choice(ProgressReport.Status.choices, read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
-    created_by_name = serializers.CharField(source="created_by.__str__", read_only=True, default=None)
-    reviewed_by_name = serializers.CharField(source="reviewed_by.__str__", read_only=True, default=None)
+    created_by_name = serializers.CharField(source="created_by.__str__", read_only=True, allow_null=True)
+    reviewed_by_name = serializers.CharField(source="reviewed_by.__str__", read_only=True, allow_null=True)
     values = ReportValueSerializer(many=True, required=False)
     evidence = EvidenceSerializer(many=True, read_only=True)
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False)

@@ -1,0 +1,95 @@
+"""The benchmark keeps working: `seed_scale` and `bench` end to end on a tiny province (CI's version).
+
+`bench` runs as `make bench` does, in a child process, on databases of its own (SQLite files in a
+temporary folder, or `<name>_bench_small` / `<name>_bench_full` beside DATABASE_URL's database),
+with --debug (no collectstatic) and without the load test to stay within a minute.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+SECTIONS = {"meta", "seed", "pages", "export", "reminders", "import", "throughput", "targets"}
+LIST_PAGES = {
+    "task_list",
+    "task_list_county",
+    "task_api",
+    "my_tasks",
+    "my_tasks_reporter",
+    "dashboard",
+    "funds",
+}
+
+
+def run_bench(tmp_path: Path) -> tuple[dict, str]:
+    out = tmp_path / "bench.json"
+    args = [
+        sys.executable,
+        "manage.py",
+        "bench",
+        "--pairings",
+        "3",
+        "--small-pairings",
+        "1",
+        "--tasks-per-pairing",
+        "20",
+        "--years",
+        "2",
+        "--repeat",
+        "2",
+        "--import-rows",
+        "50",
+        "--skip-throughput",
+        "--debug",
+        "--workdir",
+        str(tmp_path / "work"),
+        "-o",
+        str(out),
+    ]
+    done = subprocess.run(args, cwd=ROOT, env=dict(os.environ), capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    results = json.loads(out.read_text())
+    assert len(results) == 1  # one database vendor's run
+    return next(iter(results.values())), done.stdout
+
+
+def test_seed_scale_then_bench_write_every_section_and_list_queries_do_not_grow(tmp_path):
+    result, printed = run_bench(tmp_path)
+
+    assert SECTIONS <= set(result)
+    counts = result["meta"]["counts"]
+    assert counts["small"]["pairings"] == 1 and counts["full"]["pairings"] == 3
+    assert counts["full"]["tasks"] == 3 * 20
+    # Both data sets were seeded with history and measured.
+    assert "历史记录" in result["seed"]["full"]["summary"]
+
+    small, full = result["pages"]["small"], result["pages"]["full"]
+    assert set(small) == set(full) >= {"task_list", "task_api", "my_tasks", "pairing", "funds"}
+    for key, page in full.items():
+        if page.get("missing"):
+            continue
+        assert page["status"] == 200, (key, page)
+        assert page["median_ms"] > 0 and page["p95_ms"] >= page["median_ms"]
+        if key in LIST_PAGES:
+            # A list page runs the same queries for 20 tasks as for 60: nothing per row.
+            assert small[key]["queries"] == page["queries"], (key, small[key]["queries"], page["queries"])
+
+    for name in ("small", "full"):
+        export = result["export"][name]
+        assert "error" not in export, export
+        assert export["rows"] > 0 and export["peak_rss_mb"] > 0
+        assert export["rows_by_sheet"]["任务完成情况"] >= 0
+        sweep = result["reminders"][name]
+        assert sweep["sweep_queries"] > 0 and sweep["deadlines"] > 0
+    assert result["export"]["full"]["rows"] > result["export"]["small"]["rows"]
+    assert result["import"].get("missing") or result["import"]["rows"] == 50
+    assert result["throughput"] == {"skipped": True}
+
+    # The printed table names every target with its mark.
+    assert "目标：" in printed and "任务 API 查询数不随数据量变化" in printed
+    assert {check["ok"] for check in result["targets"]} <= {True, False, None}
