@@ -10,7 +10,7 @@ PORT ?= 8000
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.14 $$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null) python3; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then echo $$p; exit; fi; done; echo python3)
 
-.PHONY: run test install install-dev migrate demo serve worker beat lint format messages check-deploy clean fuzz security backup
+.PHONY: run test install install-dev migrate demo serve worker beat lint format messages check-deploy clean fuzz security backup load faults bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -79,6 +79,18 @@ backup:
 	mkdir -p backups
 	pg_dump --format=custom --no-owner --file "backups/shanhai-$$(date +%F).dump" "$$DATABASE_URL"
 	tar -czf "backups/shanhai-media-$$(date +%F).tar.gz" -C "$$(dirname $${MEDIA_ROOT:-media})" "$$(basename $${MEDIA_ROOT:-media})"
+
+## make load: the longer load run — locust against gunicorn + PostgreSQL (LOAD_USERS, LOAD_TIME)
+load: install-dev
+	$(BIN)/python loadtest/run.py --users $${LOAD_USERS:-30} --spawn-rate 2 --run-time $${LOAD_TIME:-5m}
+
+## make faults: fault injection and the short load run (DATABASE_URL=postgres://…, redis-server, PostgreSQL binaries)
+faults: install-dev
+	$(BIN)/python -m pytest tests/faults tests/load $(PYTEST_ARGS)
+
+## make bench: synthetic province (100 pairings × 500 tasks) in databases of its own; figures → benchmarks/results/<date>.json (SQLite, or PostgreSQL with DATABASE_URL)
+bench: install-dev
+	$(BIN)/python manage.py bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

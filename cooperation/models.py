@@ -31,6 +31,16 @@ class Role(models.TextChoices):
 # --------------------------------------------------------------------------------------------
 
 
+def _crosses_to_many(model, path: str) -> bool:
+    """Whether a lookup path passes a many-to-many or reverse foreign key (rows could repeat)."""
+    for name in path.split("__"):
+        field = model._meta.get_field(name)
+        if field.many_to_many or field.one_to_many:
+            return True
+        model = field.related_model
+    return False
+
+
 class ScopedQuerySet(models.QuerySet):
     """Rows a user may see or manage, decided by the pairing each row belongs to.
 
@@ -46,6 +56,10 @@ class ScopedQuerySet(models.QuerySet):
         field = self._scope_field()
         if field == "":
             return self.filter(pk__in=pairings.values("pk"))
+        if not _crosses_to_many(self.model, field):
+            # A chain of foreign keys reaches one pairing per row: filter in place (a subquery over
+            # the same table hashed whole tables per request: 440 ms → 1 ms, docs/performance.md).
+            return self.filter(**{f"{field}__in": pairings.values("pk")})
         # A subquery instead of a join: no duplicates for many-to-many paths, one SQL query.
         inner = self.model._default_manager.filter(**{f"{field}__in": pairings.values("pk")})
         return self.filter(pk__in=inner.values("pk"))

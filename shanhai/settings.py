@@ -254,6 +254,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Retries of e-mails and webhooks that failed (backoff is decided per message).
     "reminders-deliver": {"task": "reminders.deliver", "schedule": 300.0},
+    # Exports asked for while Redis was down, or whose message Redis lost: queued again.
+    "reports-requeue-exports": {"task": "reports.requeue_exports", "schedule": 60.0},
 }
 
 # --- E-mail ---------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from benchmarks import seeding
 from benchmarks.seeding import BatchExists
@@ -22,19 +23,24 @@ class Command(BaseCommand):
 
     def handle(self, *args, pairings, tasks_per_pairing, years, seed: int, as_of, **options) -> None:
         if not (1 <= pairings <= 2000 and 1 <= tasks_per_pairing <= 5000 and 1 <= years <= 10):
-            raise CommandError("参数超出范围：--pairings 1–2000，--tasks-per-pairing 1–5000，--years 1–10。")
+            raise CommandError(
+                _("参数超出范围：--pairings 1–2000，--tasks-per-pairing 1–5000，--years 1–10。")
+            )
         try:
             day = datetime.date.fromisoformat(as_of) if as_of else None
         except ValueError:
-            raise CommandError(f"日期格式应为 YYYY-MM-DD：{as_of}") from None
+            raise CommandError(_("日期格式应为 YYYY-MM-DD：%(date)s") % {"date": as_of}) from None
         try:
             stats = seeding.seed(
                 pairings=pairings, tasks_per_pairing=tasks_per_pairing, years=years, seed=seed, as_of=day
             )
         except BatchExists as exists:
             raise CommandError(
-                f"种子 {seed} 的规模测试数据已存在（“{exists}”），未写入任何数据。"
-                f"换一个 --seed 可再生成一批互不相干的数据；要重新生成同一批，请使用新的数据库。"
+                _(
+                    "种子 %(seed)s 的规模测试数据已存在（“%(batch)s”），未写入任何数据。"
+                    "换一个 --seed 可再生成一批互不相干的数据；要重新生成同一批，请使用新的数据库。"
+                )
+                % {"seed": seed, "batch": exists}
             ) from None
         total = sum(stats.rows.values())
         if options["verbosity"] >= 2:
@@ -44,7 +50,20 @@ class Command(BaseCommand):
                 if n:
                     self.stdout.write(f"  {label}：{n:,}")
             self.stdout.write(
-                f"已生成“{stats.province}”：{pairings} 个结对 × {tasks_per_pairing} 个任务 × {years} 年，"
-                f"共 {total:,} 行（另有历史记录 {stats.history_rows:,} 行），用时 {stats.seconds:.1f} 秒。"
-                f"登录：{stats.liaison}（全省联络员）、{stats.reporter}（填报员），密码 shanhai-demo。"
+                _(
+                    "已生成“%(province)s”：%(pairings)s 个结对 × %(tasks)s 个任务 × %(years)s 年，"
+                    "共 %(rows)s 行（另有历史记录 %(history)s 行），用时 %(seconds).1f 秒。"
+                    "登录：%(liaison)s（全省联络员）、%(reporter)s（填报员），密码 shanhai-demo。"
+                )
+                % {
+                    "province": stats.province,
+                    "pairings": pairings,
+                    "tasks": tasks_per_pairing,
+                    "years": years,
+                    "rows": f"{total:,}",
+                    "history": f"{stats.history_rows:,}",
+                    "seconds": stats.seconds,
+                    "liaison": stats.liaison,
+                    "reporter": stats.reporter,
+                }
             )
