@@ -24,7 +24,9 @@ def sign_notice(notice: UrgingNotice, user) -> UrgingNotice:
     )
     notice.refresh_from_db()
     if updated:
-        notice.save(update_fields=[])  # a history row naming who signed
+        # Saving the same values again writes the history row naming who signed (update_fields=[]
+        # would return before any signal, leaving no history).
+        notice.save(update_fields=["signed_at", "signed_by", "status"])
     return notice
 
 

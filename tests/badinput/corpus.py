@@ -20,7 +20,6 @@ from openpyxl import Workbook
 # (or an old .xls/.doc) is. Real encrypted .xlsx files start exactly like this.
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 S_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
@@ -220,6 +219,3 @@ SCRIPT = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
 # How the payload must appear in the HTML: escaped, never as a tag.
 SCRIPT_ESCAPED = "&lt;script&gt;alert(&quot;xss&quot;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"
 NUL = "进展\x00说明"
-
-# Money typed into a numeric field, and the phrase each refusal must contain (forms/API/services).
-BAD_MONEY = ["1e20", "12,000,000元", "NaN", "-5", "Infinity", "一千二百万", "0x10", ""]
