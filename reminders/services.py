@@ -34,7 +34,9 @@ def sign_notice(notice: UrgingNotice, user) -> UrgingNotice:
 def answer_notice(notice: UrgingNotice, user, reply: str) -> UrgingNotice:
     """反馈: the unit says what it has done and when it will finish; implies signing."""
     _check(user, notice)
-    reply = (reply or "").strip()
+    from tasks.services import clean_text  # the product's one rule for posted text (NUL bytes)
+
+    reply = clean_text(reply, "reply", _("反馈内容"))
     if len(reply) < 5:
         raise ValidationError({"reply": _("请填写反馈内容（至少 5 个字）。")})
     now = timezone.now()

@@ -57,6 +57,8 @@ def test_the_unit_signs_and_answers_in_the_browser(overdue_item, client_for):
     assert client.post(f"/reminders/notices/{notice.pk}/", {"action": "sign"}).status_code == 302
     signed = notice.history.filter(status="signed")
     assert [h.history_user.username for h in signed] == ["yx_reporter"]  # who signed is on record
+    nul = client.post(f"/reminders/notices/{notice.pk}/", {"action": "reply", "reply": "已完成\x00交流活动"})
+    assert nul.status_code < 500 and "空字符" in nul.content.decode()
     short = client.post(f"/reminders/notices/{notice.pk}/", {"action": "reply", "reply": "好"})
     assert "至少 5 个字" in short.content.decode()
     client.post(
