@@ -81,6 +81,15 @@ def test_two_workers_taking_the_same_sweeps_send_each_reminder_once(inbox, worke
     logs = [tmp / "worker-a.log", tmp / "worker-b.log"]
     workers = [start_named_worker(env, queue, name, log) for name, log in zip("ab", logs, strict=True)]
     try:
+        # Both workers listening before anything is queued, or the first one up takes every sweep.
+        wait_for(
+            lambda: (
+                all("ready." in log.read_text(errors="replace") for log in logs if log.exists())
+                and all(log.exists() for log in logs)
+            ),
+            180,
+            "both workers to start",
+        )
         # Six sweeps of the same day queued at once: each worker holds one (prefetch 1) while the
         # other takes the next, so the two run the same sweep concurrently.
         for _ in range(6):
