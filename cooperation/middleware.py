@@ -1,10 +1,14 @@
-"""Refuse an oversized request body before Django reads it (Django has no limit on file uploads)."""
+"""Refuse an oversized request body before Django reads it (Django has no limit on file uploads);
+read the user's pairings once per read-only request."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+
+from .models import request_scope
 
 # Room for the form fields and multipart framing around a file of the largest accepted size.
 OVERHEAD = 1024 * 1024
@@ -28,4 +32,28 @@ class UploadLimitMiddleware:
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": message}, status=413)
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
+class ReadScopeMiddleware:
+    """On read-only requests, the user's pairings are read once and reused by every scoped query.
+
+    See `cooperation.models.request_scope`. The user stays lazy: a request that never looks at it
+    (the health check, a static file) reads no session and no user.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("GET", "HEAD") and hasattr(request, "user"):
+            lazy = request.user
+
+            def load():
+                lazy.pk  # noqa: B018 — evaluates the authentication middleware's lazy user
+                user = lazy._wrapped
+                request_scope(user)
+                return user
+
+            request.user = SimpleLazyObject(load)
         return self.get_response(request)

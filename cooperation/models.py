@@ -52,16 +52,18 @@ class ScopedQuerySet(models.QuerySet):
     def _scope_field(self) -> str:
         return self.model.scope_field
 
-    def _for_pairings(self, pairings: QuerySet) -> QuerySet:
+    def _for_pairings(self, pairings: QuerySet | list[int]) -> QuerySet:
+        """Rows of these pairings: a queryset of pairings, or their ids (see `request_scope`)."""
+        ids = pairings if isinstance(pairings, list) else pairings.values("pk")
         field = self._scope_field()
         if field == "":
-            return self.filter(pk__in=pairings.values("pk"))
+            return self.filter(pk__in=ids)
         if not _crosses_to_many(self.model, field):
             # A chain of foreign keys reaches one pairing per row: filter in place (a subquery over
             # the same table hashed whole tables per request: 440 ms → 1 ms, docs/performance.md).
-            return self.filter(**{f"{field}__in": pairings.values("pk")})
+            return self.filter(**{f"{field}__in": ids})
         # A subquery instead of a join: no duplicates for many-to-many paths, one SQL query.
-        inner = self.model._default_manager.filter(**{f"{field}__in": pairings.values("pk")})
+        inner = self.model._default_manager.filter(**{f"{field}__in": ids})
         return self.filter(pk__in=inner.values("pk"))
 
     def visible_to(self, user) -> QuerySet:
@@ -69,7 +71,8 @@ class ScopedQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self
-        return self._for_pairings(Pairing.objects.visible_to(user))
+        cached = _cached_pairing_ids(user)
+        return self._for_pairings(cached if cached is not None else Pairing.objects.visible_to(user))
 
     def manageable_by(self, user) -> QuerySet:
         """Rows the user may create, change or delete: liaison staff of the row's pairing."""
@@ -93,8 +96,42 @@ class ScopedQuerySet(models.QuerySet):
         return rows
 
 
+def request_scope(user) -> None:
+    """Let `visible_to(user)` work from the ids of the user's pairings, read once for this request.
+
+    The rule deciding which pairings a unit takes part in is a subquery of three EXISTS over
+    regions and memberships; built into every query of a page (a list runs four or five scoped
+    queries) it cost more Python than the page itself. Called by the middleware for read-only
+    requests only (GET, HEAD): a request that changes pairings keeps the live subquery. `user` is
+    that request's own user object, so the ids live as long as the request.
+    """
+    if user.is_authenticated and not user.is_superuser:
+        user._scope_pairing_ids = None  # read on first use
+
+
+def _cached_pairing_ids(user) -> list[int] | None:
+    if not hasattr(user, "_scope_pairing_ids"):
+        return None
+    if user._scope_pairing_ids is None:
+        user._scope_pairing_ids = list(
+            Pairing.objects.all()._visible_subquery(user).order_by().values_list("pk", flat=True)
+        )
+    return user._scope_pairing_ids
+
+
 class PairingQuerySet(ScopedQuerySet):
     def visible_to(self, user) -> QuerySet:
+        """The pairings of a user's unit (see `_visible_subquery`)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        cached = _cached_pairing_ids(user)
+        if cached is not None:
+            return self.filter(pk__in=cached)
+        return self._visible_subquery(user)
+
+    def _visible_subquery(self, user) -> QuerySet:
         """The pairings of a user's unit.
 
         A unit takes part in a pairing when it is a side's liaison unit, is listed among the
@@ -102,10 +139,6 @@ class PairingQuerySet(ScopedQuerySet):
         sits in 晋江市; 温州市招商局 contains all five Wenzhou pairings). Sub-pairings of a
         visible pairing are visible too.
         """
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
         unit_id = user.unit_id
         if unit_id is None:
             return self.none()
@@ -268,16 +301,28 @@ class Region(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         old_path = self.path
+        creating = self.pk is None
+        if not creating:
+            # Set before saving, so the history row of this change records the new path, not the old.
+            self.path = self._computed_path()
+            if kwargs.get("update_fields") is not None and self.path != old_path:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "path"}
         super().save(*args, **kwargs)
-        new_path = (self.parent.path if self.parent_id else "/") + f"{self.pk}/"
-        if new_path != self.path:
-            self.path = new_path
-            Region.objects.filter(pk=self.pk).update(path=new_path)
-            if old_path:
-                # Moving a region moves its whole subtree.
-                for child in Region.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
-                    child.path = new_path + child.path[len(old_path) :]
-                    Region.objects.filter(pk=child.pk).update(path=child.path)
+        if creating:
+            # The path holds the id, known only once inserted: set it, on the insert's history row too.
+            self.path = self._computed_path()
+            Region.objects.filter(pk=self.pk).update(path=self.path)
+            inserted = self.history.order_by("-history_id").first()
+            if inserted is not None:
+                type(inserted).objects.filter(pk=inserted.pk).update(path=self.path)
+        elif old_path and old_path != self.path:
+            # Moving a region moves its whole subtree (a derived column: no history row per child).
+            for child in Region.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
+                child.path = self.path + child.path[len(old_path) :]
+                Region.objects.filter(pk=child.pk).update(path=child.path)
+
+    def _computed_path(self) -> str:
+        return (self.parent.path if self.parent_id else "/") + f"{self.pk}/"
 
     def clean(self) -> None:
         if self.code and not (self.code.isdigit() and len(self.code) == 6):

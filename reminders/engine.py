@@ -13,10 +13,11 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from cooperation.models import Role, User, pairing_audience
+from cooperation.models import Role, Unit, User, pairing_audience
 
 from . import calendar
 from .models import Notification, OutboxMessage, Preference, ReminderLedger, ReminderPolicy, UrgingNotice
@@ -173,14 +174,7 @@ def _sweep_once(day: datetime.date, *, dry_run: bool) -> SweepResult:
     planned = _plan_items(items, day)
     keys = {p.item.key for p in planned}
     with transaction.atomic():
-        existing = set()
-        key_list = sorted(keys)
-        for start in range(0, len(key_list), 500):
-            existing |= set(
-                ReminderLedger.objects.filter(item_key__in=key_list[start : start + 500]).values_list(
-                    "item_key", "due", "offset", "recipient_id"
-                )
-            )
+        existing = _recorded(keys)
         fresh = [p for p in planned if (p.item.key, p.item.due, p.offset, p.recipient_id) not in existing]
         if dry_run:
             transaction.set_rollback(True)
@@ -227,6 +221,26 @@ def _sweep_once(day: datetime.date, *, dry_run: bool) -> SweepResult:
     return SweepResult(len(fresh), len(notifications), emails, webhooks, fresh)
 
 
+def _recorded(keys: set[str]) -> set[tuple]:
+    """The ledger rows of these items as (key, due, offset, recipient): one query whatever their number.
+
+    SQLite accepts 250,000 parameters and PostgreSQL (psycopg2 binds on the client) any number, so
+    the list goes in whole; only a database with a lower limit gets it in chunks.
+    """
+    key_list = sorted(keys)
+    if not key_list:
+        return set()
+    size = connection.features.max_query_params or len(key_list)
+    existing: set[tuple] = set()
+    for start in range(0, len(key_list), size):
+        existing.update(
+            ReminderLedger.objects.filter(item_key__in=key_list[start : start + size]).values_list(
+                "item_key", "due", "offset", "recipient_id"
+            )
+        )
+    return existing
+
+
 def urge_and_escalate(day: datetime.date, items: list[DeadlineItem]) -> list[tuple[int, dict]]:
     """Issue 催办单 for items overdue long enough; escalate (督办) what is ignored or stays late.
 
@@ -268,9 +282,10 @@ def urge_and_escalate(day: datetime.date, items: list[DeadlineItem]) -> list[tup
                 sign_by=day + datetime.timedelta(days=policy.sign_within_days),
                 reply_by=day + datetime.timedelta(days=policy.reply_within_days),
             )
-            notice.save()
             notices[(item.key, item.due, unit_id)] = notice
             issued.append(notice)
+    # In bulk, each with its history row (the system issued it); ids come back for the notices' links.
+    issued = bulk_create_with_history(issued, UrgingNotice, batch_size=500)
     for notice in issued:
         entry = {
             "key": f"notice:{notice.pk}",
@@ -300,15 +315,18 @@ def urge_and_escalate(day: datetime.date, items: list[DeadlineItem]) -> list[tup
         if reason:
             notice.escalated_on = day
             notice.escalation_reason = reason
-            notice.save(update_fields=["escalated_on", "escalation_reason"])
             escalated.append(notice)
+    bulk_update_with_history(escalated, UrgingNotice, ["escalated_on", "escalation_reason"], batch_size=500)
     if escalated:
         leaders = pairing_audience({n.pairing_id for n in escalated}, [Role.VIEWER, Role.LIAISON])
+        unit_names = dict(
+            Unit.objects.filter(pk__in={n.unit_id for n in escalated}).values_list("pk", "name")
+        )
         for notice in escalated:
             entry = {
                 "key": f"escalation:{notice.pk}",
                 "summary": _("督办：%(unit)s — %(summary)s")
-                % {"unit": notice.unit.name, "summary": notice.summary},
+                % {"unit": unit_names[notice.unit_id], "summary": notice.summary},
                 "url": notice.get_absolute_url(),
                 "due": notice.due.isoformat(),
                 "offset": -1,
@@ -339,57 +357,64 @@ def _append(message: OutboxMessage, entries: list[dict]) -> None:
 
 
 def queue_emails(day: datetime.date, per_user: dict[int, dict[str, dict]]) -> int:
+    """Add each user's entries to his pending e-mail digest (today's, or the coming Monday's for a
+    weekly digest; tomorrow's if that one already went out), in a constant number of queries."""
     if not per_user:
         return 0
-    users = {
-        u.pk: u
-        for u in User.objects.filter(pk__in=per_user.keys())
-        .select_related("reminder_preference")
-        .exclude(email="")
-    }
-    count = 0
-    for user_id, entries in per_user.items():
-        user = users.get(user_id)
-        if user is None:
-            continue
+    users = (
+        User.objects.filter(pk__in=per_user.keys()).select_related("reminder_preference").exclude(email="")
+    )
+    wanted: dict[int, tuple[datetime.date, list[dict]]] = {}
+    for user in users:
         preference = getattr(user, "reminder_preference", None)
         if preference and preference.muted:
             continue
-        digest_day = _digest_day(day, preference)
-        message, _created = OutboxMessage.objects.get_or_create(
-            user=user, channel=OutboxMessage.Channel.EMAIL, digest_date=digest_day
-        )
-        if message.status != OutboxMessage.Status.PENDING:
-            # Today's digest already went out: these items open tomorrow's.
-            message, _created = OutboxMessage.objects.get_or_create(
-                user=user,
-                channel=OutboxMessage.Channel.EMAIL,
-                digest_date=digest_day + datetime.timedelta(days=1),
-            )
-        _append(message, list(entries.values()))
-        message.save(update_fields=["items"])
-        count += 1
-    return count
+        wanted[user.pk] = (_digest_day(day, preference), list(per_user[user.pk].values()))
+    _queue(OutboxMessage.Channel.EMAIL, "user", wanted)
+    return len(wanted)
 
 
 def queue_webhooks(day: datetime.date, fresh: list[Planned]) -> int:
-    from cooperation.models import Unit
-
+    """One webhook message per unit with a webhook URL, listing its items due today."""
     per_unit: dict[int, dict[str, Planned]] = defaultdict(dict)
     for p in fresh:
         for unit_id in p.item.unit_ids:
             per_unit[unit_id].setdefault(p.item.key, p)
-    hooked = Unit.objects.filter(pk__in=per_unit.keys()).exclude(webhook_url="")
-    count = 0
-    for unit in hooked:
-        message, _created = OutboxMessage.objects.get_or_create(
-            unit=unit, channel=OutboxMessage.Channel.WEBHOOK, digest_date=day
+    hooked = Unit.objects.filter(pk__in=per_unit.keys()).exclude(webhook_url="").values_list("pk", flat=True)
+    wanted = {unit_id: (day, [_entry(p) for p in per_unit[unit_id].values()]) for unit_id in hooked}
+    _queue(OutboxMessage.Channel.WEBHOOK, "unit", wanted)
+    return len(wanted)
+
+
+def _queue(channel: str, owner: str, wanted: dict[int, tuple[datetime.date, list[dict]]]) -> None:
+    """Append entries to the pending message of each owner (user or unit) for its digest day.
+
+    A message that already went out (sending, sent, failed) is not touched: its entries open the
+    next day's. Existing messages are read in one query, new ones inserted and changed ones updated
+    in bulk; a sweep racing ours trips the unique constraints and the whole sweep is retried.
+    """
+    if not wanted:
+        return
+    days = {d for d, _entries in wanted.values()}
+    days |= {d + datetime.timedelta(days=1) for d in days}
+    existing = {
+        (getattr(m, f"{owner}_id"), m.digest_date): m
+        for m in OutboxMessage.objects.filter(
+            channel=channel, **{f"{owner}_id__in": list(wanted)}, digest_date__in=days
         )
-        if message.status != OutboxMessage.Status.PENDING:
-            message, _created = OutboxMessage.objects.get_or_create(
-                unit=unit, channel=OutboxMessage.Channel.WEBHOOK, digest_date=day + datetime.timedelta(days=1)
-            )
-        _append(message, [_entry(p) for p in per_unit[unit.pk].values()])
-        message.save(update_fields=["items"])
-        count += 1
-    return count
+    }
+    created: dict[tuple[int, datetime.date], OutboxMessage] = {}
+    changed: list[OutboxMessage] = []
+    for owner_id, (digest_day, entries) in wanted.items():
+        message = existing.get((owner_id, digest_day))
+        if message is not None and message.status != OutboxMessage.Status.PENDING:
+            digest_day += datetime.timedelta(days=1)
+            message = existing.get((owner_id, digest_day))
+        if message is None:
+            message = OutboxMessage(channel=channel, digest_date=digest_day, **{f"{owner}_id": owner_id})
+            created[(owner_id, digest_day)] = message
+        else:
+            changed.append(message)
+        _append(message, entries)
+    OutboxMessage.objects.bulk_create(created.values())
+    OutboxMessage.objects.bulk_update(changed, ["items"], batch_size=500)

@@ -5,8 +5,9 @@ rule (what it measures) and a weight (how many points it is worth). `reports.ass
 applies them; `ensure_default_scheme()` creates the documented default when none exists.
 
 `AssessmentExport` is one request for a workbook: who asked, for which year and pairings, and the
-job's progress (queued → running → done / failed, percent, message, the finished file). The file is
-only named here once it is complete, so a half-written workbook is never offered.
+job's progress (queued → running → done / failed, percent, message, the finished file, the running
+job's heartbeat). The file is only named here once it is complete, so a half-written workbook is never
+offered.
 """
 
 from __future__ import annotations
@@ -128,6 +129,9 @@ class AssessmentExport(models.Model):
     file_name = models.CharField(_("下载文件名"), max_length=200, blank=True)
     created = models.DateTimeField(_("申请时间"), auto_now_add=True)
     finished = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # Touched by the running job at each step: a running export whose heartbeat stopped lost its
+    # worker (and maybe its message), and `reports.requeue_exports` queues it again.
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("考核表导出")

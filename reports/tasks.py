@@ -6,7 +6,9 @@ import datetime
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -26,6 +28,17 @@ BROKER_DOWN_NOTE = gettext_noop("后台服务暂时不可用，恢复后将自�
 REQUEUED_NOTE = gettext_noop("已重新提交，等待后台处理…")
 # A queued job no worker started within this time has lost its message (see requeue_exports).
 STALE_AFTER = datetime.timedelta(minutes=15)
+# A running job whose heartbeat stopped for longer than ASSESSMENT_EXPORT_HEARTBEAT_MINUTES lost its worker.
+HEARTBEAT_LOST_NOTE = gettext_noop("生成中断（后台进程无响应），已重新提交，等待后台处理…")
+
+
+def heartbeat_timeout() -> datetime.timedelta:
+    """How long a running export may go without a heartbeat before it counts as dead.
+
+    The setting ASSESSMENT_EXPORT_HEARTBEAT_MINUTES (default 10) must exceed the longest step of an
+    export (the job beats at its start and at each sheet), or a slow but living job is started twice.
+    """
+    return datetime.timedelta(minutes=settings.ASSESSMENT_EXPORT_HEARTBEAT_MINUTES)
 
 
 def _count_run(export_id: int) -> int:
@@ -78,11 +91,17 @@ def export_assessment(export_id: int) -> str:
 def requeue_exports() -> int:
     """Queue again the export jobs the broker does not hold (beat, every minute). Returns how many.
 
-    Two kinds, both still "queued": those asked for while the broker was down (`create_export`
+    Two kinds still "queued": those asked for while the broker was down (`create_export`
     wrote BROKER_DOWN_NOTE on them), and those queued more than STALE_AFTER ago that no worker ever
     started — their message was lost when Redis restarted without persistence. Each is claimed with
     a conditional UPDATE that sets REQUEUED_NOTE, so two runs never queue one job twice and a job
     is queued again once. A duplicate would be harmless anyway: a finished job is left alone.
+
+    And those "running" whose heartbeat is older than `heartbeat_timeout()`: their worker died and
+    the message that would have brought the job back was lost with Redis, so it would stay 生成中
+    forever. Each is claimed by moving its heartbeat on (a job beating meanwhile keeps it) and
+    queued again; the new start counts like any other, so after MAX_RUNS starts
+    `export_assessment` marks it failed with its message.
     """
     from .assessment_models import AssessmentExport
 
@@ -99,6 +118,32 @@ def requeue_exports() -> int:
             export_assessment.delay(export_id=pk)
         except Exception:
             queued_rows.filter(pk=pk, message=REQUEUED_NOTE).update(message=note)
+            raise
+        queued += 1
+    return queued + _requeue_dead_runs()
+
+
+def _requeue_dead_runs() -> int:
+    """Queue again the running exports whose heartbeat stopped (see requeue_exports). Returns how many."""
+    from .assessment_models import AssessmentExport
+
+    cutoff = timezone.now() - heartbeat_timeout()
+    # No heartbeat at all: started before heartbeats existed; its age is the request's.
+    dead = AssessmentExport.objects.filter(status=AssessmentExport.Status.RUNNING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created__lt=cutoff)
+    )
+    queued = 0
+    for pk, beat, note in list(dead.values_list("pk", "heartbeat_at", "message")):
+        if not dead.filter(pk=pk).update(heartbeat_at=timezone.now(), message=HEARTBEAT_LOST_NOTE):
+            continue  # taken by another run, or the job beat meanwhile: it is alive
+        log.warning("assessment export %s: no heartbeat since %s, queued again", pk, beat)
+        try:
+            export_assessment.delay(export_id=pk)
+        except Exception:
+            # The broker is down: put the row back as it was, so the next run tries again.
+            AssessmentExport.objects.filter(pk=pk, message=HEARTBEAT_LOST_NOTE).update(
+                heartbeat_at=beat, message=note
+            )
             raise
         queued += 1
     return queued

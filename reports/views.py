@@ -209,7 +209,9 @@ class IndicatorImportView(LoginRequiredMixin, View):
             return self._confirm(request)
         form = ImportUploadForm(request.POST, request.FILES)
         if not form.is_valid():
-            return render(request, self.template_name, {"form": form})
+            # A refusal is a 4xx like the other import pages: 413 for a file over the limit, else 400.
+            too_large = any(e.code == "file_size" for e in form.errors.as_data().get("file", []))
+            return render(request, self.template_name, {"form": form}, status=413 if too_large else 400)
         uploaded = form.cleaned_data["file"]
         preview = parse_workbook(uploaded, request.user)
         context = {"form": ImportUploadForm(), "preview": preview, "filename": uploaded.name}
@@ -225,7 +227,8 @@ class IndicatorImportView(LoginRequiredMixin, View):
                 old.unlink(missing_ok=True)
             request.session[self.session_key] = token
             context["lines"] = [row_display(r) for r in preview.rows]
-        return render(request, self.template_name, context)
+        # Row errors or an unreadable file: the page lists them and answers 400 (nothing written).
+        return render(request, self.template_name, context, status=200 if preview.ok else 400)
 
     def _confirm(self, request):
         path = self._pending(request)
@@ -235,7 +238,8 @@ class IndicatorImportView(LoginRequiredMixin, View):
         with path.open("rb") as handle:
             preview = import_workbook(handle, request.user)
         if not preview.applied:
-            return render(request, self.template_name, {"form": ImportUploadForm(), "preview": preview})
+            context = {"form": ImportUploadForm(), "preview": preview}
+            return render(request, self.template_name, context, status=400)
         path.unlink(missing_ok=True)
         request.session.pop(self.session_key, None)
         messages.success(

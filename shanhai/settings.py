@@ -121,6 +121,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # GET/HEAD: the user's pairings read once for every scoped query of the request.
+    "cooperation.middleware.ReadScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Puts request.user on every history row written during the request.
@@ -257,6 +259,9 @@ CELERY_BEAT_SCHEDULE = {
     # Exports asked for while Redis was down, or whose message Redis lost: queued again.
     "reports-requeue-exports": {"task": "reports.requeue_exports", "schedule": 60.0},
 }
+# An export whose heartbeat (updated at every sheet) stopped this long lost its worker: it is queued
+# again by reports.requeue_exports (failed after three starts). Longer than the slowest sheet.
+ASSESSMENT_EXPORT_HEARTBEAT_MINUTES = envint("ASSESSMENT_EXPORT_HEARTBEAT_MINUTES", 10)
 
 # --- E-mail ---------------------------------------------------------------------------------
 _EMAIL_BACKEND = os.environ.get(

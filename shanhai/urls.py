@@ -1,9 +1,11 @@
 from importlib.util import find_spec
 
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.permissions import IsAuthenticated
 
 from cooperation import views as cooperation_views
 from cooperation.api.auth import ObtainTokenView
@@ -36,8 +38,16 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_patterns)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # The API's description names every endpoint and field: for signed-in users only, like the API
+    # (session or token); the docs page sends anonymous visitors to the login page.
+    path("api/schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="schema"),
+    path(
+        "api/docs/",
+        login_required(
+            SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[IsAuthenticated])
+        ),
+        name="api-docs",
+    ),
     *page_patterns,
     path("", include("reminders.round_urls")),
     path("", include("reports.plan_urls")),

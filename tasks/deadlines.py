@@ -7,9 +7,11 @@ later, or not at all) and not paused.
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterator
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
+from django.urls import reverse
 
 from reminders.registry import DeadlineItem
 
@@ -24,18 +26,35 @@ def deadlines(start: datetime.date, end: datetime.date, as_of: datetime.date) ->
         TaskPeriod.objects.filter(due_date__range=(start, end))
         .exclude(done_by_then)
         .exclude(status=TaskPeriod.Status.PAUSED)
-        .select_related("task__pairing")
-        .prefetch_related(Prefetch("task__task_units", queryset=TaskUnit.objects.only("task_id", "unit_id")))
+        .values_list(
+            "pk",
+            "due_date",
+            "year",
+            "task_id",
+            "task__number",
+            "task__title",
+            "task__pairing_id",
+            "task__pairing__name",
+        )
     )
-    for period in periods:
-        task = period.task
-        name = f"{task.number} {task.title}".strip()
+    rows = list(periods)
+    # The units of those tasks in one query (a sweep at province scale covers tens of thousands of
+    # periods: plain rows, not model instances, and the page's URL built once, not reversed per row).
+    units: dict[int, set[int]] = defaultdict(set)
+    for task_id, unit_id in TaskUnit.objects.filter(task_id__in={row[3] for row in rows}).values_list(
+        "task_id", "unit_id"
+    ):
+        units[task_id].add(unit_id)
+    sentinel = 987654321
+    url = reverse("tasks:task_detail", args=[sentinel]).replace(str(sentinel), "{}")
+    for pk, due, year, task_id, number, title, pairing_id, pairing_name in rows:
+        name = f"{number} {title}".strip()
         yield DeadlineItem(
-            key=f"tasks.period:{period.pk}",
-            due=period.due_date,
-            pairing_id=task.pairing_id,
-            unit_ids=tuple(sorted({tu.unit_id for tu in task.task_units.all()})),
-            summary=f"{task.pairing.name}：{name}（{period.year}年）应于 {period.due_date:%Y-%m-%d} 前完成",
-            url=period.get_absolute_url(),
+            key=f"tasks.period:{pk}",
+            due=due,
+            pairing_id=pairing_id,
+            unit_ids=tuple(sorted(units[task_id])),
+            summary=f"{pairing_name}：{name}（{year}年）应于 {due:%Y-%m-%d} 前完成",
+            url=url.format(task_id) + f"#period-{pk}",
             kind="task",
         )

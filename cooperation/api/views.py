@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -14,6 +15,8 @@ from ..filtersets import (
     UnitFilterSet,
 )
 from ..models import Activity, Pairing, PolicyDocument, Region, Unit
+from ..permissions import can_create_pairing, create_pairing_denied_message
+from .permissions import PairingPermission
 from .serializers import (
     ActivitySerializer,
     MeSerializer,
@@ -44,7 +47,7 @@ class UnitViewSet(ScopedModelViewSet):
 
 
 class PairingViewSet(ScopedModelViewSet):
-    """结对关系：只列出本人单位参与的结对。"""
+    """结对关系：只列出本人单位参与的结对。新建（含下级结对）和删除仅限系统管理员；联络员可修改本结对。"""
 
     queryset = Pairing.objects.select_related(
         "coastal_region", "mountain_region", "coastal_liaison", "mountain_liaison", "parent"
@@ -52,6 +55,14 @@ class PairingViewSet(ScopedModelViewSet):
     serializer_class = PairingSerializer
     filterset_class = PairingFilterSet
     ordering_fields = ["name", "start_year", "kind"]
+    permission_classes = [PairingPermission]
+
+    def perform_create(self, serializer) -> None:
+        # The admin may create any pairing (no scope to stay within); checked again here so that
+        # dropping PairingPermission could never let anybody else through.
+        if not can_create_pairing(self.request.user):
+            raise PermissionDenied(create_pairing_denied_message())
+        serializer.save()
 
 
 class PolicyDocumentViewSet(ScopedModelViewSet):

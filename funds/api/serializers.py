@@ -84,7 +84,7 @@ class DisbursementSerializer(serializers.ModelSerializer):
     pairing = serializers.IntegerField(source="commitment.pairing_id", read_only=True)
     pairing_name = serializers.CharField(source="commitment.pairing.name", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    recorded_by_name = serializers.CharField(source="recorded_by.__str__", read_only=True, allow_null=True)
+    recorded_by_name = serializers.StringRelatedField(source="recorded_by", allow_null=True)  # null: a job
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
     evidence = serializers.FileField(required=False, allow_null=True)
 
@@ -119,7 +119,7 @@ class ReversalSerializer(serializers.Serializer):
 
 class ArrivalConfirmationSerializer(serializers.ModelSerializer):
     commitment_name = serializers.CharField(source="commitment.__str__", read_only=True)
-    confirmed_by_name = serializers.CharField(source="confirmed_by.__str__", read_only=True, allow_null=True)
+    confirmed_by_name = serializers.StringRelatedField(source="confirmed_by", allow_null=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True, allow_null=True)
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
 

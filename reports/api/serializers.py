@@ -60,9 +60,7 @@ class RegionIndicatorSerializer(serializers.ModelSerializer):
     status = serializers.CharField(read_only=True)
     target_comparator = ComparatorField(label=_("目标口径"))
     actual_comparator = ComparatorField(label=_("实际值口径"))
-    source_document_name = serializers.CharField(
-        source="source_document.__str__", read_only=True, allow_null=True
-    )
+    source_document_name = serializers.StringRelatedField(source="source_document", allow_null=True)
 
     class Meta:
         model = RegionIndicator

@@ -1,6 +1,6 @@
 """Build the annual assessment workbook: one function, called by the Celery job and the command alike.
 
-The workbook is streamed (openpyxl write-only) into a temporary file beside the destination and
+The workbook is streamed (XlsxWriter, constant memory) into a temporary file beside the destination and
 renamed into place only when complete, so a reader never sees a half-written file.
 """
 
@@ -15,13 +15,12 @@ from pathlib import Path
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from cooperation.models import Pairing
 
 from .scoring import as_of_date, collect_facts, scheme_for
 from .sheets import DETAIL_SHEETS, SummarySheet
-from .writer import write_sheet
+from .writer import new_workbook, write_sheet
 
 logger = logging.getLogger(__name__)
 
@@ -67,27 +66,26 @@ def build(
         facts = collect_facts(pairings, year, as_of)
         title = title_line(year, pairings)
 
-        workbook = Workbook(write_only=True)
-        workbook.properties.title = title
-        workbook.properties.creator = creator or str(_("山海协作工作台"))
-        workbook.properties.subject = _("%(year)d 年度考核") % {"year": year}
-        workbook.properties.description = _("考核方案：%(scheme)s；统计截至 %(date)s") % {
-            "scheme": scheme.name,
-            "date": as_of.isoformat(),
-        }
         sheets = [SummarySheet(pairings, scheme, facts)] + [
             cls(pairings, year, as_of) for cls in DETAIL_SHEETS
         ]
-        for index, sheet in enumerate(sheets, start=1):
-            write_sheet(workbook, sheet, f"{title} · {sheet.title}")
-            report(5 + int(85 * index / len(sheets)), _("已生成工作表“%(name)s”") % {"name": sheet.title})
-
         dest = Path(dest)
         dest.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(prefix=".assessment-", suffix=".xlsx.part", dir=dest.parent)
         os.close(handle)
         try:
-            workbook.save(temp)
+            workbook = new_workbook(
+                temp,
+                title=title,
+                creator=creator or str(_("山海协作工作台")),
+                subject=_("%(year)d 年度考核") % {"year": year},
+                description=_("考核方案：%(scheme)s；统计截至 %(date)s")
+                % {"scheme": scheme.name, "date": as_of.isoformat()},
+            )
+            for index, sheet in enumerate(sheets, start=1):
+                write_sheet(workbook, sheet, f"{title} · {sheet.title}")
+                report(5 + int(85 * index / len(sheets)), _("已生成工作表“%(name)s”") % {"name": sheet.title})
+            workbook.close()
             os.replace(temp, dest)  # atomic on one file system: the file appears complete or not at all
         except BaseException:
             Path(temp).unlink(missing_ok=True)
@@ -114,7 +112,7 @@ def run_export(export_id: int) -> str:
     Status = AssessmentExport.Status
     claimed = AssessmentExport.objects.filter(
         pk=export_id, status__in=[Status.QUEUED, Status.RUNNING]
-    ).update(status=Status.RUNNING, percent=1, message=str(_("开始生成…")))
+    ).update(status=Status.RUNNING, percent=1, message=str(_("开始生成…")), heartbeat_at=timezone.now())
     if claimed != 1:
         return AssessmentExport.objects.filter(pk=export_id).values_list("status", flat=True).first() or ""
     export = AssessmentExport.objects.select_related("requested_by").get(pk=export_id)
@@ -125,8 +123,9 @@ def run_export(export_id: int) -> str:
 
     def progress(percent: int, message: str) -> None:
         # Never above 99 before the row says done, so the page shows the link only with the file.
+        # Each step is also the job's heartbeat (see reports.tasks.requeue_exports).
         AssessmentExport.objects.filter(pk=export_id, status=Status.RUNNING).update(
-            percent=min(percent, 99), message=str(message)[:300]
+            percent=min(percent, 99), message=str(message)[:300], heartbeat_at=timezone.now()
         )
 
     relative = export_file_path(export)

@@ -179,8 +179,10 @@ class ProgressReportSerializer(VersionedSerializerMixin, serializers.ModelSerial
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     status = choice(ProgressReport.Status.choices, read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
-    created_by_name = serializers.CharField(source="created_by.__str__", read_only=True, allow_null=True)
-    reviewed_by_name = serializers.CharField(source="reviewed_by.__str__", read_only=True, allow_null=True)
+    # null for a report without a person behind it (written by an import or a job): with a source of
+    # "created_by.__str__" DRF rendered None's method wrapper ("<method-wrapper '__str__' …>").
+    created_by_name = serializers.StringRelatedField(source="created_by", allow_null=True)
+    reviewed_by_name = serializers.StringRelatedField(source="reviewed_by", allow_null=True)
     values = ReportValueSerializer(many=True, required=False)
     evidence = EvidenceSerializer(many=True, read_only=True)
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False)

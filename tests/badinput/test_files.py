@@ -159,8 +159,8 @@ def test_every_spreadsheet_import_refuses_every_hostile_file(send, unchanged, en
         outcome = send(endpoint, data, "附件1.xlsx")
     assert_refused(outcome, OVERRIDES.get((endpoint.rsplit("_", 1)[0], case.name), case.message))
     if endpoint.endswith("_page"):
-        # The page never offers to confirm a refused file (the indicator page re-shows itself: 200).
-        assert outcome.status in (200, 400) and 'name="confirm"' not in outcome.text
+        # A page answers a refused file with a 4xx and never offers to confirm it.
+        assert 400 <= outcome.status < 500 and 'name="confirm"' not in outcome.text
 
 
 @pytest.mark.parametrize("endpoint", ["task_import_page", "task_import_command"])
@@ -232,5 +232,5 @@ def test_a_file_over_the_size_limit_is_refused_and_nothing_is_kept(send, unchang
     )
     with unchanged():
         outcome = send(endpoint, data, name)
-    assert 400 <= outcome.status < 500 or (endpoint == "indicators_page" and outcome.status == 200), outcome
+    assert 400 <= outcome.status < 500, outcome
     assert "上限" in outcome.text, outcome.text[:2000]

@@ -222,3 +222,56 @@ def test_a_due_date_on_a_holiday_is_shown_with_the_last_working_day(demo, monkey
     assert "2025-05-31 为非工作日，请于 2025-05-30 前办结" in title
     assert workday_note(D(2025, 5, 31)) == "（非工作日，最后工作日 2025-05-30）"
     assert workday_note(D(2025, 5, 30)) == ""
+
+
+def test_a_sweep_runs_the_same_number_of_queries_for_one_unit_or_every_unit(demo, monkeypatch):
+    """The daily sweep at province size must not run a query per item, recipient, notice or digest:
+    the same count for one overdue item as for one per unit with users, all of them reminded, urged
+    (催办单) and escalated (督办), with e-mails queued for everybody."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reminders.models import UrgingNotice
+
+    due = D(2025, 3, 3)
+    day = due + datetime.timedelta(days=56)  # an overdue moment (every 7 days), past urging and escalation
+    with_users = sorted(
+        set(
+            User.objects.filter(is_active=True, unit__isnull=False, role__in=["liaison", "reporter"])
+            .exclude(email="")
+            .values_list("unit_id", flat=True)
+        )
+    )
+    assert len(with_users) >= 5
+    jy = demo["jy"].pk
+
+    def sweep_for(units: list[int], tag: str) -> tuple[int, engine.SweepResult]:
+        def provider(start, end, as_of):
+            for unit_id in units:
+                yield registry.DeadlineItem(
+                    key=f"test.{tag}:{unit_id}",
+                    due=due,
+                    pairing_id=jy,
+                    unit_ids=(unit_id,),
+                    summary=f"第 {unit_id} 项",
+                    url=f"/pairings/{jy}/",
+                )
+
+        monkeypatch.setattr(registry, "providers", lambda: [provider])
+        with CaptureQueriesContext(connection) as queries:
+            result = engine.sweep(day)
+        return len(queries), result
+
+    sweep_for(with_users[:1], "first")  # today's digests exist from now on: later sweeps add to them
+    one, small = sweep_for(with_users[:2], "one")
+    many, big = sweep_for(with_users, "many")
+    assert big.recorded > small.recorded > 0
+    assert UrgingNotice.objects.filter(item_key__startswith="test.many:").count() == len(with_users)
+    assert UrgingNotice.objects.filter(item_key__startswith="test.many:", escalated_on=day).count() == len(
+        with_users
+    )
+    # Every new notice has its history row, written by the system.
+    notice = UrgingNotice.objects.filter(item_key__startswith="test.many:").first()
+    assert notice.history.filter(history_type="+").count() == 1
+    assert notice.history.filter(history_type="~").first().escalated_on == day
+    assert many == one, f"{one} queries for one unit, {many} for {len(with_users)}"

@@ -98,3 +98,20 @@ def test_the_demo_has_a_reporting_round_with_its_checklist(demo, client_for):
     assert "2025年四季度进展报送" in client.get(f"/pairings/{demo['jy'].pk}/").content.decode()
     page = client.get(round_.get_absolute_url()).content.decode()
     assert "尤溪县教育局" in page and ("未报" in page or "已报" in page or "已退回" in page)
+
+
+def test_a_task_periods_reminder_names_the_pairing_and_task_and_links_to_its_period(demo):
+    period = (
+        TaskPeriod.objects.filter(task__pairing=demo["jy"], due_date__isnull=False)
+        .exclude(status__in=["done", "paused"])
+        .select_related("task__pairing")
+        .first()
+    )
+    items = {i.key: i for i in collect(period.due_date, period.due_date, period.due_date)}
+    item = items[f"tasks.period:{period.pk}"]
+    task = period.task
+    assert item.url == period.get_absolute_url()
+    assert item.summary.startswith(f"{task.pairing.name}：{task.number} {task.title}".strip())
+    assert f"（{period.year}年）应于 {period.due_date:%Y-%m-%d} 前完成" in item.summary
+    assert item.unit_ids == tuple(sorted(task.task_units.values_list("unit_id", flat=True).distinct()))
+    assert item.pairing_id == task.pairing_id

@@ -70,7 +70,8 @@ def test_workbook_has_every_sheet_with_title_header_and_print_layout(demo, expor
         assert sheet.page_setup.orientation == "landscape"
         assert str(sheet.page_setup.paperSize) == "9"  # A4
         assert sheet.sheet_properties.pageSetUpPr.fitToPage
-        assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
+        # One page wide (an absent fitToWidth is the format's default, 1), as many pages long as needed.
+        assert (sheet.page_setup.fitToWidth or 1) == 1 and sheet.page_setup.fitToHeight == 0
         assert sheet.column_dimensions["A"].width >= 20
 
 

@@ -16,8 +16,8 @@ from reports.models import IndicatorDefinition, RegionIndicator
 pytestmark = pytest.mark.django_db
 
 
-def text(response) -> str:
-    assert response.status_code == 200, response.status_code
+def text(response, status: int = 200) -> str:
+    assert response.status_code == status, response.status_code
     return response.content.decode()
 
 
@@ -146,8 +146,9 @@ def test_upload_of_a_bad_sheet_lists_errors_and_changes_nothing(client_for, demo
     sheet = xlsx(
         [["地区", "指标", "年份", "实际值"], ["尤溪县", "幸福指数", 2024, 1], ["婺源县", "常住人口", 2024, 1]]
     )
+    # Refused (400, like the other import pages), with every row's error listed.
     page = text(
-        client.post("/indicators/import/", {"file": SimpleUploadedFile("bad.xlsx", sheet.getvalue())})
+        client.post("/indicators/import/", {"file": SimpleUploadedFile("bad.xlsx", sheet.getvalue())}), 400
     )
     assert "第 2 行，指标：找不到指标“幸福指数”" in page and "第 3 行，地区：找不到地区“婺源县”" in page
     assert "确认导入" not in page
@@ -157,9 +158,24 @@ def test_upload_of_a_bad_sheet_lists_errors_and_changes_nothing(client_for, demo
 
 def test_upload_that_is_not_an_xlsx_is_refused(client_for, demo):
     page = text(
-        client_for("yx_liaison").post("/indicators/import/", {"file": SimpleUploadedFile("a.xlsx", b"hello")})
+        client_for("yx_liaison").post(
+            "/indicators/import/", {"file": SimpleUploadedFile("a.xlsx", b"hello")}
+        ),
+        400,
     )
-    assert "内容与扩展名" in page
+    assert "内容与扩展名" in page and 'name="confirm"' not in page
+
+
+def test_upload_over_the_size_limit_is_a_413_and_no_file_a_400(client_for, demo, settings, xlsx):
+    client = client_for("yx_liaison")
+    settings.UPLOAD_MAX_BYTES = 1024
+    big = xlsx([["地区", "指标", "年份", "实际值"]] + [["尤溪县", "常住人口", 2024, n] for n in range(200)])
+    page = text(
+        client.post("/indicators/import/", {"file": SimpleUploadedFile("大.xlsx", big.getvalue())}), 413
+    )
+    assert "上限" in page
+    assert "该字段是必填项" in text(client.post("/indicators/import/", {}), 400)
+    assert not RegionIndicator.objects.filter(region__name="尤溪县").exists()
 
 
 def test_pairing_panel_runs_a_constant_number_of_queries(client_for, demo):

@@ -170,10 +170,11 @@ PAGES: dict[str, Entry] = {
     ),
     "password_change_done": Entry({"read": Act("GET", "302 200 200 200 200 200 200")}),
     "schema": Entry(
-        # The OpenAPI description is public like the docs page: it names endpoints, never data.
-        {"read": Act("GET", "200 200 200 200 200 200 200")}
+        # The OpenAPI description names every endpoint and field: signed-in users only, like the API.
+        {"read": Act("GET", "403 200 200 200 200 200 200")}
     ),
-    "api-docs": Entry({"read": Act("GET", "200 200 200 200 200 200 200")}),
+    # The docs page sends anonymous visitors to the login page.
+    "api-docs": Entry({"read": Act("GET", "302 200 200 200 200 200 200")}),
     # cooperation
     "cooperation:pairing_list": Entry({"list": Act("GET", PAGE_LIST)}),
     "cooperation:pairing_detail": Entry({"read": Act("GET", PAGE_READ)}, kwargs=lambda o: {"pk": o.jy.pk}),
@@ -422,8 +423,8 @@ PAGES: dict[str, Entry] = {
     "reports:indicator_import": Entry(
         {
             "read": Act("GET", "302 403 403 403 200 200 200"),
-            # No file: the form is shown again with its error. Imports: tests/reports/test_indicators_import.
-            "upload": Act("POST", "302 403 403 403 200- 200- 200-"),
+            # No file: the form answers 400 with its error. Imports: tests/reports/test_indicators_import.
+            "upload": Act("POST", "302 403 403 403 400 400 400"),
         }
     ),
     # dashboards (read only, scoped to the user's pairings)
@@ -632,9 +633,10 @@ API: dict[str, Entry] = {
     "pairing-list": Entry(
         {
             "list": Act("GET", API_LIST),
+            # Pairings and sub-pairings are set up by the admin only, as on the pages (no create page).
             "create": Act(
                 "POST",
-                API_CREATE,
+                API_ADMIN_ONLY["create"],
                 json=True,
                 data=lambda o: {
                     "name": "晋江市—尤溪县教育结对（权限矩阵）",
@@ -651,7 +653,8 @@ API: dict[str, Entry] = {
         {
             "read": Act("GET", API_READ),
             "update": Act("PATCH", API_UPDATE, json=True, data=lambda o: {"notes": "权限矩阵测试修改"}),
-            "delete": Act("DELETE", "403 403 403 403 409 404 409"),
+            # Deleting a pairing is the admin's too (P is still referenced: 409 even for him).
+            "delete": Act("DELETE", "403 403 403 403 403 404 409"),
         },
         kwargs=lambda o: {"pk": o.jy.pk},
         target="jy",

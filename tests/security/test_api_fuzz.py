@@ -61,9 +61,12 @@ def test_api_survives_fuzzing_and_matches_its_schema(live_server, demo, persona)
     from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
     base = live_server.url
-    schema = schemathesis.openapi.from_url(f"{base}/api/schema/")
     session = requests.Session()
     session.headers["Authorization"] = f"Token {_token(base, persona)}"
+    # The schema, like the API, is for signed-in users only: fetched with the persona's token.
+    schema = schemathesis.openapi.from_url(
+        f"{base}/api/schema/", headers={"Authorization": session.headers["Authorization"]}, timeout=60
+    )
     checks = [not_a_server_error, content_type_conformance, response_schema_conformance]
     modes = [schemathesis.GenerationMode.POSITIVE]
     if NEGATIVE:
