@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import logging
 import os
-import tempfile
+import secrets
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -71,8 +71,9 @@ def build(
         ]
         dest = Path(dest)
         dest.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=".assessment-", suffix=".xlsx.part", dir=dest.parent)
-        os.close(handle)
+        # XlsxWriter creates the file only when the workbook is closed (the rows wait in anonymous
+        # temporary files): a worker killed while writing sheets leaves nothing beside the export.
+        temp = dest.parent / f".assessment-{secrets.token_hex(8)}.xlsx.part"
         try:
             workbook = new_workbook(
                 temp,

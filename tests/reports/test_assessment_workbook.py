@@ -94,6 +94,21 @@ def test_the_2025_commitment_paid_20_days_late_shows_as_late_with_yuan_formats(d
     assert sheet["H4"].value == "=SUM(H3:H3)" and sheet["K4"].value == "=SUM(K3:K3)"
 
 
+def test_totals_carry_their_values_for_viewers_that_do_not_recalculate(demo, export, tmp_path):
+    """A phone preview or a viewer that shows cached values must show the totals, not 0."""
+    export([demo["jy"], demo["wz"]])
+    cached = load_workbook(tmp_path / "考核表.xlsx", data_only=True)
+    funds = cached["资金到位情况"]
+    data = rows(funds)
+    total = data[-1]
+    assert total[0] == "合计"
+    assert total[4] == sum(r[4] for r in data[:-1] if isinstance(r[4], (int, float)))
+    summary = cached["汇总"]
+    for line in rows(summary):
+        scores = [v for v in line[3:-2] if isinstance(v, (int, float))]
+        assert line[-2] == pytest.approx(sum(scores))
+
+
 def test_tasks_sheet_lists_the_periods_due_in_2025(demo, export):
     sheet = export([demo["jy"]])["任务完成情况"]
     lines = [by_header(sheet, r) for r in rows(sheet)]
