@@ -371,9 +371,12 @@ class Seeder:
                 self.stats.steps[step.__name__] = round(time.process_time() - clock, 2)
         # Fresh statistics for the planner, as autovacuum would gather them after a bulk load: with
         # the empty tables' statistics PostgreSQL reads a history table backwards by date to find
-        # one object's rows (357 ms instead of 0.1 ms on the full set).
+        # one object's rows (357 ms instead of 0.1 ms on the full set). On PostgreSQL a VACUUM too,
+        # as autovacuum does after a bulk load: it sets the visibility map, without which a list's
+        # COUNT(*) reads the table's pages instead of the index alone (15 → 3 ms over 50,000 tasks).
+        vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
         self.stats.seconds = time.monotonic() - started
         return self.stats
 
