@@ -8,6 +8,7 @@ Choices (pairings, areas) come from the user's scope, so another pairing never s
 from __future__ import annotations
 
 import datetime
+import html
 
 import django_filters
 from django import forms
@@ -15,7 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -78,10 +79,11 @@ class FastSelect(forms.Select):
         final = self.build_attrs(self.attrs, attrs)
         final["name"] = name
         parts = [format_html("<select{}>", flatatt(final))]
+        quote = html.escape  # what django.utils.html.escape does, without a SafeString per call
         for option, label in self.options():
             option = "" if option is None else str(getattr(option, "value", option))
             chosen = " selected" if option in selected else ""
-            parts.append(f'<option value="{escape(option)}"{chosen}>{escape(label)}</option>')
+            parts.append(f'<option value="{quote(option)}"{chosen}>{quote(str(label))}</option>')
         parts.append("</select>")
         return mark_safe("".join(parts))  # every value and label above is escaped
 
