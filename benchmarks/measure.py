@@ -152,9 +152,11 @@ def reminder_scan() -> dict:
         started, started_cpu = time.perf_counter(), time.thread_time()
         result = engine.sweep(day, dry_run=True)
         seconds, cpu = time.perf_counter() - started, time.thread_time() - started_cpu
-    first = TaskPeriod.objects.order_by("due_date").values_list("due_date", flat=True).first() or day
-    last = TaskPeriod.objects.order_by("-due_date").values_list("due_date", flat=True).first() or day
-    last = max(last, day)
+    # Periods without a due date sort first on SQLite and last on PostgreSQL: leave them out, or the
+    # window is [today, last] on one and [first, today] on the other.
+    dated = TaskPeriod.objects.filter(due_date__isnull=False)
+    first = dated.order_by("due_date").values_list("due_date", flat=True).first() or day
+    last = max(dated.order_by("-due_date").values_list("due_date", flat=True).first() or day, day)
     with QueryCounter() as all_queries:
         started = time.perf_counter()
         items = list(collect(first, last, day))
