@@ -90,7 +90,7 @@ faults: install-dev
 
 ## make bench: synthetic province (100 pairings × 500 tasks) in databases of its own; figures → benchmarks/results/<date>.json (SQLite, or PostgreSQL with DATABASE_URL)
 bench: install-dev
-	$(BIN)/python manage.py bench $(BENCH_ARGS)
+	BENCHMARKS=1 $(BIN)/python manage.py bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

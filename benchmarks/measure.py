@@ -128,7 +128,7 @@ def pages(repeat: int) -> dict:
         ("my_tasks", "我的任务（联络员）", as_liaison, url_or_none("tasks:my_tasks"), True),
         ("my_tasks_reporter", "我的任务（填报员）", as_reporter, url_or_none("tasks:my_tasks"), True),
         ("pairing", "结对页", as_liaison, url_or_none("cooperation:pairing_detail", pairing.pk), False),
-        ("dashboard", "报表首页", as_liaison, url_or_none("reports:dashboard"), True),
+        ("dashboard", "报表首页", as_liaison, url_or_none("dashboards:dashboard"), True),
         ("funds", "资金页", as_liaison, url_or_none("funds:fund_list"), True),
     ]
     results = {}
@@ -143,8 +143,8 @@ def pages(repeat: int) -> dict:
 def reminder_scan() -> dict:
     """The daily sweep as a dry run (plans and checks the ledger, writes nothing), and the plan of
     every deadline in the database (what a sweep after a long outage would look at)."""
+    from core.deadlines import collect
     from reminders import engine
-    from reminders.registry import collect
     from tasks.models import TaskPeriod
 
     day = timezone.localdate()

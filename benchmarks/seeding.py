@@ -40,9 +40,9 @@ from simple_history.utils import bulk_create_with_history
 
 from cooperation.models import Activity, Pairing, PolicyDocument, Region, Role, Unit, User
 from funds.models import ArrivalConfirmation, Disbursement, FundCommitment, FundRule, FundUseProject
+from indicators.models import IndicatorDefinition, RegionIndicator
 from parks.models import Park, ParkInvestmentPlan, Project, ProjectInvestment
 from reminders.models import Notification, ReminderLedger, ReportingRound, UrgingNotice
-from reports.models import IndicatorDefinition, RegionIndicator
 from tasks.models import (
     Area,
     EvidenceKind,
@@ -54,6 +54,7 @@ from tasks.models import (
     TaskPeriod,
     TaskUnit,
     YearLock,
+    period_key,
 )
 from tasks.services import parse_deadline
 
@@ -1219,7 +1220,7 @@ class Seeder:
             if reporter:
                 people.append(reporter)
             for period in by_task.get(leaf.pk, ()):
-                key = f"tasks.period:{period.pk}"
+                key = period_key(period.pk)
                 summary = f"{pairing.name}：{leaf.number} {leaf.title}（{period.year}年）应于 {period.due_date:%Y-%m-%d} 前完成"[
                     :300
                 ]

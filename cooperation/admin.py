@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Activity, Pairing, PolicyDocument, Region, Unit, User
+from cooperation.models import Activity, Pairing, PolicyDocument, Region, Unit, User
 
 
 @admin.register(Region)

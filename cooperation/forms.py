@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from .models import Activity, Pairing
+from cooperation.models import Activity, Pairing
 
 
 class DateInput(forms.DateInput):

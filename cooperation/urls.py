@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from cooperation import views
 
 app_name = "cooperation"
 

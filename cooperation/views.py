@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
 from django_filters.views import FilterView
 
-from .filtersets import PairingFilterSet
-from .forms import ActivityForm, PairingForm
-from .history import history_rows
-from .models import Activity, Pairing, PolicyDocument
-from .panels import pairing_panels
-from .permissions import ScopedPageMixin, can_manage, denied_message
+from cooperation.filtersets import PairingFilterSet
+from cooperation.forms import ActivityForm, PairingForm
+from cooperation.models import Activity, Pairing, PolicyDocument
+from core.history import history_rows
+from core.panels import pairing_panels
+from core.permissions import ScopedPageMixin, can_manage, denied_message
 
 
 def home(request):

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ArrivalConfirmation, Disbursement, FundCommitment, FundRule, FundUseProject
+from funds.models import ArrivalConfirmation, Disbursement, FundCommitment, FundRule, FundUseProject
 
 
 @admin.register(FundRule)

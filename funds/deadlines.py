@@ -1,4 +1,4 @@
-"""Deadlines of the funds app for the reminder registry (reminders/registry.py).
+"""Deadlines of the funds app for the reminder registry (core/deadlines.py).
 
 Two per commitment: the money, due by `due` (unpaid as of the day: the ledger's rows dated up to
 that day leave something outstanding), and the receiving side's fund-use project list, due by
@@ -14,10 +14,9 @@ from decimal import Decimal
 from django.db.models import DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
-from cooperation.templatetags.shanhai import yuan
-from reminders.registry import DeadlineItem
-
-from .models import FundCommitment
+from core.deadlines import DeadlineItem
+from core.money import yuan
+from funds.models import FundCommitment
 
 
 def deadlines(start: datetime.date, end: datetime.date, as_of: datetime.date) -> Iterator[DeadlineItem]:

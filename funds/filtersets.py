@@ -7,8 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperation.filtersets import SearchFilterSet
 from cooperation.models import Pairing
-
-from .models import ArrivalConfirmation, Disbursement, FundCommitment, FundUseProject
+from funds.models import ArrivalConfirmation, Disbursement, FundCommitment, FundUseProject
 
 
 class FundCommitmentFilterSet(SearchFilterSet):

@@ -9,9 +9,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.forms import DateInput
-from cooperation.uploads import EVIDENCE_EXTENSIONS
-
-from .models import FundCommitment, FundUseProject
+from core.uploads import EVIDENCE_EXTENSIONS
+from funds.models import FundCommitment, FundUseProject
 
 
 class DisbursementForm(forms.Form):

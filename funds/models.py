@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cooperation.models import Pairing, PolicyDocument, Region, Role, ScopedQuerySet, Unit
-from cooperation.uploads import upload_to
+from core.uploads import upload_to
 
 ZERO = Decimal("0")
 # Below this share of the received money spent by the last quarter, the use rate is flagged.

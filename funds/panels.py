@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from cooperation.panels import Panel
-
-from .models import FundCommitment
+from core.panels import Panel
+from funds.models import FundCommitment
 
 
 def pairing_panels(request, pairing) -> list[Panel]:
-    from .views import commitments_with_ledger
+    from funds.views import commitments_with_ledger
 
     commitments = list(
         commitments_with_ledger(

@@ -20,13 +20,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cooperation.uploads import validate_upload
-
-from .models import ZERO, ArrivalConfirmation, Disbursement, FundCommitment, FundRule
-
-
-def _yuan(value: Decimal) -> str:
-    return f"¥{value:,.2f}"
+from core.money import yuan_cents
+from core.uploads import validate_upload
+from funds.models import ZERO, ArrivalConfirmation, Disbursement, FundCommitment, FundRule
 
 
 def _amount(value) -> Decimal:
@@ -131,10 +127,10 @@ def record_disbursement(
                         "拨付金额 %(amount)s 超过尚未拨付的 %(outstanding)s（承诺 %(total)s，已拨付 %(paid)s），未做任何修改。"
                     )
                     % {
-                        "amount": _yuan(amount),
-                        "outstanding": _yuan(current.outstanding),
-                        "total": _yuan(current.amount),
-                        "paid": _yuan(current.paid_total),
+                        "amount": yuan_cents(amount),
+                        "outstanding": yuan_cents(current.outstanding),
+                        "total": yuan_cents(current.amount),
+                        "paid": yuan_cents(current.paid_total),
                     }
                 }
             )
@@ -216,7 +212,7 @@ def confirm_arrival(
             raise ValidationError(
                 {
                     "amount": _("确认金额 %(amount)s 超过已拨付但未确认的 %(rest)s，未做任何修改。")
-                    % {"amount": _yuan(amount), "rest": _yuan(current.unconfirmed)}
+                    % {"amount": yuan_cents(amount), "rest": yuan_cents(current.unconfirmed)}
                 }
             )
         row = ArrivalConfirmation(

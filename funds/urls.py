@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from funds import views
 
 app_name = "funds"
 

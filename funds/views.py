@@ -15,14 +15,14 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 
-from cooperation.history import history_rows
+from cooperation.choices import ScopedChoicesMixin
 from cooperation.models import Unit
-from cooperation.permissions import ScopedPageMixin, can_manage, denied_message
-from cooperation.uploads import protected_download
-
-from . import services
-from .filtersets import FundCommitmentFilterSet, FundUseProjectFilterSet
-from .forms import (
+from core.history import history_rows
+from core.permissions import ScopedPageMixin, can_manage, denied_message
+from core.uploads import protected_download
+from funds import services
+from funds.filtersets import FundCommitmentFilterSet, FundUseProjectFilterSet
+from funds.forms import (
     ArrivalForm,
     DisbursementForm,
     FundCommitmentForm,
@@ -30,8 +30,7 @@ from .forms import (
     ReversalForm,
     SubmitListForm,
 )
-from .models import ArrivalConfirmation, Disbursement, FundCommitment, FundUseProject
-from .scoping import ScopedChoicesMixin
+from funds.models import ArrivalConfirmation, Disbursement, FundCommitment, FundUseProject
 
 
 def commitments_with_ledger(queryset):

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Park, ParkInvestmentPlan, Project, ProjectInvestment
+from parks.models import Park, ParkInvestmentPlan, Project, ProjectInvestment
 
 
 class PlanInline(admin.TabularInline):

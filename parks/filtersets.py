@@ -7,8 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperation.filtersets import RegionFilter, SearchFilterSet
 from cooperation.models import Pairing
-
-from .models import Park, ParkInvestmentPlan, Project, ProjectInvestment
+from parks.models import Park, ParkInvestmentPlan, Project, ProjectInvestment
 
 
 class ParkFilterSet(SearchFilterSet):

@@ -4,8 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.forms import DateInput
-
-from .models import ParkInvestmentPlan, Project
+from parks.models import ParkInvestmentPlan, Project
 
 
 class PlanImportForm(forms.Form):

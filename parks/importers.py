@@ -19,9 +19,8 @@ from typing import IO
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cooperation.archives import UnsafeFile, iter_rows, open_xlsx
-
-from .models import Park, ParkInvestmentPlan, normalise_name
+from core.officefiles import UnsafeFile, iter_rows, open_xlsx
+from parks.models import Park, ParkInvestmentPlan, normalise_name
 
 MAX_ROWS = 2000
 SOURCE = "园区投资计划表导入"

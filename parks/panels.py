@@ -5,9 +5,8 @@ from __future__ import annotations
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from cooperation.panels import Panel
-
-from .models import Park, Project
+from core.panels import Panel
+from parks.models import Park, Project
 
 
 def pairing_panels(request, pairing) -> list[Panel]:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from .models import Project, ProjectInvestment
+from parks.models import Project, ProjectInvestment
 
 
 def record_investment(

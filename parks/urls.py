@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from parks import views
 
 app_name = "parks"
 

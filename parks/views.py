@@ -18,17 +18,16 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 
-from cooperation.history import history_rows
+from cooperation.choices import ScopedChoicesMixin
 from cooperation.models import Pairing, Role
-from cooperation.permissions import ScopedPageMixin, can_manage
-from cooperation.uploads import validate_upload
-from funds.scoping import ScopedChoicesMixin
-
-from . import services
-from .filtersets import ParkFilterSet, ProjectFilterSet
-from .forms import InvestmentForm, PlanActualForm, PlanImportForm, ProjectCreateForm, ProjectForm
-from .importers import ImportRefused, import_plans
-from .models import Park, ParkInvestmentPlan, Project, ProjectInvestment
+from core.history import history_rows
+from core.permissions import ScopedPageMixin, can_manage
+from core.uploads import validate_upload
+from parks import services
+from parks.filtersets import ParkFilterSet, ProjectFilterSet
+from parks.forms import InvestmentForm, PlanActualForm, PlanImportForm, ProjectCreateForm, ProjectForm
+from parks.importers import ImportRefused, import_plans
+from parks.models import Park, ParkInvestmentPlan, Project, ProjectInvestment
 
 SESSION_KEY = "parks_plan_import"
 

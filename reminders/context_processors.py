@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from .models import Notification
+from reminders.models import Notification
 
 
 def bell(request):

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .models import OutboxMessage
+from reminders.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -100,10 +100,11 @@ def deliver(now: datetime.datetime | None = None, limit: int = 500) -> dict[str,
 
 
 def _grouped(message: OutboxMessage) -> dict[str, list[dict]]:
-    items = sorted(message.items, key=lambda e: (e["due"], e["summary"]))
+    entries = sorted(message.entries, key=lambda e: (e.due, e.summary))
+    lines = [{**e.as_json(), "link": settings.SITE_URL + e.url} for e in entries]
     return {
-        "overdue": [dict(e, link=settings.SITE_URL + e["url"]) for e in items if e["overdue"]],
-        "soon": [dict(e, link=settings.SITE_URL + e["url"]) for e in items if not e["overdue"]],
+        "overdue": [line for line in lines if line["overdue"]],
+        "soon": [line for line in lines if not line["overdue"]],
     }
 
 
@@ -126,16 +127,23 @@ def send_digest_email(message: OutboxMessage) -> None:
 
 
 def send_webhook(message: OutboxMessage) -> None:
+    entries = message.entries
     payload = {
         "unit": message.unit.name,
         "date": message.digest_date.isoformat(),
         "items": [
-            {k: e[k] for k in ("summary", "due", "label", "overdue")} | {"url": settings.SITE_URL + e["url"]}
-            for e in message.items
+            {
+                "summary": e.summary,
+                "due": e.due.isoformat(),
+                "label": e.label,
+                "overdue": e.overdue,
+                "url": settings.SITE_URL + e.url,
+            }
+            for e in entries
         ],
         # The common shape chat-group robots accept as a plain text message.
         "msgtype": "text",
-        "text": {"content": "\n".join(f"{e['summary']}（{e['label']}）" for e in message.items)},
+        "text": {"content": "\n".join(f"{e.summary}（{e.label}）" for e in entries)},
     }
     request = urllib.request.Request(
         message.unit.webhook_url,

@@ -18,10 +18,17 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cooperation.models import Role, Unit, User, pairing_audience
-
-from . import calendar
-from .models import Notification, OutboxMessage, Preference, ReminderLedger, ReminderPolicy, UrgingNotice
-from .registry import DeadlineItem, collect
+from core import calendar
+from core.deadlines import DeadlineItem, collect
+from reminders.models import (
+    DigestEntry,
+    Notification,
+    OutboxMessage,
+    Preference,
+    ReminderLedger,
+    ReminderPolicy,
+    UrgingNotice,
+)
 
 log = logging.getLogger(__name__)
 
@@ -199,21 +206,13 @@ def _sweep_once(day: datetime.date, *, dry_run: bool) -> SweepResult:
             current = latest.get((p.recipient_id, p.item.key))
             if current is None or p.offset < current.offset:
                 latest[(p.recipient_id, p.item.key)] = p
-        per_user: dict[int, dict[str, dict]] = defaultdict(dict)
+        per_user: dict[int, dict[str, DigestEntry]] = defaultdict(dict)
         for (user_id, key), p in latest.items():
             per_user[user_id][key] = _entry(p)
         for user_id, entry in urge_and_escalate(day, items):
-            per_user[user_id][entry["key"]] = entry
+            per_user[user_id][entry.key] = entry
         notifications = [
-            Notification(
-                user_id=user_id,
-                title=f"{entry['summary']}（{entry['label']}）"[:300],
-                url=entry["url"],
-                kind=entry.get("kind", "reminder"),
-                overdue=entry["overdue"],
-            )
-            for user_id, entries in per_user.items()
-            for entry in entries.values()
+            entry.notification(user_id) for user_id, entries in per_user.items() for entry in entries.values()
         ]
         Notification.objects.bulk_create(notifications)
         emails = queue_emails(day, per_user)
@@ -241,7 +240,7 @@ def _recorded(keys: set[str]) -> set[tuple]:
     return existing
 
 
-def urge_and_escalate(day: datetime.date, items: list[DeadlineItem]) -> list[tuple[int, dict]]:
+def urge_and_escalate(day: datetime.date, items: list[DeadlineItem]) -> list[tuple[int, DigestEntry]]:
     """Issue 催办单 for items overdue long enough; escalate (督办) what is ignored or stays late.
 
     Returns (user id, digest entry) pairs for the people to tell. Runs inside the sweep's transaction;
@@ -262,7 +261,7 @@ def urge_and_escalate(day: datetime.date, items: list[DeadlineItem]) -> list[tup
         is_active=True, unit_id__in=unit_ids, role__in=[Role.LIAISON, Role.REPORTER]
     ).values_list("pk", "unit_id"):
         unit_users[unit_id].add(user_id)
-    tell: list[tuple[int, dict]] = []
+    tell: list[tuple[int, DigestEntry]] = []
     issued = []
     for item in overdue:
         policy = policies[item.pairing_id]
@@ -287,17 +286,16 @@ def urge_and_escalate(day: datetime.date, items: list[DeadlineItem]) -> list[tup
     # In bulk, each with its history row (the system issued it); ids come back for the notices' links.
     issued = bulk_create_with_history(issued, UrgingNotice, batch_size=500)
     for notice in issued:
-        entry = {
-            "key": f"notice:{notice.pk}",
-            "summary": _("催办单：%(summary)s") % {"summary": notice.summary},
-            "url": notice.get_absolute_url(),
-            "due": notice.reply_by.isoformat(),
-            "offset": -1,
-            "label": _("请于 %(sign)s 前签收，%(reply)s 前反馈")
+        entry = DigestEntry(
+            key=f"notice:{notice.pk}",
+            summary=_("催办单：%(summary)s") % {"summary": notice.summary},
+            url=notice.get_absolute_url(),
+            due=notice.reply_by,
+            label=_("请于 %(sign)s 前签收，%(reply)s 前反馈")
             % {"sign": notice.sign_by, "reply": notice.reply_by},
-            "overdue": True,
-            "kind": "urging",
-        }
+            overdue=True,
+            kind="urging",
+        )
         tell += [(user_id, entry) for user_id in unit_users[notice.unit_id]]
     escalated = []
     for notice in notices.values():
@@ -323,40 +321,34 @@ def urge_and_escalate(day: datetime.date, items: list[DeadlineItem]) -> list[tup
             Unit.objects.filter(pk__in={n.unit_id for n in escalated}).values_list("pk", "name")
         )
         for notice in escalated:
-            entry = {
-                "key": f"escalation:{notice.pk}",
-                "summary": _("督办：%(unit)s — %(summary)s")
+            entry = DigestEntry(
+                key=f"escalation:{notice.pk}",
+                summary=_("督办：%(unit)s — %(summary)s")
                 % {"unit": unit_names[notice.unit_id], "summary": notice.summary},
-                "url": notice.get_absolute_url(),
-                "due": notice.due.isoformat(),
-                "offset": -1,
-                "label": notice.escalation_reason,
-                "overdue": True,
-                "kind": "escalation",
-            }
+                url=notice.get_absolute_url(),
+                due=notice.due,
+                label=notice.escalation_reason,
+                overdue=True,
+                kind="escalation",
+            )
             tell += [(user_id, entry) for user_id in leaders.get(notice.pairing_id, ())]
     return tell
 
 
-def _entry(p: Planned) -> dict:
+def _entry(p: Planned) -> DigestEntry:
     note = due_note(p.item.due) if p.offset >= 0 else ""
-    return {
-        "key": p.item.key,
-        "summary": p.item.summary,
-        "url": p.item.url,
-        "due": p.item.due.isoformat(),
-        "offset": p.offset,
-        "label": offset_label(p.offset) + (f"；{note}" if note else ""),
-        "overdue": p.overdue,
-    }
+    return DigestEntry(
+        key=p.item.key,
+        summary=p.item.summary,
+        url=p.item.url,
+        due=p.item.due,
+        offset=p.offset,
+        label=offset_label(p.offset) + (f"；{note}" if note else ""),
+        overdue=p.overdue,
+    )
 
 
-def _append(message: OutboxMessage, entries: list[dict]) -> None:
-    known = {entry["key"] for entry in message.items}
-    message.items = message.items + [e for e in entries if e["key"] not in known]
-
-
-def queue_emails(day: datetime.date, per_user: dict[int, dict[str, dict]]) -> int:
+def queue_emails(day: datetime.date, per_user: dict[int, dict[str, DigestEntry]]) -> int:
     """Add each user's entries to his pending e-mail digest (today's, or the coming Monday's for a
     weekly digest; tomorrow's if that one already went out), in a constant number of queries."""
     if not per_user:
@@ -364,7 +356,7 @@ def queue_emails(day: datetime.date, per_user: dict[int, dict[str, dict]]) -> in
     users = (
         User.objects.filter(pk__in=per_user.keys()).select_related("reminder_preference").exclude(email="")
     )
-    wanted: dict[int, tuple[datetime.date, list[dict]]] = {}
+    wanted: dict[int, tuple[datetime.date, list[DigestEntry]]] = {}
     for user in users:
         preference = getattr(user, "reminder_preference", None)
         if preference and preference.muted:
@@ -386,7 +378,7 @@ def queue_webhooks(day: datetime.date, fresh: list[Planned]) -> int:
     return len(wanted)
 
 
-def _queue(channel: str, owner: str, wanted: dict[int, tuple[datetime.date, list[dict]]]) -> None:
+def _queue(channel: str, owner: str, wanted: dict[int, tuple[datetime.date, list[DigestEntry]]]) -> None:
     """Append entries to the pending message of each owner (user or unit) for its digest day.
 
     A message that already went out (sending, sent, failed) is not touched: its entries open the
@@ -415,6 +407,6 @@ def _queue(channel: str, owner: str, wanted: dict[int, tuple[datetime.date, list
             created[(owner_id, digest_day)] = message
         else:
             changed.append(message)
-        _append(message, entries)
+        message.add_entries(entries)
     OutboxMessage.objects.bulk_create(created.values())
     OutboxMessage.objects.bulk_update(changed, ["items"], batch_size=500)

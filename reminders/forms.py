@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Preference, ReminderPolicy
+from reminders.models import Preference, ReminderPolicy
 
 
 class PreferenceForm(forms.ModelForm):

@@ -1,7 +1,7 @@
 """Reminders: who is told what, when, and proof that it was told once.
 
 The engine (reminders/engine.py) reads deadlines from every app through one registry
-(reminders/registry.py) and writes, in one transaction per sweep:
+(core/deadlines.py) and writes, in one transaction per sweep:
 - a `ReminderLedger` row per (item, due date, offset, recipient) — unique, so a second sweep,
   an overlapping beat or a re-delivered Celery task cannot remind twice;
 - the in-app `Notification`s;
@@ -11,6 +11,9 @@ broker being up when a user saves his work.
 """
 
 from __future__ import annotations
+
+import datetime
+from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.db import models
@@ -165,6 +168,41 @@ class Notification(models.Model):
         return self.title
 
 
+@dataclass(frozen=True)
+class DigestEntry:
+    """One line of a reminder: in the bell (a Notification), an e-mail digest and a webhook message.
+
+    Stored in `OutboxMessage.items` as its `as_json()`; every producer (the sweep, urging and
+    escalation, reporting rounds) builds this one type, and delivery reads it back with `from_json`.
+    """
+
+    key: str  # the item's key, unique in a message ("tasks.period:42", "notice:7", …)
+    summary: str
+    url: str  # a path of this site
+    due: datetime.date
+    label: str  # when, in words ("还有 3 天到期", "请于 … 前签收")
+    overdue: bool
+    offset: int = -1  # days before the due date (negative: after)
+    kind: str = "reminder"  # reminder, urging, escalation, round
+
+    def as_json(self) -> dict:
+        return {**asdict(self), "due": self.due.isoformat()}
+
+    @classmethod
+    def from_json(cls, data: dict) -> DigestEntry:
+        fields = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
+        return cls(**{**fields, "due": datetime.date.fromisoformat(data["due"])})
+
+    def notification(self, user_id: int) -> Notification:
+        return Notification(
+            user_id=user_id,
+            title=f"{self.summary}（{self.label}）"[:300],
+            url=self.url,
+            kind=self.kind,
+            overdue=self.overdue,
+        )
+
+
 class OutboxMessage(models.Model):
     """A message waiting to go out by e-mail or webhook; retried with backoff until sent or failed."""
 
@@ -184,7 +222,7 @@ class OutboxMessage(models.Model):
     )
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     digest_date = models.DateField(_("汇总日期"))
-    items = models.JSONField(_("内容"), default=list)
+    items = models.JSONField(_("内容"), default=list)  # DigestEntry.as_json() of each line
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     next_attempt_at = models.DateTimeField(_("下次尝试"), null=True, blank=True)
@@ -214,6 +252,15 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.user or self.unit} {self.digest_date}"
+
+    @property
+    def entries(self) -> list[DigestEntry]:
+        return [DigestEntry.from_json(item) for item in self.items]
+
+    def add_entries(self, entries: list[DigestEntry]) -> None:
+        """Append the entries whose key the message does not hold yet."""
+        known = {item["key"] for item in self.items}
+        self.items = self.items + [e.as_json() for e in entries if e.key not in known]
 
 
 class UrgingNotice(models.Model):
@@ -290,4 +337,4 @@ class UrgingNotice(models.Model):
         return self.replied_at is None and today > self.reply_by
 
 
-from .round_models import ReportingRound, RoundEntry  # noqa: E402,F401
+from reminders.round_models import ReportingRound, RoundEntry  # noqa: E402,F401

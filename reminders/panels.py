@@ -1,11 +1,12 @@
-"""The pairing page's reminders section: its reporting rounds, urging notices and reminder rules."""
+"""The reminders sections: on the pairing page its reporting rounds, urging notices and reminder
+rules; on a task's page the 催办 / 督办 of its periods."""
 
 from __future__ import annotations
 
-from cooperation.panels import Panel
-from cooperation.permissions import can_manage
-
-from .models import ReportingRound, UrgingNotice
+from core.panels import Panel
+from core.permissions import can_manage
+from reminders.models import ReportingRound, UrgingNotice
+from tasks.models import period_key
 
 
 def pairing_panels(request, pairing) -> list[Panel]:
@@ -20,3 +21,15 @@ def pairing_panels(request, pairing) -> list[Panel]:
         "pairing": pairing,
     }
     return [Panel("reminders/panel.html", context, order=45)]
+
+
+def task_panels(request, task, periods) -> list[Panel]:
+    """The 催办 / 督办 steps of the task's periods (reminders/engine.py issues them); one query."""
+    notices = list(
+        UrgingNotice.objects.filter(
+            item_key__in=[period_key(period.pk) for period in periods]
+        ).select_related("unit")
+    )
+    if not notices:
+        return []
+    return [Panel("reminders/task_notices.html", {"notices": notices}, order=50)]

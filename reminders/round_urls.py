@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import round_views as views
+from reminders import round_views as views
 
 app_name = "rounds"
 

@@ -16,12 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cooperation.history import history_rows
 from cooperation.models import Pairing, Role, Unit
+from core.history import history_rows
+from reminders import rounds
+from reminders.round_models import ReportingRound
 from tasks.models import Task
-
-from . import rounds
-from .round_models import ReportingRound
 
 
 class RoundForm(forms.ModelForm):

@@ -22,11 +22,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cooperation.models import Pairing, Role, Unit, User
-
-from . import engine
-from .models import Notification, ReminderLedger
-from .registry import DeadlineItem
-from .round_models import ReportingRound, RoundEntry
+from core.deadlines import DeadlineItem
+from reminders import engine
+from reminders.models import DigestEntry, Notification, ReminderLedger
+from reminders.round_models import ReportingRound, RoundEntry
 
 log = logging.getLogger(__name__)
 
@@ -251,7 +250,7 @@ def _remind_once(round_: ReportingRound, day: datetime.date) -> RemindResult:
             ).values_list("recipient_id", flat=True)
         )
         ledger, notifications, planned = [], [], []
-        per_user: dict[int, dict[str, dict]] = {}
+        per_user: dict[int, dict[str, DigestEntry]] = {}
         for unit_id, row in late_units.items():
             recipients = people[unit_id]
             if not recipients:
@@ -268,16 +267,16 @@ def _remind_once(round_: ReportingRound, day: datetime.date) -> RemindResult:
                 "state": row.label,
                 "due": round_.due_date.isoformat(),
             }
-            entry = {
-                "key": key,
-                "summary": summary,
-                "url": url,
-                "due": round_.due_date.isoformat(),
-                "offset": offset,
-                "label": label,
-                "overdue": offset < 0,
-                "kind": "round",
-            }
+            entry = DigestEntry(
+                key=key,
+                summary=summary,
+                url=url,
+                due=round_.due_date,
+                offset=offset,
+                label=label,
+                overdue=offset < 0,
+                kind="round",
+            )
             for user_id in sorted(fresh):
                 ledger.append(
                     ReminderLedger(

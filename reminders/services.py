@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import UrgingNotice
+from core.text import clean_text
+from reminders.models import UrgingNotice
 
 
 def _check(user, notice: UrgingNotice) -> None:
@@ -34,7 +35,6 @@ def sign_notice(notice: UrgingNotice, user) -> UrgingNotice:
 def answer_notice(notice: UrgingNotice, user, reply: str) -> UrgingNotice:
     """反馈: the unit says what it has done and when it will finish; implies signing."""
     _check(user, notice)
-    from tasks.services import clean_text  # the product's one rule for posted text (NUL bytes)
 
     reply = clean_text(reply, "reply", _("反馈内容"))
     if len(reply) < 5:

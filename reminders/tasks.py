@@ -13,7 +13,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone, translation
 
-from . import delivery, engine
+from reminders import delivery, engine
 
 
 @shared_task(name="reminders.sweep", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

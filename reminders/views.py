@@ -12,13 +12,19 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cooperation.history import history_rows
 from cooperation.models import Pairing, Unit
-from cooperation.permissions import can_manage, denied_message
-
-from . import services
-from .forms import PolicyForm, PreferenceForm
-from .models import Notification, OutboxMessage, Preference, ReminderLedger, ReminderPolicy, UrgingNotice
+from core.history import history_rows
+from core.permissions import can_manage, denied_message
+from reminders import services
+from reminders.forms import PolicyForm, PreferenceForm
+from reminders.models import (
+    Notification,
+    OutboxMessage,
+    Preference,
+    ReminderLedger,
+    ReminderPolicy,
+    UrgingNotice,
+)
 
 
 @login_required

@@ -16,6 +16,8 @@ import django
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from core.discovery import PROJECT_APPS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -100,15 +102,12 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
-    # Project apps, in dependency order: load_demo loads their demo data in this order too.
-    "cooperation",
-    "tasks",
-    "funds",
-    "parks",
-    "reports",
-    # Reminders read every app's deadlines through one registry (reminders/registry.py).
-    "reminders",
-    "benchmarks",
+    # The platform every project app stands on (imports none of them), then the project apps in
+    # dependency order: core/discovery.py holds their one list, and load_demo follows it.
+    "core",
+    *PROJECT_APPS,
+    # The benchmark and the scale seed: for developers (DEBUG=1) and `make bench`, not production.
+    *(["benchmarks"] if envbool("BENCHMARKS", DEBUG) else []),
 ]
 
 MIDDLEWARE = [
@@ -117,7 +116,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Before anything reads the body: an oversized upload gets a 413 in the user's language.
-    "cooperation.middleware.UploadLimitMiddleware",
+    "core.middleware.UploadLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -145,7 +144,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "cooperation.context_processors.navigation",
+                "core.context_processors.navigation",
                 "reminders.context_processors.bell",
             ],
         },
@@ -257,10 +256,10 @@ CELERY_BEAT_SCHEDULE = {
     # Retries of e-mails and webhooks that failed (backoff is decided per message).
     "reminders-deliver": {"task": "reminders.deliver", "schedule": 300.0},
     # Exports asked for while Redis was down, or whose message Redis lost: queued again.
-    "reports-requeue-exports": {"task": "reports.requeue_exports", "schedule": 60.0},
+    "assessment-requeue-exports": {"task": "assessment.requeue_exports", "schedule": 60.0},
 }
 # An export whose heartbeat (updated at every sheet) stopped this long lost its worker: it is queued
-# again by reports.requeue_exports (failed after three starts). Longer than the slowest sheet.
+# again by assessment.requeue_exports (failed after three starts). Longer than the slowest sheet.
 ASSESSMENT_EXPORT_HEARTBEAT_MINUTES = envint("ASSESSMENT_EXPORT_HEARTBEAT_MINUTES", 10)
 
 # --- E-mail ---------------------------------------------------------------------------------
@@ -354,7 +353,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["cooperation.api.permissions.ScopedPermission"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.ScopedPermission"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
@@ -362,7 +361,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "cooperation.api.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "山海协作工作台 API",

@@ -1,5 +1,3 @@
-from importlib.util import find_spec
-
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
@@ -8,27 +6,24 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import IsAuthenticated
 
 from cooperation import views as cooperation_views
-from cooperation.api.auth import ObtainTokenView
+from core.api.auth import ObtainTokenView
+from core.discovery import app_modules
 
 admin.site.site_header = _("山海协作工作台 · 管理后台")
 admin.site.site_title = _("山海协作工作台")
 admin.site.index_title = _("数据管理")
 
-PROJECT_APPS = ["cooperation", "tasks", "funds", "parks", "reports", "reminders"]
-
-
-def _module_exists(name: str) -> bool:
-    try:
-        return find_spec(name) is not None
-    except ModuleNotFoundError:
-        return False
-
-
 # Each project app contributes its pages (`<app>/urls.py`) and its API (`<app>/api/urls.py`).
-page_patterns = [path("", include(f"{app}.urls")) for app in PROJECT_APPS if _module_exists(f"{app}.urls")]
+page_patterns = [path("", include(module.__name__)) for module in app_modules("urls")]
 api_patterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
-    *[path("", include(f"{app}.api.urls")) for app in PROJECT_APPS if _module_exists(f"{app}.api.urls")],
+    *[path("", include(module.__name__)) for module in app_modules("api.urls")],
+]
+# Sections of an app with URL names of their own (namespaces "rounds", "plans", "task_import").
+section_patterns = [
+    path("", include("reminders.round_urls")),
+    path("", include("tasks.importing.plan_urls")),
+    path("", include("tasks.importing.table_urls")),
 ]
 
 urlpatterns = [
@@ -49,8 +44,5 @@ urlpatterns = [
         name="api-docs",
     ),
     *page_patterns,
-    path("", include("reminders.round_urls")),
-    path("", include("reports.plan_urls")),
-    path("", include("reports.assessment_urls")),
-    *[path("", include(m)) for m in ("reports.task_import_urls",) if _module_exists(m)],
+    *section_patterns,
 ]

@@ -4,9 +4,8 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
-from cooperation.concurrency import VersionConflict, save_versioned
-
-from .models import (
+from core.concurrency import VersionConflict, save_versioned
+from tasks.models import (
     Area,
     Evidence,
     EvidenceKind,

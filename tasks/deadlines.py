@@ -1,4 +1,4 @@
-"""Deadlines of the tasks app for the reminder registry (reminders/registry.py).
+"""Deadlines of the tasks app for the reminder registry (core/deadlines.py).
 
 One per task period with a due date that was still open on the day: not done by then (completed
 later, or not at all) and not paused.
@@ -13,9 +13,8 @@ from collections.abc import Iterator
 from django.db.models import Q
 from django.urls import reverse
 
-from reminders.registry import DeadlineItem
-
-from .models import TaskPeriod, TaskUnit
+from core.deadlines import DeadlineItem
+from tasks.models import TaskPeriod, TaskUnit, period_key
 
 
 def deadlines(start: datetime.date, end: datetime.date, as_of: datetime.date) -> Iterator[DeadlineItem]:
@@ -50,7 +49,7 @@ def deadlines(start: datetime.date, end: datetime.date, as_of: datetime.date) ->
     for pk, due, year, task_id, number, title, pairing_id, pairing_name in rows:
         name = f"{number} {title}".strip()
         yield DeadlineItem(
-            key=f"tasks.period:{pk}",
+            key=period_key(pk),
             due=due,
             pairing_id=pairing_id,
             unit_ids=tuple(sorted(units[task_id])),

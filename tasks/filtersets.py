@@ -24,8 +24,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from cooperation.filtersets import SearchFilterSet
 from cooperation.models import Pairing, Unit
-
-from .models import Area, ProgressReport, Task, TaskPeriod, TaskUnit
+from tasks.models import Area, ProgressReport, Task, TaskPeriod, TaskUnit, open_period_q
 
 
 def _pairings(request):
@@ -99,7 +98,7 @@ def period_condition(data: dict, prefix: str = "") -> Q | None:
     if data.get("year"):
         q &= Q(**{f"{prefix}year": data["year"]})
         used = True
-    open_q = ~Q(**{f"{prefix}status__in": [TaskPeriod.Status.DONE, TaskPeriod.Status.PAUSED]})
+    open_q = open_period_q(prefix)
     if data.get("overdue") is True:
         q &= Q(**{f"{prefix}due_date__lt": today}) & open_q
         used = True

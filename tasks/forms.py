@@ -5,11 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.concurrency import VersionedFormMixin
 from cooperation.forms import DateInput
 from cooperation.models import Unit
-
-from .models import Area, EvidenceKind, Task, TaskUnit
+from core.concurrency import VersionedFormMixin
+from tasks.models import Area, EvidenceKind, Task, TaskUnit
 
 
 class TaskForm(VersionedFormMixin, forms.ModelForm):
@@ -68,7 +67,7 @@ class TaskForm(VersionedFormMixin, forms.ModelForm):
         # The typed source text is normalised on save when the date fields were left alone; a day
         # that does not exist ("每年2月31日前") is an error here rather than a silent guess.
         if "deadline_text" in self.changed_data and not deadline_fields & set(self.changed_data):
-            from .services import deadline_problem
+            from tasks.services import deadline_problem
 
             problem = deadline_problem(cleaned.get("deadline_text") or "")
             if problem:

@@ -22,9 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cooperation.concurrency import VersionedModel
 from cooperation.models import Pairing, PolicyDocument, Role, ScopedQuerySet, Unit
-from cooperation.uploads import upload_to
+from core.concurrency import VersionedModel
+from core.uploads import upload_to
 
 # --------------------------------------------------------------------------------------------
 # Per-pairing lists: areas and kinds of evidence
@@ -283,6 +283,24 @@ class TaskUnit(models.Model):
 # --------------------------------------------------------------------------------------------
 
 
+# The item key of a period in the reminder registry, ledger and urging notices ("tasks.period:42").
+PERIOD_KEY_PREFIX = "tasks.period:"
+
+
+def period_key(period_id: int) -> str:
+    return f"{PERIOD_KEY_PREFIX}{period_id}"
+
+
+# The open-period rule, defined once: a period is open while its work is neither done nor paused.
+# Overdue, due soon, reminders, the dashboards and the workbook all count open periods only.
+CLOSED_STATUSES = ("done", "paused")
+
+
+def open_period_q(prefix: str = "") -> Q:
+    """The open-period rule as a condition; `prefix` reaches the period from another model ("period__")."""
+    return ~Q(**{f"{prefix}status__in": CLOSED_STATUSES})
+
+
 class PeriodQuerySet(ScopedQuerySet):
     def manageable_by(self, user) -> PeriodQuerySet:
         """Liaison staff: every period of their pairings; a reporter: periods of his unit's tasks."""
@@ -296,12 +314,10 @@ class PeriodQuerySet(ScopedQuerySet):
     def overdue(self, today: datetime.date | None = None) -> PeriodQuerySet:
         """Due date passed and not completed (paused work is not counted as overdue)."""
         today = today or timezone.localdate()
-        return self.filter(due_date__lt=today).exclude(
-            status__in=[TaskPeriod.Status.DONE, TaskPeriod.Status.PAUSED]
-        )
+        return self.open().filter(due_date__lt=today)
 
     def open(self) -> PeriodQuerySet:
-        return self.exclude(status__in=[TaskPeriod.Status.DONE, TaskPeriod.Status.PAUSED])
+        return self.filter(open_period_q())
 
     def due_within(self, days: int, today: datetime.date | None = None) -> PeriodQuerySet:
         today = today or timezone.localdate()
@@ -345,7 +361,7 @@ class TaskPeriod(VersionedModel):
             # read it in order and stop; the done and paused periods of past years are not in it.
             models.Index(
                 fields=["due_date"],
-                condition=~Q(status__in=["done", "paused"]),
+                condition=open_period_q(),
                 name="taskperiod_open_due",
             ),
         ]
@@ -358,11 +374,12 @@ class TaskPeriod(VersionedModel):
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
-        return (
-            self.due_date is not None
-            and self.due_date < today
-            and self.status not in (self.Status.DONE, self.Status.PAUSED)
-        )
+        return self.due_date is not None and self.due_date < today and self.is_open
+
+    @property
+    def is_open(self) -> bool:
+        """Neither done nor paused (see `open_period_q`)."""
+        return self.status not in CLOSED_STATUSES
 
     def days_left(self, today: datetime.date | None = None) -> int | None:
         if self.due_date is None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,11 +20,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cooperation.concurrency import save_versioned
 from cooperation.models import Pairing, Role
-from cooperation.uploads import validate_upload
-
-from .models import (
+from cooperation.scoping import is_liaison_of
+from core.concurrency import save_versioned
+from core.text import clean_text
+from core.uploads import validate_upload
+from tasks.models import (
     Evidence,
     EvidenceKind,
     ProgressReport,
@@ -57,37 +58,9 @@ def ensure_unlocked(period: TaskPeriod) -> None:
         raise PeriodLocked(locked_message(period.year))
 
 
-def is_liaison_of(user, pairing_id: int) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return user.role == Role.LIAISON and Pairing.objects.visible_to(user).filter(pk=pairing_id).exists()
-
-
 def _require_liaison(user, pairing_id: int) -> None:
     if user is not None and not is_liaison_of(user, pairing_id):
         raise PermissionDenied(_("只有本结对的联络员可以执行此操作。"))
-
-
-def clean_text(value: str | None, field: str, label: str, *, max_length: int | None = None) -> str:
-    """User text as it may be stored, or a ValidationError on `field` naming `label`.
-
-    Pages post some texts straight to these services (a return reason, a progress note, a lock
-    reason): a NUL byte (which PostgreSQL refuses with a 500) or a text over the column's length
-    is refused here with a message, on SQLite and PostgreSQL alike.
-    """
-    text = (value or "").strip()
-    if "\x00" in text:
-        raise ValidationError({field: _("%(label)s不能包含空字符（\\x00）。") % {"label": label}})
-    if max_length is not None and len(text) > max_length:
-        raise ValidationError(
-            {
-                field: _("%(label)s最多 %(max)d 个字（现有 %(n)d 个）。")
-                % {"label": label, "max": max_length, "n": len(text)}
-            }
-        )
-    return text
 
 
 def can_report_on(user, period: TaskPeriod) -> bool:
@@ -112,7 +85,7 @@ def deadline_problem(text: str) -> str | None:
     The parser skips such a phrase, so without this check "每年2月31日前" would silently become
     a yearly 31 December and "2026年2月31日前" no deadline at all.
     """
-    from reports.plan_parser.text import cn_to_int
+    from planparser.text import cn_to_int
 
     for match in _NAMED_DATE.finditer(text or ""):
         month = cn_to_int(match["month"])
@@ -134,13 +107,13 @@ def parse_deadline(text: str) -> dict:
     """Normalise a deadline as written in a document into the Task deadline fields.
 
     One set of rules for the whole product, those of the plan parser
-    (reports/plan_parser/deadlines.py): 每年4月底前 → yearly 4/30; 每年年底前 → yearly 12/31;
+    (planparser/deadlines.py): 每年4月底前 → yearly 4/30; 每年年底前 → yearly 12/31;
     2018年7月底前 → 2018-07-31; 到2020年 / 力争2030年 → 31 Dec of that year; the ambiguous
     2018年三季度前 / 2020年前 → by the end of the named period (2018-09-30, 2020-12-31).
     One addition for tasks: a yearly phrase without a month (每年至少1次) is due by 31 Dec each year.
     The source text always stays beside the value, and liaison staff may correct the date by hand.
     """
-    from reports.plan_parser.deadlines import find_deadlines
+    from planparser.deadlines import find_deadlines
 
     raw = (text or "").strip()
     result = {
@@ -162,6 +135,38 @@ def parse_deadline(text: str) -> dict:
         # a day that does not exist ("每年2月31日前") is left without a date, never moved to 31 Dec.
         result.update(deadline_kind=Task.DeadlineKind.YEARLY, deadline_month=12, deadline_day=31)
     return result
+
+
+DEADLINE_FIELDS = frozenset({"deadline_kind", "deadline_date", "deadline_month", "deadline_day"})
+
+
+def save_task(
+    persist: Callable[[dict], Task],
+    *,
+    changed: Iterable[str],
+    deadline_text: str,
+    user=None,
+    lead: Iterable | None = None,
+    cooperating: Iterable = (),
+) -> Task:
+    """The one write path of a task, for the page and the API alike.
+
+    A changed deadline text with no deadline field changed beside it is read by the product's one
+    rule (`parse_deadline`) into the deadline fields; `persist(derived_fields)` is the caller's own
+    save (the form's, the serializer's: each checks the version it read) and returns the task. Then
+    the responsible units are set (when given) and the periods follow the deadline — all in one
+    transaction, so a refusal anywhere leaves nothing behind.
+    """
+    changed = set(changed)
+    derived = {}
+    if "deadline_text" in changed and not DEADLINE_FIELDS & changed:
+        derived = parse_deadline(deadline_text)
+    with transaction.atomic():
+        task = persist(derived)
+        if lead is not None:
+            set_task_units(task, lead, cooperating, user=user)
+        sync_periods(task, user)
+    return task
 
 
 # --------------------------------------------------------------------------------------------
@@ -568,7 +573,7 @@ def return_report(
 
 def set_task_units(task: Task, lead: Iterable, cooperating: Iterable = (), user=None) -> None:
     """Replace a task's responsible units (liaison staff only); each change is kept in the history."""
-    from .models import TaskUnit
+    from tasks.models import TaskUnit
 
     _require_liaison(user, task.pairing_id)
     wanted = {}

@@ -22,17 +22,17 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from cooperation.concurrency import VersionConflict, VersionedFormViewMixin
-from cooperation.history import history_rows
 from cooperation.models import Pairing, Role
-from cooperation.permissions import ScopedPageMixin
-from cooperation.uploads import protected_download
-from reminders.models import UrgingNotice
-
-from . import services
-from .filtersets import TaskFilterSet
-from .forms import ReportForm, TaskForm
-from .models import (
+from cooperation.scoping import is_liaison_of
+from core.concurrency import VersionConflict, VersionedFormViewMixin
+from core.history import history_rows
+from core.panels import task_panels
+from core.permissions import ScopedPageMixin
+from core.uploads import protected_download
+from tasks import services
+from tasks.filtersets import TaskFilterSet
+from tasks.forms import ReportForm, TaskForm
+from tasks.models import (
     Evidence,
     ProgressReport,
     ReportValue,
@@ -183,7 +183,7 @@ class PlanTreeView(ScopedPageMixin, DetailView):
             year=year,
             years=list(pairing.active_years(until=timezone.localdate().year)),
             locks={lock.year: lock for lock in YearLock.objects.filter(pairing=pairing)},
-            is_liaison=services.is_liaison_of(self.request.user, pairing.pk),
+            is_liaison=is_liaison_of(self.request.user, pairing.pk),
         )
         return context
 
@@ -235,11 +235,9 @@ class TaskDetailView(ScopedPageMixin, DetailView):
         manageable_reports = set(
             ProgressReport.objects.manageable_by(user).filter(period__task=task).values_list("pk", flat=True)
         )
-        is_liaison = services.is_liaison_of(user, task.pairing_id)
-        # The 催办 / 督办 steps of this task's periods (reminders/engine.py issues them).
-        context["notices"] = UrgingNotice.objects.filter(
-            item_key__in=[f"tasks.period:{period.pk}" for period in periods]
-        ).select_related("unit")
+        is_liaison = is_liaison_of(user, task.pairing_id)
+        # Sections of other apps (the 催办 / 督办 of these periods: reminders/panels.py).
+        context["task_panels"] = task_panels(self.request, task, periods)
         for period in periods:
             actuals = {a.target_id: a.value for a in period.actuals.all()}
             period.locked = period.year in locked
@@ -306,26 +304,26 @@ class TaskFormViewMixin(VersionedFormViewMixin):
 
     def form_valid(self, form):
         task = form.instance
-        deadline_fields = {"deadline_kind", "deadline_date", "deadline_month", "deadline_day"}
-        if "deadline_text" in form.changed_data and not deadline_fields & set(form.changed_data):
-            for key, value in services.parse_deadline(form.cleaned_data["deadline_text"]).items():
+
+        def persist(derived: dict) -> Task:
+            for key, value in derived.items():
                 setattr(task, key, value)
-        try:
             task.full_clean(exclude=["pairing"])
+            return form.save()
+
+        try:
+            services.save_task(
+                persist,
+                changed=form.changed_data,
+                deadline_text=form.cleaned_data["deadline_text"],
+                user=self.request.user,
+                lead=form.cleaned_data["lead_units"],
+                cooperating=form.cleaned_data["cooperating_units"],
+            )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
             return self.form_invalid(form)
-        try:
-            with transaction.atomic():
-                form.save()
-                services.set_task_units(
-                    task,
-                    form.cleaned_data["lead_units"],
-                    form.cleaned_data["cooperating_units"],
-                    user=self.request.user,
-                )
-                services.sync_periods(task, self.request.user)
         except VersionConflict:
             return self.form_invalid(form)
         messages.success(self.request, _("任务已保存。"))
@@ -337,7 +335,7 @@ class TaskCreateView(LoginRequiredMixin, TaskFormViewMixin, TemplateView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.pairing = get_object_or_404(Pairing.objects.visible_to(request.user), pk=kwargs["pairing_pk"])
-        if not services.is_liaison_of(request.user, self.pairing.pk):
+        if not is_liaison_of(request.user, self.pairing.pk):
             raise PermissionDenied(_("只有本结对的联络员可以新建或修改任务。"))
         return super().dispatch(request, *args, **kwargs)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from ..models import Activity, Pairing, PolicyDocument, Region, Unit, User
+from cooperation.models import Activity, Pairing, PolicyDocument, Region, Unit, User
 
 
 class RegionSerializer(serializers.ModelSerializer):

@@ -7,17 +7,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..filtersets import (
-    ActivityFilterSet,
-    PairingFilterSet,
-    PolicyDocumentFilterSet,
-    RegionFilterSet,
-    UnitFilterSet,
-)
-from ..models import Activity, Pairing, PolicyDocument, Region, Unit
-from ..permissions import can_create_pairing, create_pairing_denied_message
-from .permissions import PairingPermission
-from .serializers import (
+from cooperation.api.permissions import PairingPermission
+from cooperation.api.serializers import (
     ActivitySerializer,
     MeSerializer,
     PairingSerializer,
@@ -25,7 +16,16 @@ from .serializers import (
     RegionSerializer,
     UnitSerializer,
 )
-from .viewsets import ScopedModelViewSet
+from cooperation.filtersets import (
+    ActivityFilterSet,
+    PairingFilterSet,
+    PolicyDocumentFilterSet,
+    RegionFilterSet,
+    UnitFilterSet,
+)
+from cooperation.models import Activity, Pairing, PolicyDocument, Region, Unit
+from cooperation.permissions import can_create_pairing, create_pairing_denied_message
+from core.api.viewsets import ScopedModelViewSet
 
 
 class RegionViewSet(ScopedModelViewSet):

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from ..models import ArrivalConfirmation, Disbursement, FundCommitment, FundUseProject
+from funds.models import ArrivalConfirmation, Disbursement, FundCommitment, FundUseProject
 
 
 class FundCommitmentSerializer(serializers.ModelSerializer):

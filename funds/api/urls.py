@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from funds.api import views
 
 router = SimpleRouter()
 router.register("fund-commitments", views.FundCommitmentViewSet, basename="fund-commitment")

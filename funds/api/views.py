@@ -10,24 +10,23 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from cooperation.api.viewsets import ScopedModelViewSet
 from cooperation.models import Role
-
-from .. import services
-from ..filtersets import (
-    ArrivalConfirmationFilterSet,
-    DisbursementFilterSet,
-    FundCommitmentFilterSet,
-    FundUseProjectFilterSet,
-)
-from ..models import ArrivalConfirmation, Disbursement, FundCommitment, FundUseProject
-from .serializers import (
+from core.api.viewsets import ScopedModelViewSet
+from funds import services
+from funds.api.serializers import (
     ArrivalConfirmationSerializer,
     DisbursementSerializer,
     FundCommitmentSerializer,
     FundUseProjectSerializer,
     ReversalSerializer,
 )
+from funds.filtersets import (
+    ArrivalConfirmationFilterSet,
+    DisbursementFilterSet,
+    FundCommitmentFilterSet,
+    FundUseProjectFilterSet,
+)
+from funds.models import ArrivalConfirmation, Disbursement, FundCommitment, FundUseProject
 
 
 class FundCommitmentViewSet(ScopedModelViewSet):

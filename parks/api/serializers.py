@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from ..models import Park, ParkInvestmentPlan, Project, ProjectInvestment
+from parks.models import Park, ParkInvestmentPlan, Project, ProjectInvestment
 
 
 class ParkSerializer(serializers.ModelSerializer):

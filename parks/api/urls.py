@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from parks.api import views
 
 router = SimpleRouter()
 router.register("parks", views.ParkViewSet, basename="park")

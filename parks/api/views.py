@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 
-from cooperation.api.viewsets import ScopedModelViewSet
-
-from ..filtersets import ParkFilterSet, ParkInvestmentPlanFilterSet, ProjectFilterSet
-from ..models import Park, ParkInvestmentPlan, Project, ProjectInvestment
-from .serializers import ParkInvestmentPlanSerializer, ParkSerializer, ProjectSerializer
+from core.api.viewsets import ScopedModelViewSet
+from parks.api.serializers import ParkInvestmentPlanSerializer, ParkSerializer, ProjectSerializer
+from parks.filtersets import ParkFilterSet, ParkInvestmentPlanFilterSet, ProjectFilterSet
+from parks.models import Park, ParkInvestmentPlan, Project, ProjectInvestment
 
 
 class ParkViewSet(ScopedModelViewSet):

@@ -10,10 +10,9 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cooperation.concurrency import VersionedSerializerMixin
 from cooperation.models import Unit
-
-from ..models import (
+from core.concurrency import VersionedSerializerMixin
+from tasks.models import (
     Evidence,
     EvidenceKind,
     ProgressReport,

@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from tasks.api import views
 
 router = SimpleRouter()
 router.register("tasks", views.TaskViewSet, basename="task")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -14,17 +13,14 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from cooperation.api.permissions import ScopedPermission
-from cooperation.api.viewsets import ScopedModelViewSet
-from cooperation.concurrency import VersionedViewSetMixin, versioned_schema
 from cooperation.models import Role
-from cooperation.permissions import can_manage, denied_message
-from cooperation.uploads import protected_download
-
-from .. import services
-from ..filtersets import ProgressReportFilterSet, TaskFilterSet, TaskPeriodFilterSet
-from ..models import Evidence, ProgressReport, ReportValue, Task, TaskPeriod, TaskUnit
-from .serializers import (
+from core.api.permissions import ScopedPermission
+from core.api.viewsets import ScopedModelViewSet
+from core.concurrency import VersionedViewSetMixin, versioned_schema
+from core.permissions import can_manage, denied_message
+from core.uploads import protected_download
+from tasks import services
+from tasks.api.serializers import (
     EvidenceUploadSerializer,
     ProgressReportSerializer,
     ReasonSerializer,
@@ -32,6 +28,8 @@ from .serializers import (
     TaskSerializer,
     VersionOnlySerializer,
 )
+from tasks.filtersets import ProgressReportFilterSet, TaskFilterSet, TaskPeriodFilterSet
+from tasks.models import Evidence, ProgressReport, ReportValue, Task, TaskPeriod, TaskUnit
 
 CONFLICT = OpenApiResponse(description="版本冲突：记录已被他人修改，未做任何修改")
 
@@ -70,18 +68,23 @@ class TaskViewSet(VersionedViewSetMixin, ScopedModelViewSet):
     def _save(self, serializer) -> None:
         units = serializer.validated_data.pop("task_units", None)
         user = self.request.user
-        with transaction.atomic():
-            task = serializer.save()
+
+        def persist(derived: dict) -> Task:
+            task = serializer.save(**derived)
             if not can_manage(user, task):
                 raise PermissionDenied(denied_message())
-            if units is not None:
-                services.set_task_units(
-                    task,
-                    lead=[u["unit"] for u in units if u["role"] == TaskUnit.Role.LEAD],
-                    cooperating=[u["unit"] for u in units if u["role"] != TaskUnit.Role.LEAD],
-                    user=user,
-                )
-            services.sync_periods(task, user)
+            return task
+
+        services.save_task(
+            persist,
+            changed=serializer.validated_data.keys(),
+            deadline_text=serializer.validated_data.get("deadline_text", ""),
+            user=user,
+            lead=None if units is None else [u["unit"] for u in units if u["role"] == TaskUnit.Role.LEAD],
+            cooperating=()
+            if units is None
+            else [u["unit"] for u in units if u["role"] != TaskUnit.Role.LEAD],
+        )
 
     def perform_create(self, serializer) -> None:
         self._save(serializer)

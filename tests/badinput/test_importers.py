@@ -5,7 +5,7 @@ Each is refused with a “第 N 行，列名：…” message and nothing is wri
 the apps' own tests already hold are not repeated here:
 tests/parks/test_import.py (negative money, text in a number column, a fractional project count,
 a formula in the name column, an unknown or repeated park, a wrong sub-header, a file that is not
-a workbook, a zip bomb) and tests/reports/test_indicators_import.py (unknown region, code,
+a workbook, a zip bomb) and tests/indicators/test_indicators_import.py (unknown region, code,
 indicator or document, text numbers, a year as text, a formula cell, too many rows, missing columns).
 """
 
@@ -16,9 +16,9 @@ import io
 
 import pytest
 
+from indicators.importer import import_workbook
 from parks.importers import ImportRefused, import_plans
 from parks.models import Park, ParkInvestmentPlan
-from reports.indicator_import import import_workbook
 from tests.parks.conftest import build_workbook, seed_rows
 
 from . import corpus
@@ -195,7 +195,7 @@ def test_too_many_decimals_refuse_the_whole_sheet_at_confirm(users, demo, unchan
 
 
 # --------------------------------------------------------------------------------------------
-# The responsibility table (reports/task_import.py, 附件2 layout)
+# The responsibility table (tasks/importing/table.py, 附件2 layout)
 # --------------------------------------------------------------------------------------------
 
 TASK_HEADER = ["序号", "任务", "事项", "责任单位", "完成时限"]
@@ -212,7 +212,7 @@ TASK_HEADER = ["序号", "任务", "事项", "责任单位", "完成时限"]
     ],
 )
 def test_a_deadline_of_31_february_in_the_task_table_is_refused(demo, unchanged, deadline, message):
-    from reports.task_import import read_task_table
+    from tasks.importing.table import read_task_table
 
     def tweak(ws):
         ws["E2"] = deadline

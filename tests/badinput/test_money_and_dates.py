@@ -4,7 +4,7 @@ the API and the plan import. Each is a clear refusal in Chinese that changes not
 
 Already covered elsewhere and not repeated: tests/funds/test_services.py (zero, negative and
 malformed payments at the service), tests/funds/test_api.py (bad amounts through the API),
-tests/parks/test_api.py (stage dates out of order), tests/reports/test_plan_import.py (a target
+tests/parks/test_api.py (stage dates out of order), tests/tasks/importing/test_plan_import.py (a target
 value too long for its column, a unit outside the pairing's regions).
 """
 

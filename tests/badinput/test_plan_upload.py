@@ -2,8 +2,8 @@
 preview before confirming — a NUL byte, 31 February, script — are refused and nothing is created.
 
 The confirm step reads the officer's edits straight from the POST (no Django form), so these
-values reach `reports.plan_import.import_plan` unfiltered; on PostgreSQL a NUL byte there was a 500.
-Covered in tests/reports/test_plan_import*.py and not repeated: overlong titles, numbers and units,
+values reach `tasks.importing.plan.import_plan` unfiltered; on PostgreSQL a NUL byte there was a 500.
+Covered in tests/tasks/importing/test_plan_import*.py and not repeated: overlong titles, numbers and units,
 a tampered tree, a unit outside the pairing's regions, a second confirm of the same tree.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.reports.test_plan_import_pages import SEED_000, confirm_data, url
+from tests.tasks.importing.test_plan_import_pages import SEED_000, confirm_data, url
 
 from .corpus import SCRIPT, SCRIPT_ESCAPED
 

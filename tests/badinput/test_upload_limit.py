@@ -1,7 +1,7 @@
 """A 50 MB upload through the real middleware stack: refused with 413 in Chinese before Django
 reads the body, and nothing stored.
 
-Django has no upload limit of its own (RELIABILITY.md): `cooperation.middleware.UploadLimitMiddleware`
+Django has no upload limit of its own (RELIABILITY.md): `core.middleware.UploadLimitMiddleware`
 answers from CONTENT_LENGTH before any view or parser touches the body. These tests stream the
 body instead of handing the test client 50 MB of bytes: once to the WSGI handler with a stream
 that counts what is read (nothing may be), once over a real socket to the live server.

@@ -19,8 +19,8 @@ class Ctx:
     def __init__(self, demo, users, client_for, api_for):
         from cooperation.models import Region, Unit
         from funds.models import FundCommitment
+        from indicators.models import IndicatorDefinition
         from parks.models import Park, Project
-        from reports.models import IndicatorDefinition
         from tasks import services
         from tasks.models import Task
 
@@ -352,7 +352,7 @@ def _document_url(ctx):
 
 
 def _indicator_url(ctx):
-    from reports.models import RegionIndicator
+    from indicators.models import RegionIndicator
 
     return ("yx_liaison", f"/indicators/{_latest(RegionIndicator).pk}/")
 

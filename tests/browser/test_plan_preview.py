@@ -1,4 +1,4 @@
-"""Issue 7 in headless Chromium: a liaison officer pastes seed 000 for a fresh pairing, sees the
+"""The plan-text import in headless Chromium: a liaison officer pastes seed 000 for a fresh pairing, sees the
 30 nodes, drops one, edits a title, confirms, and finds the tasks in the pairing's task tree."""
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from fixtures.demo_tasks import PNG
+from tasks.demo import PNG
 
 from .conftest import login, screenshot
 

@@ -23,7 +23,7 @@ def run_concurrently(work, n: int = 2, timeout: float = 60) -> list[tuple[str, o
 
     A thread still running after `timeout` seconds is a deadlock (or a lost lock) and fails the test.
     """
-    from cooperation.concurrency import VersionConflict
+    from core.concurrency import VersionConflict
 
     barrier = threading.Barrier(n)
     outcomes: list = [None] * n

@@ -242,7 +242,7 @@ def test_the_period_sync_command_writes_one_row_per_moved_period_as_the_system(c
 
 def test_the_plan_confirm_writes_each_new_row_once_naming_the_liaison(client_for, demo):
     from cooperation.models import Pairing, Region
-    from tests.reports.test_plan_import_pages import SEED_000, confirm_data, url
+    from tests.tasks.importing.test_plan_import_pages import SEED_000, confirm_data, url
 
     fresh = Pairing.objects.create(
         name="晋江市—尤溪县（历史记录）",
@@ -444,7 +444,7 @@ def test_the_park_plan_import_command_writes_the_same_as_the_system(demo, tmp_pa
 def test_an_indicator_through_the_api_writes_one_row(ctx):
     before = marks()
     ok(writes._indicator_api(ctx, {}))
-    assert_history(before, {"reports.RegionIndicator": 1}, "yx_liaison")
+    assert_history(before, {"indicators.RegionIndicator": 1}, "yx_liaison")
 
 
 def test_the_indicator_grid_writes_one_row_per_changed_figure(ctx):
@@ -466,7 +466,7 @@ def test_the_indicator_grid_writes_one_row_per_changed_figure(ctx):
     data[changed[0].add_prefix("actual_value")] = "37.5"
     before = marks()
     ok(client.post(url, data), 302)
-    assert_history(before, {"reports.RegionIndicator": 1}, "yx_liaison")
+    assert_history(before, {"indicators.RegionIndicator": 1}, "yx_liaison")
 
 
 def _indicator_sheet() -> bytes:
@@ -493,7 +493,7 @@ def test_the_indicator_import_page_writes_one_row_per_figure(client_for, demo):
     )
     before = marks()
     ok(client.post("/indicators/import/", {"confirm": "1"}), 302)
-    assert_history(before, {"reports.RegionIndicator": 2}, "yx_liaison")
+    assert_history(before, {"indicators.RegionIndicator": 2}, "yx_liaison")
 
 
 @pytest.mark.parametrize("actor", [None, "yx_liaison"])
@@ -502,7 +502,7 @@ def test_the_indicator_import_command_names_its_user_or_the_system(demo, tmp_pat
     path.write_bytes(_indicator_sheet())
     before = marks()
     call_command("import_indicators", str(path), *(["--user", actor] if actor else []), stdout=io.StringIO())
-    assert_history(before, {"reports.RegionIndicator": 2}, actor)
+    assert_history(before, {"indicators.RegionIndicator": 2}, actor)
 
 
 # --------------------------------------------------------------------------------------------
@@ -519,7 +519,7 @@ def test_the_reminder_sweep_changes_no_audited_business_row(demo):
     business = {
         label
         for label in found
-        if label.split(".")[0] in {"tasks", "funds", "parks", "reports", "cooperation"}
+        if label.split(".")[0] in {"tasks", "funds", "parks", "indicators", "assessment", "cooperation"}
     }
     assert not business, business
     for label, rows in found.items():
@@ -536,7 +536,7 @@ def test_the_assessment_export_changes_no_audited_row(demo, tmp_path):
     before = marks()
     export("考核表.xlsx")
     found = rows_since(before)
-    assert set(found) <= {"reports.AssessmentScheme", "reports.AssessmentSection"}, set(found)
+    assert set(found) <= {"assessment.AssessmentScheme", "assessment.AssessmentSection"}, set(found)
     for label, rows in found.items():
         assert {(r.history_type, r.history_user) for r in rows} == {("+", None)}, label
         assert len({r.id for r in rows}) == len(rows), label

@@ -136,7 +136,7 @@ def test_approving_with_an_outdated_version_of_a_still_submitted_report_gets_409
     api_for, submitted, snapshot
 ):
     """The version alone decides when the state did not change (here: an admin touched the row)."""
-    from cooperation.concurrency import save_versioned
+    from core.concurrency import save_versioned
 
     version = submitted.version
     save_versioned(submitted)  # any other save of the row in between

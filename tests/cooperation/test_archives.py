@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from cooperation.archives import DOCX, OLE_SIGNATURE, UnsafeFile, check_ooxml, open_xlsx
+from core.officefiles import DOCX, OLE_SIGNATURE, UnsafeFile, check_ooxml, open_xlsx
 
 
 def xlsx_bytes() -> bytes:

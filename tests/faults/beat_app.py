@@ -3,7 +3,7 @@
 The project's schedule sweeps once a day at REMINDER_SWEEP_AT; a test cannot wait a day. This app is
 the project's own Celery app with only the schedule replaced: `reminders.sweep` every
 FAULTS_BEAT_EVERY seconds for the day FAULTS_BEAT_DAY (the sweep's date argument stands in for the
-calendar), exactly as beat sends it; and `reports.requeue_exports` (every minute in the project's
+calendar), exactly as beat sends it; and `assessment.requeue_exports` (every minute in the project's
 schedule) at the same pace.
 """
 
@@ -25,7 +25,7 @@ app.conf.beat_schedule = {
         "options": {"queue": _queue} if _queue else {},
     },
     "reports-requeue-exports": {
-        "task": "reports.requeue_exports",
+        "task": "assessment.requeue_exports",
         "schedule": _every,
         "options": {"queue": _queue} if _queue else {},
     },

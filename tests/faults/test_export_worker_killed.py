@@ -17,9 +17,9 @@ import signal
 
 import pytest
 
+from assessment.models import AssessmentExport
+from assessment.tasks import MAX_RUNS
 from cooperation.models import User
-from reports.assessment_models import AssessmentExport
-from reports.tasks import MAX_RUNS
 
 from .conftest import (
     HeldLock,

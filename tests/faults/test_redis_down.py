@@ -20,11 +20,11 @@ import pytest
 from django.db.models import F
 from django.utils import timezone
 
+from assessment.models import AssessmentExport
+from assessment.tasks import STALE_AFTER
 from cooperation.models import User
 from funds.models import Disbursement, FundCommitment
 from reminders.models import OutboxMessage, ReminderLedger
-from reports.assessment_models import AssessmentExport
-from reports.tasks import STALE_AFTER
 from tasks.models import ProgressReport, TaskPeriod
 from tasks.services import can_report_on, is_year_locked
 

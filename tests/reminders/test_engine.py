@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from cooperation.models import Unit, User
-from reminders import delivery, engine, registry
+from core import deadlines
+from reminders import delivery, engine
 from reminders.models import Notification, OutboxMessage, Preference, ReminderLedger, ReminderPolicy
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,7 @@ def item(demo, monkeypatch):
     def provider(start, end, as_of):
         due = D(2025, 4, 30)
         if not state["done"] and start <= due <= end:
-            yield registry.DeadlineItem(
+            yield deadlines.DeadlineItem(
                 key="test.item:1",
                 due=due,
                 pairing_id=demo["jy"].pk,
@@ -36,7 +37,7 @@ def item(demo, monkeypatch):
                 url=f"/pairings/{demo['jy'].pk}/",
             )
 
-    monkeypatch.setattr(registry, "providers", lambda: [provider])
+    monkeypatch.setattr(deadlines, "providers", lambda: [provider])
     return state
 
 
@@ -207,16 +208,16 @@ def test_send_reminders_records_and_sends(item):
 
 def test_a_due_date_on_a_holiday_is_shown_with_the_last_working_day(demo, monkeypatch):
     # 2025-05-31 is a Saturday (and the Dragon Boat holiday): plan by Friday 2025-05-30.
-    from cooperation.templatetags.shanhai import workday_note
+    from core.templatetags.shanhai import workday_note
 
     unit = Unit.objects.get(name="尤溪县教育局")
 
     def provider(start, end, as_of):
-        yield registry.DeadlineItem(
+        yield deadlines.DeadlineItem(
             "test.item:9", D(2025, 5, 31), demo["jy"].pk, (unit.pk,), "温州：年度资金", "/x/"
         )
 
-    monkeypatch.setattr(registry, "providers", lambda: [provider])
+    monkeypatch.setattr(deadlines, "providers", lambda: [provider])
     engine.sweep(D(2025, 5, 24))
     title = Notification.objects.filter(user__username="yx_reporter").get().title
     assert "2025-05-31 为非工作日，请于 2025-05-30 前办结" in title
@@ -248,7 +249,7 @@ def test_a_sweep_runs_the_same_number_of_queries_for_one_unit_or_every_unit(demo
     def sweep_for(units: list[int], tag: str) -> tuple[int, engine.SweepResult]:
         def provider(start, end, as_of):
             for unit_id in units:
-                yield registry.DeadlineItem(
+                yield deadlines.DeadlineItem(
                     key=f"test.{tag}:{unit_id}",
                     due=due,
                     pairing_id=jy,
@@ -257,7 +258,7 @@ def test_a_sweep_runs_the_same_number_of_queries_for_one_unit_or_every_unit(demo
                     url=f"/pairings/{jy}/",
                 )
 
-        monkeypatch.setattr(registry, "providers", lambda: [provider])
+        monkeypatch.setattr(deadlines, "providers", lambda: [provider])
         with CaptureQueriesContext(connection) as queries:
             result = engine.sweep(day)
         return len(queries), result

@@ -7,7 +7,8 @@ import datetime
 import pytest
 
 from cooperation.models import Unit
-from reminders import engine, registry
+from core import deadlines
+from reminders import engine
 from reminders.models import Notification, ReminderPolicy, UrgingNotice
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,7 @@ def overdue_item(demo, monkeypatch):
 
     def provider(start, end, as_of):
         if not state["done"]:
-            yield registry.DeadlineItem(
+            yield deadlines.DeadlineItem(
                 "test.item:3",
                 D(2025, 4, 30),
                 demo["jy"].pk,
@@ -30,7 +31,7 @@ def overdue_item(demo, monkeypatch):
                 "/pairings/",
             )
 
-    monkeypatch.setattr(registry, "providers", lambda: [provider])
+    monkeypatch.setattr(deadlines, "providers", lambda: [provider])
     return state
 
 

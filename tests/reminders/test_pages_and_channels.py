@@ -11,7 +11,8 @@ import pytest
 from django.utils import timezone
 
 from cooperation.models import Pairing, Role, Unit, User, pairing_audience
-from reminders import delivery, engine, registry
+from core import deadlines
+from reminders import delivery, engine
 from reminders.models import Notification, OutboxMessage, Preference, ReminderPolicy
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def item(demo, monkeypatch):
     def provider(start, end, as_of):
         due = D(2025, 4, 30)
         if start <= due <= end:
-            yield registry.DeadlineItem(
+            yield deadlines.DeadlineItem(
                 "test.item:2",
                 due,
                 demo["jy"].pk,
@@ -34,7 +35,7 @@ def item(demo, monkeypatch):
                 "/pairings/",
             )
 
-    monkeypatch.setattr(registry, "providers", lambda: [provider])
+    monkeypatch.setattr(deadlines, "providers", lambda: [provider])
     return unit
 
 

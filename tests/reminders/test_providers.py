@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from core.deadlines import collect
 from funds.models import FundCommitment
 from reminders import engine
-from reminders.registry import collect
 from tasks.models import TaskPeriod
 
 pytestmark = pytest.mark.django_db

@@ -258,8 +258,8 @@ class Objects:
     def payment_with_evidence(self):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
-        from fixtures.demo_tasks import PDF
         from funds import services
+        from tasks.demo import PDF
 
         return services.record_disbursement(
             self.commitment,
@@ -310,14 +310,14 @@ class Objects:
 
     @cached_property
     def indicator_definition(self):
-        from reports.models import IndicatorDefinition
+        from indicators.models import IndicatorDefinition
 
         return IndicatorDefinition.objects.order_by("ordering", "pk").first()
 
     @cached_property
     def figure(self):
         """晋江市's 2025 target of an indicator (a side of P)."""
-        from reports.models import RegionIndicator
+        from indicators.models import RegionIndicator
 
         return RegionIndicator.objects.filter(region__name="晋江市", year=2025).order_by("pk").first()
 
@@ -361,7 +361,7 @@ class Objects:
         from django.core.files.base import ContentFile
         from django.core.files.storage import default_storage
 
-        from reports.assessment_models import AssessmentExport
+        from assessment.models import AssessmentExport
 
         path = default_storage.save("assessment/matrix-test.xlsx", ContentFile(b"PK\x03\x04 matrix"))
         export = AssessmentExport.objects.create(

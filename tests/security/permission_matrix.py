@@ -141,7 +141,7 @@ def versioned(obj, **fields) -> dict:
 def _pdf(name: str = "交流协议.pdf"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from fixtures.demo_tasks import PDF
+    from tasks.demo import PDF
 
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
 
@@ -410,31 +410,33 @@ PAGES: dict[str, Entry] = {
         target="plan_line",
     ),
     # reports
-    "reports:indicator_list": Entry({"list": Act("GET", PAGE_LIST)}),
-    "reports:indicator_detail": Entry({"read": Act("GET", PAGE_READ)}, kwargs=lambda o: {"pk": o.figure.pk}),
-    "reports:indicator_entry": Entry(
+    "indicators:indicator_list": Entry({"list": Act("GET", PAGE_LIST)}),
+    "indicators:indicator_detail": Entry(
+        {"read": Act("GET", PAGE_READ)}, kwargs=lambda o: {"pk": o.figure.pk}
+    ),
+    "indicators:indicator_entry": Entry(
         {
             # Liaison staff of any pairing enter the figures of their own pairings' regions.
             "read": Act("GET", "302 403 403 403 200 200 200"),
-            # Without a region chosen the grid is shown again; saving: tests/reports/test_indicators_pages.
+            # Without a region chosen the grid is shown again; saving: tests/indicators/test_indicators_pages.
             "save": Act("POST", "302 403 403 403 200 200 200", changes=False),
         }
     ),
-    "reports:indicator_import": Entry(
+    "indicators:indicator_import": Entry(
         {
             "read": Act("GET", "302 403 403 403 200 200 200"),
-            # No file: the form answers 400 with its error. Imports: tests/reports/test_indicators_import.
+            # No file: the form answers 400 with its error. Imports: tests/indicators/test_indicators_import.
             "upload": Act("POST", "302 403 403 403 400 400 400"),
         }
     ),
     # dashboards (read only, scoped to the user's pairings)
-    "reports:dashboard": Entry({"list": Act("GET", PAGE_LIST)}),
-    "reports:pairing_dashboard": Entry({"read": Act("GET", PAGE_READ)}, kwargs=lambda o: {"pk": o.jy.pk}),
+    "dashboards:dashboard": Entry({"list": Act("GET", PAGE_LIST)}),
+    "dashboards:pairing_dashboard": Entry({"read": Act("GET", PAGE_READ)}, kwargs=lambda o: {"pk": o.jy.pk}),
     # responsibility-table import (Excel → tasks)
     "task_import:upload": Entry(
         {
             "read": Act("GET", PAGE_MANAGE_GET),
-            # No file: 400 and the form again. The import itself: tests/reports/test_task_import*.
+            # No file: 400 and the form again. The import itself: tests/tasks/importing/test_task_import*.
             "upload": Act("POST", "302 403 403 403 400 404 400"),
         },
         kwargs=lambda o: {"pk": o.jy.pk},
@@ -527,11 +529,11 @@ PAGES: dict[str, Entry] = {
         },
         kwargs=lambda o: {"pk": o.round.pk},
     ),
-    # plan text → tasks (issue 7)
+    # plan text → tasks
     "plans:plan_import": Entry(
         {
             "read": Act("GET", PAGE_MANAGE_GET),
-            # Without text: 400 and the form again; the import itself: tests/reports/test_plan_import_pages.
+            # Without text: 400 and the form again; the import itself: tests/tasks/importing/test_plan_import_pages.
             "preview": Act("POST", "302 403 403 403 400 404 400"),
         },
         kwargs=lambda o: {"pk": o.jy.pk},

@@ -18,12 +18,14 @@ import tarfile
 from pathlib import Path
 from urllib.parse import urlparse
 
+from core.discovery import PROJECT_APPS
+
 from ..conftest import require
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SOURCE, RESTORED = "shanhai_sec", "shanhai_sec_restore"
 # What dumpdata compares: every app's data and the accounts (sessions and axes logs are not data).
-APPS = ["cooperation", "tasks", "funds", "parks", "reports", "reminders", "authtoken"]
+APPS = [*PROJECT_APPS, "authtoken"]
 
 
 def _server() -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from fixtures.demo_tasks import PDF, PNG
+from tasks.demo import PDF, PNG
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import threading
 import pytest
 from django.db import connection
 
-from cooperation.concurrency import VersionConflict, save_versioned
+from core.concurrency import VersionConflict, save_versioned
 from tasks import services
 from tasks.models import TaskPeriod
 

@@ -72,7 +72,7 @@ def test_liaison_corrects_an_ambiguous_deadline_and_open_periods_follow(demo, us
 def test_sync_command_creates_missing_periods_as_system(demo):
     from django.core.management import call_command
 
-    from cooperation.history import history_rows
+    from core.history import history_rows
     from tasks.models import Task
 
     task = Task.objects.get(pairing=demo["jy"], title__startswith="落实帮扶资金")

@@ -183,7 +183,7 @@ def test_evidence_of_a_wrong_type_is_refused_with_a_clear_message(edu, users):
 
 
 def test_command_changes_show_as_system(edu):
-    from cooperation.history import history_rows
+    from core.history import history_rows
 
     period = edu.periods.get(year=2026)
     services.set_period_status(period, "in_progress", None)

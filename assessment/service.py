@@ -1,0 +1,161 @@
+"""Build the annual assessment workbook: one function, called by the Celery job and the command alike.
+
+The workbook is streamed (XlsxWriter, constant memory) into a temporary file beside the destination and
+renamed into place only when complete, so a reader never sees a half-written file.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import os
+import secrets
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from assessment.scoring import as_of_date, collect_facts, scheme_for
+from assessment.sheets import DETAIL_SHEETS, SummarySheet
+from cooperation.models import Pairing
+from core.excel import new_workbook, write_sheet
+
+logger = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[int, str], None]
+
+# Pairings named one by one in the title line; beyond that, "… 等 N 个结对".
+TITLE_NAMES = 3
+
+
+def title_line(year: int, pairings: list[Pairing]) -> str:
+    names = [p.name for p in pairings]
+    shown = "、".join(names[:TITLE_NAMES])
+    if len(names) > TITLE_NAMES:
+        shown = _("%(names)s 等 %(n)d 个结对") % {"names": shown, "n": len(names)}
+    return _("%(year)d 年度山海协作考核表 · %(pairings)s") % {"year": year, "pairings": shown}
+
+
+def build(
+    year: int,
+    pairings: Iterable[Pairing],
+    progress_callback: ProgressCallback | None = None,
+    *,
+    dest: str | os.PathLike,
+    today: datetime.date | None = None,
+    creator: str = "",
+) -> Path:
+    """Write the assessment workbook of `year` for `pairings` to `dest` (atomically) and return its path.
+
+    `progress_callback(percent, message)` is called as the work advances (0 … 100). The caller
+    decides which pairings the user may export; this function exports exactly those given.
+    """
+    report = progress_callback or (lambda percent, message: None)
+    with translation.override("zh-hans"), timezone.override("Asia/Shanghai"):
+        pairings = sorted(
+            Pairing.objects.filter(pk__in=[p.pk for p in pairings]).select_related(
+                "coastal_region", "mountain_region"
+            ),
+            key=lambda p: p.pk,
+        )
+        as_of = as_of_date(year, today)
+        report(2, _("正在计算得分…"))
+        scheme = scheme_for(year)
+        facts = collect_facts(pairings, year, as_of)
+        title = title_line(year, pairings)
+
+        sheets = [SummarySheet(pairings, scheme, facts)] + [
+            cls(pairings, year, as_of) for cls in DETAIL_SHEETS
+        ]
+        dest = Path(dest)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        # XlsxWriter creates the file only when the workbook is closed (the rows wait in anonymous
+        # temporary files): a worker killed while writing sheets leaves nothing beside the export.
+        temp = dest.parent / f".assessment-{secrets.token_hex(8)}.xlsx.part"
+        try:
+            workbook = new_workbook(
+                temp,
+                title=title,
+                creator=creator or str(_("山海协作工作台")),
+                subject=_("%(year)d 年度考核") % {"year": year},
+                description=_("考核方案：%(scheme)s；统计截至 %(date)s")
+                % {"scheme": scheme.name, "date": as_of.isoformat()},
+            )
+            for index, sheet in enumerate(sheets, start=1):
+                write_sheet(workbook, sheet, f"{title} · {sheet.title}")
+                report(5 + int(85 * index / len(sheets)), _("已生成工作表“%(name)s”") % {"name": sheet.title})
+            workbook.close()
+            os.replace(temp, dest)  # atomic on one file system: the file appears complete or not at all
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+        report(100, _("已完成"))
+    return dest
+
+
+def export_file_path(export) -> str:
+    """Where an export's finished file lives, relative to MEDIA_ROOT (ASCII; the download keeps a Chinese name)."""
+    return f"assessments/{export.pk}/assessment-{export.year}-{export.pk}.xlsx"
+
+
+def run_export(export_id: int) -> str:
+    """Run one export job: claim it, build the workbook with progress on the row, and record the result.
+
+    Safe to run twice (Celery delivers at least once): a finished job is left alone, and a job
+    re-delivered after a worker died is simply built again into the same place. Returns the status.
+    """
+    from django.conf import settings
+
+    from assessment.models import AssessmentExport
+
+    Status = AssessmentExport.Status
+    claimed = AssessmentExport.objects.filter(
+        pk=export_id, status__in=[Status.QUEUED, Status.RUNNING]
+    ).update(status=Status.RUNNING, percent=1, message=str(_("开始生成…")), heartbeat_at=timezone.now())
+    if claimed != 1:
+        return AssessmentExport.objects.filter(pk=export_id).values_list("status", flat=True).first() or ""
+    export = AssessmentExport.objects.select_related("requested_by").get(pk=export_id)
+    user = export.requested_by
+    visible = Pairing.objects.visible_to(user)
+    # The user's scope at run time: a pairing he lost access to since asking is not exported.
+    pairings = visible if export.all_pairings else visible.filter(pk__in=export.pairings.values("pk"))
+
+    def progress(percent: int, message: str) -> None:
+        # Never above 99 before the row says done, so the page shows the link only with the file.
+        # Each step is also the job's heartbeat (see assessment.tasks.requeue_exports).
+        AssessmentExport.objects.filter(pk=export_id, status=Status.RUNNING).update(
+            percent=min(percent, 99), message=str(message)[:300], heartbeat_at=timezone.now()
+        )
+
+    relative = export_file_path(export)
+    try:
+        with translation.override("zh-hans"):
+            if not pairings.exists():
+                raise ValueError(_("没有可导出的结对。"))
+            build(
+                export.year,
+                list(pairings),
+                progress,
+                dest=Path(settings.MEDIA_ROOT) / relative,
+                creator=str(user),
+            )
+            file_name = _("%(year)d年度山海协作考核表.xlsx") % {"year": export.year}
+    except Exception as error:  # recorded on the row for the user; the job itself ends
+        AssessmentExport.objects.filter(pk=export_id).update(
+            status=Status.FAILED,
+            message=(_("生成失败：%(error)s") % {"error": error})[:300],
+            finished=timezone.now(),
+        )
+        if not isinstance(error, ValueError):
+            logger.exception("assessment export %s failed", export_id)
+        return Status.FAILED
+    AssessmentExport.objects.filter(pk=export_id).update(
+        status=Status.DONE,
+        percent=100,
+        message=str(_("已完成")),
+        file_path=relative,
+        file_name=file_name,
+        finished=timezone.now(),
+    )
+    return Status.DONE

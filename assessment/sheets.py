@@ -1,0 +1,489 @@
+"""The sheets of the annual assessment workbook, one exporter class each.
+
+Each sheet reads its rows with a constant number of queries (joins, prefetches, one subquery for
+the last approved report) and yields them one at a time; no sheet issues a query per row.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterator
+from decimal import Decimal
+
+from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from assessment.models import AssessmentScheme
+from assessment.scoring import (
+    PAIRING_CHUNK,
+    SIDES,
+    Facts,
+    activity_minimums,
+    period_outcome,
+    section_detail,
+    section_score,
+    side_label,
+    sides_of,
+)
+from cooperation.models import Activity, Pairing
+from core.excel import Column, Exporter, RowSum
+from funds.models import FundCommitment
+from indicators.services import assessment_rows
+from parks.models import ParkInvestmentPlan
+from reminders.models import UrgingNotice
+from tasks.models import ProgressReport, Target, TargetActual, Task, TaskPeriod, TaskUnit
+
+CHUNK = 500
+
+
+class PairingExporter(Exporter):
+    """A sheet over a list of pairings and a year."""
+
+    def __init__(self, pairings: list[Pairing], year: int, as_of: datetime.date) -> None:
+        self.pairings = pairings
+        self.ids = [p.pk for p in pairings]
+        self.by_id = {p.pk: p for p in pairings}
+        self.year = year
+        self.as_of = as_of
+
+
+def full_numbers(pairing_ids: list[int]) -> dict[int, str]:
+    """Each task's number with its ancestors' (“二、（一）5.”), from one query."""
+    rows = {
+        pk: (parent, number)
+        for pk, parent, number in Task.objects.filter(pairing_id__in=pairing_ids).values_list(
+            "pk", "parent_id", "number"
+        )
+    }
+    cache: dict[int, str] = {}
+
+    def build(pk: int, depth: int = 0) -> str:
+        if pk in cache:
+            return cache[pk]
+        parent, number = rows[pk]
+        prefix = build(parent, depth + 1) if parent in rows and depth < 20 else ""
+        cache[pk] = f"{prefix}{number or ''}"
+        return cache[pk]
+
+    return {pk: build(pk) for pk in rows}
+
+
+def id_chunks(ids: list[int]) -> list[list[int]]:
+    """The pairing ids in ascending chunks of PAIRING_CHUNK (the sheets' first sort key)."""
+    ordered = sorted(ids)
+    return [ordered[start : start + PAIRING_CHUNK] for start in range(0, len(ordered), PAIRING_CHUNK)]
+
+
+def _local_date(value: datetime.datetime | None) -> datetime.date | None:
+    return timezone.localtime(value).date() if value else None
+
+
+class SummarySheet(Exporter):
+    """汇总: one row per pairing and side, a column per section of the scheme, the total as a formula."""
+
+    title = _l("汇总")
+
+    def __init__(
+        self, pairings: list[Pairing], scheme: AssessmentScheme, facts: dict[tuple[int, str], Facts]
+    ):
+        self.pairings = pairings
+        self.sections = list(scheme.sections.all())
+        self.facts = facts
+        self.columns = [
+            Column(_("结对"), 28, wrap=True),
+            Column(_("方"), 8),
+            Column(_("地区"), 12),
+            *[Column(f"{s.name}（{s.weight.normalize():f}分）", 12, "score") for s in self.sections],
+            Column(_("总分"), 10, "score"),
+            Column(_("计分依据"), 60, wrap=True),
+        ]
+
+    def rows(self) -> Iterator[list]:
+        first = 4
+        last = first + len(self.sections) - 1
+        for pairing in self.pairings:
+            for side in SIDES:
+                facts = self.facts[(pairing.pk, side)]
+                region = pairing.coastal_region if side == "coastal" else pairing.mountain_region
+                scores = [section_score(s, facts) for s in self.sections]
+                total = RowSum(first, last) if self.sections else Decimal("0")
+                details = "；".join(section_detail(s, facts) for s in self.sections)
+                yield [pairing.name, side_label(side), region.name, *scores, total, details]
+
+
+class TasksSheet(PairingExporter):
+    """任务完成情况: every task period due in the year (periods without a due date are not assessed)."""
+
+    title = _l("任务完成情况")
+    columns = [
+        Column(_l("结对"), 20, wrap=True),
+        Column(_l("序号"), 10),
+        Column(_l("任务"), 36, wrap=True),
+        Column(_l("领域"), 10),
+        Column(_l("牵头单位"), 22, wrap=True),
+        Column(_l("配合单位"), 22, wrap=True),
+        Column(_l("截止日期"), 12, "date"),
+        Column(_l("时限原文"), 14, wrap=True),
+        Column(_l("完成日期"), 12, "date"),
+        Column(_l("按时 / 逾期"), 14),
+        Column(_l("逾期天数"), 9, "int"),
+        Column(_l("状态"), 9),
+        Column(_l("最近通过的进展报告"), 40, wrap=True),
+        Column(_l("报告审核日期"), 12, "date"),
+    ]
+
+    def rows(self) -> Iterator[list]:
+        # Pairings in chunks (ids ascending, the first sort key): the task numbers are held for one
+        # chunk at a time.
+        for ids in id_chunks(self.ids):
+            yield from self._rows(ids)
+
+    def _rows(self, ids: list[int]) -> Iterator[list]:
+        numbers = full_numbers(ids)
+        approved = ProgressReport.objects.filter(period=OuterRef("pk"), status=ProgressReport.Status.APPROVED)
+        approved = approved.order_by("-reviewed_at", "-pk")
+        periods = (
+            TaskPeriod.objects.filter(task__pairing_id__in=ids)
+            .filter(due_date__year=self.year)
+            .select_related("task", "task__area")
+            .annotate(
+                last_report_text=Subquery(approved.values("text")[:1]),
+                last_report_at=Subquery(approved.values("reviewed_at")[:1]),
+            )
+            .prefetch_related(
+                Prefetch(
+                    "task__task_units",
+                    queryset=TaskUnit.objects.select_related("unit").order_by("order", "pk"),
+                )
+            )
+            .order_by("task__pairing_id", "due_date", "task__position", "task_id")
+        )
+        for period in periods.iterator(chunk_size=CHUNK):
+            task = period.task
+            units = list(task.task_units.all())
+            lead = "、".join(u.unit.name for u in units if u.role == TaskUnit.Role.LEAD)
+            coop = "、".join(u.unit.name for u in units if u.role == TaskUnit.Role.COOPERATING)
+            outcome = period_outcome(period.due_date, period.status, period.completed_on, self.as_of)
+            status = _("逾期") if outcome.key == "overdue" else period.get_status_display()
+            yield [
+                self.by_id[task.pairing_id].name,
+                numbers.get(task.pk, task.number),
+                task.title,
+                task.area.name if task.area else "",
+                lead,
+                coop,
+                period.due_date,
+                task.deadline_text,
+                period.completed_on,
+                outcome.label,
+                outcome.days_late or None,
+                status,
+                period.last_report_text or "",
+                _local_date(period.last_report_at),
+            ]
+
+
+class TargetsSheet(PairingExporter):
+    """指标完成情况: each target of the year's periods, its actual (from approved reports), rate and met."""
+
+    title = _l("指标完成情况")
+    columns = [
+        Column(_l("结对"), 20, wrap=True),
+        Column(_l("序号"), 10),
+        Column(_l("任务"), 30, wrap=True),
+        Column(_l("指标"), 30, wrap=True),
+        Column(_l("比较"), 6),
+        Column(_l("目标值"), 16, "number"),
+        Column(_l("单位"), 7),
+        Column(_l("完成值"), 16, "number"),
+        Column(_l("完成率"), 9, "pct"),
+        Column(_l("是否达标"), 9),
+        Column(_l("指标原文"), 36, wrap=True),
+    ]
+
+    def rows(self) -> Iterator[list]:
+        for ids in id_chunks(self.ids):
+            yield from self._rows(ids)
+
+    def _rows(self, ids: list[int]) -> Iterator[list]:
+        numbers = full_numbers(ids)
+        periods = dict(
+            TaskPeriod.objects.filter(task__pairing_id__in=ids, year=self.year).values_list("task_id", "pk")
+        )
+        actuals = {
+            (period_id, target_id): value
+            for period_id, target_id, value in TargetActual.objects.filter(
+                period__year=self.year, period__task__pairing_id__in=ids
+            ).values_list("period_id", "target_id", "value")
+        }
+        targets = (
+            Target.objects.filter(task__pairing_id__in=ids)
+            .filter(Q(year__isnull=True) | Q(year=self.year))
+            .select_related("task")
+            .order_by("task__pairing_id", "task__position", "task_id", "pk")
+        )
+        for target in targets.iterator(chunk_size=CHUNK):
+            period_id = periods.get(target.task_id)
+            if period_id is None:
+                continue
+            actual = actuals.get((period_id, target.pk))
+            rate = target.completion_rate(actual)
+            money = target.unit == "元"
+            yield [
+                self.by_id[target.task.pairing_id].name,
+                numbers.get(target.task_id, ""),
+                target.task.title,
+                target.name,
+                target.get_comparator_display(),
+                _number(target.value, money),
+                target.unit,
+                _number(actual, money),
+                rate / 100 if rate is not None else None,
+                _("是") if target.is_met(actual) else _("否"),
+                target.source_text,
+            ]
+
+
+def _number(value: Decimal | None, money: bool) -> Decimal | None:
+    if value is None:
+        return None
+    return value.quantize(Decimal("1")) if money and value == value.to_integral() else value.normalize()
+
+
+class FundsSheet(PairingExporter):
+    """资金到位情况: each commitment of the year, its payments, arrival, on time or days late, and the use list."""
+
+    title = _l("资金到位情况")
+    columns = [
+        Column(_l("结对"), 20, wrap=True),
+        Column(_l("用途"), 28, wrap=True),
+        Column(_l("拨付方"), 10),
+        Column(_l("接收方"), 10),
+        Column(_l("承诺金额（元）"), 14, "yuan", total=True),
+        Column(_l("到位时限"), 12, "date"),
+        Column(_l("时限原文"), 12),
+        Column(_l("已拨付（元）"), 14, "yuan", total=True),
+        Column(_l("足额拨付日期"), 12, "date"),
+        Column(_l("已确认到账（元）"), 14, "yuan", total=True),
+        Column(_l("未拨付（元）"), 14, "yuan", total=True),
+        Column(_l("是否按时"), 18, wrap=True),
+        Column(_l("逾期天数"), 9, "int"),
+        Column(_l("拨付明细"), 40, wrap=True),
+        Column(_l("项目清单截止"), 12, "date"),
+        Column(_l("清单报送日期"), 12, "date"),
+        Column(_l("清单是否按时"), 10),
+    ]
+
+    def rows(self) -> Iterator[list]:
+        commitments = (
+            FundCommitment.objects.filter(pairing_id__in=self.ids, year=self.year)
+            .select_related("payer_region", "receiver_region")
+            .prefetch_related("disbursements", "confirmations")
+            .order_by("pairing_id", "due", "pk")
+        )
+        list_labels = {
+            "done": _("按时"),
+            "late": _("逾期"),
+            "overdue": _("逾期未报"),
+            "open": _("未到期"),
+        }
+        for c in commitments.iterator(chunk_size=CHUNK):
+            ledger = sorted(c.disbursements.all(), key=lambda d: (d.date, d.pk))
+            payments = "；".join(
+                f"{d.date.isoformat()} {d.get_kind_display()} ¥{d.amount:,.0f}"
+                + (f"（{d.voucher_no}）" if d.voucher_no else "")
+                for d in ledger
+            )
+            state = c.payment_state(self.as_of)
+            days = c.days_late(self.as_of)
+            yield [
+                self.by_id[c.pairing_id].name,
+                c.purpose,
+                c.payer_region.name,
+                c.receiver_region.name,
+                c.amount,
+                c.due,
+                c.due_text,
+                c.paid,
+                c.paid_in_full_on,
+                c.confirmed,
+                c.outstanding,
+                c.payment_state_label(self.as_of),
+                days if state in ("late", "overdue") else None,
+                payments,
+                c.use_list_due,
+                c.use_list_submitted,
+                list_labels[c.use_list_state(self.as_of)] if c.use_list_due else "",
+            ]
+
+
+class ParksSheet(PairingExporter):
+    """园区建设情况: each park's plan lines of the year (政府性 / 招商) against their completion, in 万元."""
+
+    title = _l("园区建设情况")
+    columns = [
+        Column(_l("结对"), 20, wrap=True),
+        Column(_l("园区"), 26, wrap=True),
+        Column(_l("园区类型"), 14),
+        Column(_l("投资类型"), 10),
+        Column(_l("项目数"), 8, "int", total=True),
+        Column(_l("计划总投资（万元）"), 16, "wan", total=True),
+        Column(_l("计划完成数（万元）"), 16, "wan", total=True),
+        Column(_l("实际完成数（万元）"), 16, "wan", total=True),
+        Column(_l("完成率"), 9, "pct"),
+        Column(_l("来源"), 24, wrap=True),
+    ]
+
+    def rows(self) -> Iterator[list]:
+        plans = (
+            ParkInvestmentPlan.objects.filter(park__pairing_id__in=self.ids, year=self.year)
+            .select_related("park")
+            .order_by("park__pairing_id", "park__name", "kind")
+        )
+        for plan in plans.iterator(chunk_size=CHUNK):
+            yield [
+                self.by_id[plan.park.pairing_id].name,
+                plan.park.name,
+                plan.park.get_kind_display(),
+                plan.get_kind_display(),
+                plan.project_count,
+                plan.planned_total,
+                plan.planned_completion,
+                plan.actual_completion,
+                plan.completion_rate,
+                plan.source,
+            ]
+
+
+KIND_LABELS = dict(Activity.Kind.choices)
+
+
+class ActivitiesSheet(PairingExporter):
+    """交流活动: each yearly minimum against the activities that count, then the count of each kind."""
+
+    title = _l("交流活动")
+    columns = [
+        Column(_l("结对"), 20, wrap=True),
+        Column(_l("要求"), 36, wrap=True),
+        Column(_l("来源任务"), 24, wrap=True),
+        Column(_l("计入的活动类型"), 16, wrap=True),
+        Column(_l("最低次数"), 9, "int"),
+        Column(_l("实际次数"), 9, "int"),
+        Column(_l("是否达标"), 9),
+        Column(_l("计入的活动"), 50, wrap=True),
+    ]
+
+    def rows(self) -> Iterator[list]:
+        minimums, activities = activity_minimums(self.pairings, self.year)
+        for m in minimums:
+            yield [
+                m.pairing.name,
+                m.target.source_text or m.target.name,
+                m.target.task.title,
+                "、".join(str(KIND_LABELS[k]) for k in m.kinds),
+                int(m.required),
+                m.count,
+                _("是") if m.met else _("否"),
+                "；".join(f"{a.date.isoformat()} {a.title}" for a in m.activities),
+            ]
+        for pairing in self.pairings:
+            counts: dict[str, list[Activity]] = defaultdict(list)
+            for activity in activities.get(pairing.pk, []):
+                counts[activity.kind].append(activity)
+            for kind, items in counts.items():
+                yield [
+                    pairing.name,
+                    _("本年度%(kind)s（统计）") % {"kind": KIND_LABELS[kind]},
+                    "",
+                    str(KIND_LABELS[kind]),
+                    None,
+                    len(items),
+                    "",
+                    "；".join(f"{a.date.isoformat()} {a.title}" for a in items),
+                ]
+
+
+class IndicatorsSheet(PairingExporter):
+    """发展指标: the two sides' regional figures of the year (indicators.services.assessment_rows)."""
+
+    title = _l("发展指标")
+    widths = [20, 8, 12, 12, 22, 8, 7, 8, 12, 8, 12, 10, 24, 50]
+    kinds = {8: "number", 10: "number", 6: "int"}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._rows = assessment_rows(self.pairings, self.year)
+        header = next(self._rows)
+        self.columns = [
+            Column(
+                str(h),
+                self.widths[i] if i < len(self.widths) else 12,
+                self.kinds.get(i, "text"),
+                wrap=i >= 12,
+            )
+            for i, h in enumerate(header)
+        ]
+
+    def rows(self) -> Iterator[list]:
+        yield from self._rows
+
+
+class UrgingSheet(PairingExporter):
+    """催办督办: urging notices issued in the year per unit — issued, signed on time, answered on time, escalated."""
+
+    title = _l("催办督办")
+    columns = [
+        Column(_l("结对"), 20, wrap=True),
+        Column(_l("责任单位"), 26, wrap=True),
+        Column(_l("方"), 8),
+        Column(_l("催办单（份）"), 10, "int", total=True),
+        Column(_l("按时签收"), 10, "int", total=True),
+        Column(_l("按时反馈"), 10, "int", total=True),
+        Column(_l("提请督办"), 10, "int", total=True),
+    ]
+
+    def rows(self) -> Iterator[list]:
+        counts: dict[tuple[int, int], list[int]] = {}
+        names: dict[int, tuple[str, str]] = {}
+        notices = (
+            UrgingNotice.objects.filter(pairing_id__in=self.ids, issued_on__year=self.year)
+            .values_list(
+                "pairing_id",
+                "unit_id",
+                "unit__name",
+                "unit__region__path",
+                "sign_by",
+                "signed_at",
+                "reply_by",
+                "replied_at",
+                "escalated_on",
+            )
+            .order_by("pairing_id", "unit__name")
+        )
+        for pairing_id, unit_id, name, path, sign_by, signed_at, reply_by, replied_at, escalated in notices:
+            row = counts.setdefault((pairing_id, unit_id), [0, 0, 0, 0])
+            names[unit_id] = (name, path)
+            row[0] += 1
+            row[1] += int(signed_at is not None and _local_date(signed_at) <= sign_by)
+            row[2] += int(replied_at is not None and _local_date(replied_at) <= reply_by)
+            row[3] += int(escalated is not None)
+        for (pairing_id, unit_id), (issued, signed, answered, escalated) in counts.items():
+            pairing = self.by_id[pairing_id]
+            name, path = names[unit_id]
+            sides = sides_of(path, pairing)
+            side = side_label(sides[0]) if len(sides) == 1 else _("双方")
+            yield [pairing.name, name, side, issued, signed, answered, escalated]
+
+
+DETAIL_SHEETS = [
+    TasksSheet,
+    TargetsSheet,
+    FundsSheet,
+    ParksSheet,
+    ActivitiesSheet,
+    IndicatorsSheet,
+    UrgingSheet,
+]

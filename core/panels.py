@@ -1,0 +1,39 @@
+"""Sections other apps add to the pairing page (and to a task's page), without editing its template.
+
+An app contributes by defining `<app>/panels.py` with
+
+    def pairing_panels(request, pairing) -> list[Panel]
+
+Each Panel names a template (rendered with the page's context plus its own) and an order:
+lower comes first. Panels must run a fixed number of queries, whatever the pairing's size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from core.discovery import app_modules
+
+
+@dataclass
+class Panel:
+    template: str
+    context: dict = field(default_factory=dict)
+    order: int = 100
+    title: str = ""
+
+
+def pairing_panels(request, pairing) -> list[Panel]:
+    panels: list[Panel] = []
+    for module in app_modules("panels", "pairing_panels"):
+        panels.extend(module.pairing_panels(request, pairing) or [])
+    return sorted(panels, key=lambda p: p.order)
+
+
+def task_panels(request, task, periods) -> list[Panel]:
+    """Sections other apps add to a task's page (`task_panels(request, task, periods)` in
+    `<app>/panels.py`), like the pairing page's; `periods` are the task's periods shown there."""
+    panels: list[Panel] = []
+    for module in app_modules("panels", "task_panels"):
+        panels.extend(module.task_panels(request, task, periods) or [])
+    return sorted(panels, key=lambda p: p.order)

@@ -1,0 +1,613 @@
+"""Confirm a parsed plan: the officer's checked tree becomes the pairing's tasks.
+
+The parser (reports/plan_parser) proposes; this module writes. ``import_plan`` takes the tree in
+the plan tree's JSON (``to_json(parse_plan(text))``), the officer's edits keyed by node id, and
+creates — in ONE transaction — the source document (or uses an existing one of the pairing),
+missing units, areas, tasks (numbers as printed, parents, titles, bodies), their responsible
+units (first = lead, the rest co-operating, through ``tasks.services.set_task_units``), targets
+and periods (``tasks.services.sync_periods``). Everything is checked before the first write;
+any error and nothing is written (``PlanImportRefused`` with every message in Chinese).
+
+Node ids are the node's position in the original tree: "1" is the second top-level node, "1.0.2"
+the third child of its first child. Dropping a node drops its subtree.
+
+Duplicates are refused, not merged: a tree whose (number, title) pairs already exist as tasks of
+the same document in the pairing, or a new document whose 文号 the pairing already has, is refused
+with the names of what exists, so confirming twice never duplicates anything.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import jsonschema
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cooperation.models import Pairing, PolicyDocument, Region, Unit
+from cooperation.scoping import is_liaison_of
+from planparser.schema import PLAN_JSON_SCHEMA
+from tasks import services as task_services
+from tasks.models import Area, Target, Task
+
+UNIT_SPLIT = re.compile(r"[、，,；;\n]")
+OPEN_BRACKETS, CLOSE_BRACKETS = "（(〈<《[【〔", "）)〉>》]】〕"
+_PARENS = str.maketrans(
+    {"〈": "（", "〉": "）", "(": "（", ")": "）", "<": "（", ">": "）", " ": "", "\u3000": ""}
+)
+
+
+class PlanImportRefused(Exception):
+    """Nothing was written; ``errors`` lists every reason, each a sentence in Chinese."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("；".join(errors))
+        self.errors = errors
+
+
+@dataclass
+class PlanNode:
+    """One node of the tree after the officer's edits, ready to be written."""
+
+    id: str
+    number: str
+    title: str
+    body: str
+    units: list[str]
+    deadline_text: str
+    deadline: dict[str, Any]
+    targets: list[dict[str, Any]]
+    children: list[PlanNode] = field(default_factory=list)
+    area_name: str | None = None
+    depth: int = 0
+    leads: int = 1  # how many of ``units`` lead (the rest co-operate); a table's 牵头单位 may name several
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass
+class ImportResult:
+    """What ``import_plan`` created."""
+
+    document: PolicyDocument
+    tasks: list[Task]
+    units_created: list[Unit]
+    areas_created: list[Area]
+
+
+# --------------------------------------------------------------------------------------------
+# Reading and checking the tree
+# --------------------------------------------------------------------------------------------
+
+
+def validate_plan_json(data: Any) -> dict:
+    """The tree as the plan tree's schema allows it, or PlanImportRefused (never trusted blindly)."""
+    if not isinstance(data, dict):
+        raise PlanImportRefused([_("预览数据无效：不是方案树的 JSON 对象。请重新粘贴文本并预览。")])
+    try:
+        jsonschema.validate(data, PLAN_JSON_SCHEMA)
+    except jsonschema.ValidationError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "—"
+        raise PlanImportRefused(
+            [
+                _("预览数据无效（位置 %(where)s）：%(msg)s。请重新粘贴文本并预览。")
+                % {"where": where, "msg": exc.message}
+            ]
+        ) from exc
+    return data
+
+
+def node_ids(nodes: list[dict], prefix: str = "") -> list[tuple[str, dict, int]]:
+    """(id, node, depth) of every node of the JSON tree, depth first."""
+    found = []
+    for index, node in enumerate(nodes):
+        nid = f"{prefix}{index}"
+        found.append((nid, node, nid.count(".")))
+        found.extend(node_ids(node["children"], nid + "."))
+    return found
+
+
+def split_units(text: str) -> list[str]:
+    """ "尤溪县教育局、晋江市教育局" → two names, no duplicates.
+
+    Separators are 、，,；; and new lines, but not inside brackets: "结对县〈市、区〉党委" is one name.
+    """
+    names: list[str] = []
+    depth, current = 0, []
+    for char in (text or "") + "、":
+        if char in OPEN_BRACKETS:
+            depth += 1
+        elif char in CLOSE_BRACKETS:
+            depth = max(0, depth - 1)
+        if depth == 0 and UNIT_SPLIT.fullmatch(char):
+            name = "".join(current).strip()
+            if name and name not in names:
+                names.append(name)
+            current = []
+        else:
+            current.append(char)
+    return names
+
+
+def normalise_unit_name(name: str) -> str:
+    """The key two spellings of one unit share: 〈〉, () and （） alike, no spaces."""
+    return (name or "").translate(_PARENS)
+
+
+def default_deadline_text(node: dict) -> str:
+    return node["deadlines"][0]["text"] if node["deadlines"] else ""
+
+
+def _deadline_from_parser(entry: dict) -> dict[str, Any] | None:
+    """The Task deadline fields of a parser deadline, when it is complete enough to use as is."""
+    if entry["kind"] == "yearly" and entry["month"] and entry["day"]:
+        return {
+            "deadline_kind": Task.DeadlineKind.YEARLY,
+            "deadline_date": None,
+            "deadline_month": entry["month"],
+            "deadline_day": entry["day"],
+            "deadline_text": entry["text"],
+        }
+    if entry["kind"] == "once" and entry["date"]:
+        return {
+            "deadline_kind": Task.DeadlineKind.ONCE,
+            "deadline_date": datetime.date.fromisoformat(entry["date"]),
+            "deadline_month": None,
+            "deadline_day": None,
+            "deadline_text": entry["text"],
+        }
+    return None
+
+
+def target_name(text: str) -> str:
+    return (text or "").strip().rstrip("。；;，,")[:120]
+
+
+def area_groups(nodes: list[dict], prefix: str = "") -> dict[str, str]:
+    """Node id → area name, for the top-level groups of a plan.
+
+    A top-level node whose children have children of their own (二、重点任务 → （一）产业协作…)
+    gives one area per child; a top-level node whose children are all leaves (三、保障措施) is
+    itself the area; a top-level node without children (一、总体要求) has none. Every node
+    below a group takes its group's area.
+    """
+    groups: dict[str, str] = {}
+    for index, node in enumerate(nodes):
+        nid = f"{prefix}{index}"
+        children = node["children"]
+        if not children:
+            continue
+        if any(child["children"] for child in children):
+            for cindex, child in enumerate(children):
+                groups[f"{nid}.{cindex}"] = child["title"]
+        else:
+            groups[nid] = node["title"]
+    return groups
+
+
+def _edited_targets(node: dict, edit: dict | None, label: str, errors: list[str]) -> list[dict]:
+    rows = edit.get("targets") if edit and edit.get("targets") is not None else node["targets"]
+    targets = []
+    for index, row in enumerate(rows, start=1):
+        if row.get("drop"):
+            continue
+        where = _("%(node)s 第 %(n)s 个指标") % {"node": label, "n": index}
+        name = target_name(row.get("name") or row.get("text") or "")
+        comparator = row.get("comparator")
+        unit = (row.get("unit") or "").strip()
+        try:
+            value = Decimal(str(row.get("value")).replace(",", "").strip())
+            if not value.is_finite():
+                raise InvalidOperation
+        except (InvalidOperation, ValueError):
+            errors.append(_("%(where)s，目标值：“%(v)s”不是数字。") % {"where": where, "v": row.get("value")})
+            continue
+        if not name:
+            errors.append(_("%(where)s，名称：不能为空。") % {"where": where})
+        if comparator not in Target.Comparator.values:
+            errors.append(_("%(where)s，比较：只能是 ≥、≤ 或 =。") % {"where": where})
+        if not unit or len(unit) > 10:
+            errors.append(_("%(where)s，单位：须填写，最多 10 个字。") % {"where": where})
+        if value < 0 or value >= Decimal("1e16") or value != value.quantize(Decimal("0.01")):
+            errors.append(
+                _("%(where)s，目标值：须为不小于 0、最多两位小数、小于 10¹⁶ 的数（%(v)s）。")
+                % {"where": where, "v": value}
+            )
+        targets.append(
+            {
+                "name": name,
+                "comparator": comparator,
+                "value": value,
+                "unit": unit,
+                "yearly": bool(row.get("yearly")),
+                "source_text": (row.get("text") or name)[:200],
+            }
+        )
+    return targets
+
+
+def build_nodes(plan: dict, edits: dict[str, dict] | None = None) -> tuple[list[PlanNode], list[str]]:
+    """Apply the officer's edits to the JSON tree: (kept nodes, errors). Nothing is written.
+
+    An edit may change ``title``, ``units`` (a string split on 、，; or a list), ``deadline``
+    (text, normalised again by ``tasks.services.parse_deadline`` when it differs from the
+    parser's), ``targets`` (rows with name, comparator, value, unit, yearly, drop) and ``drop``;
+    ``leads`` (default 1) says how many of the first units lead (tasks/importing/table.py: a
+    responsibility table's 牵头单位 column may name several).
+    """
+    edits = edits or {}
+    errors: list[str] = []
+    groups = area_groups(plan["nodes"])
+
+    def build(nodes: list[dict], prefix: str, depth: int, area: str | None, path: str) -> list[PlanNode]:
+        built = []
+        for index, node in enumerate(nodes):
+            nid = f"{prefix}{index}"
+            edit = edits.get(nid) or {}
+            if edit.get("drop"):
+                continue
+            number = node["number"].strip()
+            label = _("节点 %(path)s%(number)s") % {"path": path, "number": number or nid}
+            title = (edit["title"] if edit.get("title") is not None else node["title"]).strip()
+            if not title:
+                errors.append(_("%(node)s，标题：不能为空。") % {"node": label})
+            elif len(title) > 200:
+                errors.append(
+                    _("%(node)s，标题：最多 200 个字（现有 %(n)s 个）。") % {"node": label, "n": len(title)}
+                )
+            if len(number) > 20:
+                errors.append(_("%(node)s，序号：最多 20 个字。") % {"node": label})
+            raw_units = edit.get("units") if edit.get("units") is not None else node["units"]
+            units = split_units(raw_units) if isinstance(raw_units, str) else list(dict.fromkeys(raw_units))
+            for name in units:
+                if len(name) > 120:
+                    errors.append(
+                        _("%(node)s，责任单位：“%(u)s”超过 120 个字。") % {"node": label, "u": name[:30]}
+                    )
+            parsed_text = default_deadline_text(node)
+            text = (edit["deadline"] if edit.get("deadline") is not None else parsed_text).strip()
+            deadline = None
+            if text and text == parsed_text:
+                deadline = _deadline_from_parser(node["deadlines"][0])
+            if deadline is None:
+                deadline = task_services.parse_deadline(text)
+            if len(text) > 100:
+                errors.append(_("%(node)s，期限：原文最多 100 个字。") % {"node": label})
+            elif text and deadline["deadline_kind"] == Task.DeadlineKind.NONE:
+                errors.append(
+                    _("%(node)s，期限：无法识别“%(t)s”，请改写为“每年4月底前”“2018年7月底前”之类，或清空。")
+                    % {"node": label, "t": text}
+                )
+            plan_node = PlanNode(
+                id=nid,
+                number=number,
+                title=title,
+                body=node["body"],
+                units=units,
+                deadline_text=text,
+                deadline=deadline,
+                targets=_edited_targets(node, edit, label, errors),
+                # A group names the area of its subtree (its title as edited, max 40 characters).
+                area_name=(title[:40] or None) if nid in groups else area,
+                depth=depth,
+                leads=max(1, int(edit.get("leads") or 1)),
+            )
+            plan_node.children = build(
+                node["children"], nid + ".", depth + 1, plan_node.area_name, path + number
+            )
+            built.append(plan_node)
+        return built
+
+    return build(plan["nodes"], "", 0, None, ""), errors
+
+
+# --------------------------------------------------------------------------------------------
+# Units
+# --------------------------------------------------------------------------------------------
+
+
+def side_regions(pairing: Pairing) -> list[Region]:
+    """The regions of both sides and everything within them (where new units may be created)."""
+    paths = {pairing.coastal_region.path, pairing.mountain_region.path}
+    regions = [r for r in Region.objects.order_by("path") if any(r.path.startswith(p) for p in paths)]
+    return regions
+
+
+class UnitMatcher:
+    """Unit names of a plan → existing units of the pairing's regions (exact name or short name).
+
+    Loads the candidate units once (one query); a name that matches none is proposed as new,
+    under the side whose name prefixes it (尤溪县… → 尤溪县), else the coastal side.
+    """
+
+    def __init__(self, pairing: Pairing):
+        self.pairing = pairing
+        paths = {pairing.coastal_region.path, pairing.mountain_region.path}
+        units = [
+            u
+            for u in Unit.objects.select_related("region").order_by("region__path", "pk")
+            if any(u.region.path.startswith(p) for p in paths)
+        ] + list(pairing.units.select_related("region"))
+        self.by_name: dict[str, Unit] = {}
+        self.by_short: dict[str, Unit] = {}
+        for unit in units:
+            self.by_name.setdefault(normalise_unit_name(unit.name), unit)
+            if unit.short_name:
+                self.by_short.setdefault(normalise_unit_name(unit.short_name), unit)
+
+    def match(self, name: str) -> Unit | None:
+        key = normalise_unit_name(name)
+        return self.by_name.get(key) or self.by_short.get(key)
+
+    def default_region(self, name: str) -> Region:
+        sides = [self.pairing.mountain_region, self.pairing.coastal_region]
+        for region in sides:
+            if name.startswith(region.name):
+                return region
+        for region in sides:
+            stem = re.sub(r"(自治区|自治州|省|市|县|区|镇|乡|街道)$", "", region.name)
+            if len(stem) >= 2 and name.startswith(stem):
+                return region
+        return self.pairing.coastal_region
+
+
+def guess_unit_kind(name: str) -> str:
+    if name.endswith("党委") or name.endswith("委员会党委"):
+        return Unit.Kind.PARTY
+    if name.endswith("政府"):
+        return Unit.Kind.GOVERNMENT
+    if name.endswith("管委会"):
+        return Unit.Kind.PARK
+    return Unit.Kind.DEPARTMENT
+
+
+# --------------------------------------------------------------------------------------------
+# The confirm service
+# --------------------------------------------------------------------------------------------
+
+
+def _parse_date(value, label: str, errors: list[str]) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except ValueError:
+        errors.append(_("%(label)s：“%(v)s”不是日期（格式 2024-06-12）。") % {"label": label, "v": value})
+        return None
+
+
+def import_plan(
+    pairing: Pairing,
+    plan: dict,
+    user,
+    *,
+    document: PolicyDocument | None = None,
+    new_document: dict | None = None,
+    edits: dict[str, dict] | None = None,
+    unit_regions: dict[str, int] | None = None,
+    start_year: int | None = None,
+    end_year: int | None = None,
+    full_text: str = "",
+) -> ImportResult:
+    """Create the pairing's tasks from a checked plan tree, all or nothing.
+
+    ``document``: an existing PolicyDocument of the pairing; otherwise ``new_document`` (keys
+    doc_number, title, issuers, issued; defaults from the tree's metadata) is created and linked.
+    ``unit_regions`` maps a new unit's name to the id of the region (within the pairing's sides)
+    it is created under. ``start_year``/``end_year`` default to the document's issue year (not
+    before the pairing's start) and the pairing's end year. Only liaison staff of the pairing may
+    confirm (PermissionDenied otherwise); every row's history names ``user``. ``user`` None is
+    the system (a management command, as in ``tasks.services``): no permission check, history
+    without a user.
+    """
+    if user is not None and not is_liaison_of(user, pairing.pk):
+        raise PermissionDenied(_("只有本结对的联络员可以从方案生成任务。"))
+    plan = validate_plan_json(plan)
+    # Edits arrive straight from the preview's POST: a NUL byte would reach the database, where
+    # PostgreSQL refuses it with an error page. Refused here, with the text that holds it.
+    nul = [
+        _("“%(text)s”中含有空字符（\\x00），请删除后重试。") % {"text": text[:30].replace("\x00", "␀")}
+        for text in _strings((plan, edits, new_document, unit_regions, full_text))
+        if "\x00" in text
+    ]
+    if nul:
+        raise PlanImportRefused(nul[:10])
+    nodes, errors = build_nodes(plan, edits)
+    all_nodes = [n for top in nodes for n in top.walk()]
+    if not all_nodes:
+        errors.append(_("没有要创建的任务：所有节点都已删除，或文本中没有识别出编号标题。"))
+
+    # The source document.
+    meta = plan["document"]
+    doc_fields: dict[str, Any] = {}
+    if document is not None:
+        if not pairing.documents.filter(pk=document.pk).exists():
+            errors.append(_("来源文件：所选文件不属于本结对。"))
+    else:
+        new_document = new_document or {}
+        issuers = new_document.get("issuers", meta["issuers"])
+        if isinstance(issuers, str):
+            issuers = split_units(issuers)
+        doc_fields = {
+            "doc_number": (new_document.get("doc_number", meta["doc_number"]) or "").strip(),
+            "title": (new_document.get("title", meta["title"]) or "").strip(),
+            "issuers": "、".join(issuers),
+            "issued": _parse_date(
+                new_document.get("issued", meta["issued"]), _("来源文件，发布日期"), errors
+            ),
+        }
+        if not doc_fields["title"]:
+            errors.append(_("来源文件，标题：不能为空（文本中没有识别出标题，请填写）。"))
+        if (
+            len(doc_fields["title"]) > 255
+            or len(doc_fields["doc_number"]) > 60
+            or len(doc_fields["issuers"]) > 255
+        ):
+            errors.append(_("来源文件：文号最多 60 个字，标题和发文机关最多 255 个字。"))
+        if (
+            doc_fields["doc_number"]
+            and pairing.documents.filter(doc_number=doc_fields["doc_number"]).exists()
+        ):
+            errors.append(
+                _("来源文件：本结对已有文号为 %(n)s 的文件，请在“来源文件”中选择它，不要重复创建。")
+                % {"n": doc_fields["doc_number"]}
+            )
+
+    # Years.
+    issued = document.issued if document is not None else doc_fields.get("issued")
+    first = start_year or max(pairing.start_year, issued.year if issued else pairing.start_year)
+    last = end_year if end_year is not None else pairing.end_year
+    if last is not None and last < first:
+        errors.append(_("年份：截止年份 %(e)s 不能早于起始年份 %(s)s。") % {"e": last, "s": first})
+
+    # Duplicates: the same (number, title) already imported from this document.
+    if document is not None and all_nodes:
+        existing = set(Task.objects.filter(pairing=pairing, document=document).values_list("number", "title"))
+        again = [f"{n.number}{n.title}" for n in all_nodes if (n.number, n.title) in existing]
+        if again:
+            errors.append(
+                _("这些任务已从该文件导入过，未重复创建：%(tasks)s。如需重新导入，请先删除原任务。")
+                % {"tasks": "、".join(again[:10]) + ("……" if len(again) > 10 else "")}
+            )
+
+    # Units: matched or new (under a region of the pairing's sides).
+    matcher = UnitMatcher(pairing)
+    allowed_regions = {r.pk: r for r in side_regions(pairing)}
+    new_units: dict[str, Region] = {}
+    for node in all_nodes:
+        for name in node.units:
+            if matcher.match(name) is None and name not in new_units:
+                region_id = (unit_regions or {}).get(name)
+                if region_id:
+                    region = allowed_regions.get(int(region_id))
+                    if region is None:
+                        errors.append(_("新单位“%(u)s”：所选地区不在本结对的两侧地区内。") % {"u": name})
+                        continue
+                else:
+                    region = matcher.default_region(name)
+                new_units[name] = region
+
+    if errors:
+        raise PlanImportRefused(errors)
+
+    try:
+        with transaction.atomic():
+            return _write(
+                pairing, user, nodes, document, doc_fields, full_text, first, last, matcher, new_units
+            )
+    except ValidationError as exc:
+        raise PlanImportRefused(list(exc.messages)) from exc
+
+
+def _strings(value):
+    """Every string (dictionary keys too) inside nested dicts, lists and tuples."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key)
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+
+
+def _as_actor(obj, user) -> None:
+    obj._history_user = user if user is not None and user.is_authenticated else None
+
+
+def _write(
+    pairing, user, nodes, document, doc_fields, full_text, first, last, matcher, new_units
+) -> ImportResult:
+    if document is None:
+        document = PolicyDocument(kind=PolicyDocument.Kind.PLAN, full_text=full_text, **doc_fields)
+        _as_actor(document, user)
+        document.save()
+        document.pairings.add(pairing)
+
+    units_created = []
+    for name, region in new_units.items():
+        unit = Unit(name=name, region=region, kind=guess_unit_kind(name))
+        unit.full_clean()
+        _as_actor(unit, user)
+        unit.save()
+        units_created.append(unit)
+        matcher.by_name[normalise_unit_name(name)] = unit
+
+    areas = {a.name: a for a in Area.objects.filter(pairing=pairing)}
+    order = max((a.order for a in areas.values()), default=-1)
+    areas_created = []
+    position = (
+        Task.objects.filter(pairing=pairing).order_by("-position").values_list("position", flat=True).first()
+        or 0
+    )
+    tasks: list[Task] = []
+
+    def area_for(name: str | None) -> Area | None:
+        nonlocal order
+        if not name:
+            return None
+        if name not in areas:
+            order += 1
+            area = Area(pairing=pairing, name=name, order=order)
+            _as_actor(area, user)
+            area.save()
+            areas[name] = area
+            areas_created.append(area)
+        return areas[name]
+
+    def write(node: PlanNode, parent: Task | None) -> None:
+        nonlocal position
+        position += 1
+        task = Task(
+            pairing=pairing,
+            document=document,
+            parent=parent,
+            number=node.number,
+            position=position,
+            title=node.title,
+            body=node.body,
+            area=area_for(node.area_name),
+            start_year=first,
+            end_year=last,
+            **node.deadline,
+        )
+        task.full_clean(exclude=["pairing", "parent", "document", "area"])
+        _as_actor(task, user)
+        task.save()
+        units = [matcher.match(name) for name in node.units]
+        if units:
+            task_services.set_task_units(task, units[: node.leads], units[node.leads :], user=user)
+        once_year = task.deadline_date.year if task.deadline_kind == Task.DeadlineKind.ONCE else None
+        for row in node.targets:
+            target = Target(
+                task=task,
+                name=row["name"],
+                comparator=row["comparator"],
+                value=row["value"],
+                unit=row["unit"],
+                year=None if row["yearly"] else once_year,
+                source_text=row["source_text"],
+            )
+            _as_actor(target, user)
+            target.save()
+        task_services.sync_periods(task, user)
+        tasks.append(task)
+        for child in node.children:
+            write(child, task)
+
+    for node in nodes:
+        write(node, None)
+    return ImportResult(
+        document=document, tasks=tasks, units_created=units_created, areas_created=areas_created
+    )

@@ -1,0 +1,375 @@
+"""Pages of the plan-text import: paste or upload a plan → preview and edit the tree → confirm.
+
+State between preview and confirm lives in the form itself: the parsed tree as hidden JSON, the
+source text, and a signature over both (``django.core.signing``, salted). On confirm the
+signature is checked first (a changed tree is refused with a clear message), the JSON is
+validated again against ``PLAN_JSON_SCHEMA`` by the service, and the officer's edits come from
+ordinary form fields named after each node's id. Nothing is kept in the session or on disk, so
+an abandoned preview leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import PurePath
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from cooperation.models import Pairing
+from cooperation.scoping import is_liaison_of
+from core.uploads import max_upload_bytes
+from planparser import PlanFileError, parse_plan, read_docx_text, to_json
+from tasks.importing.plan import (
+    PlanImportRefused,
+    UnitMatcher,
+    area_groups,
+    default_deadline_text,
+    import_plan,
+    node_ids,
+    side_regions,
+    split_units,
+    validate_plan_json,
+)
+
+SALT = "tasks.importing.plan.preview"
+COMPARATORS = [(">=", "≥"), ("<=", "≤"), ("=", "=")]
+
+
+class PlanTextForm(forms.Form):
+    """The plan's text, pasted or as a .txt / .docx file."""
+
+    text = forms.CharField(
+        label=gettext_lazy("方案文本"),
+        required=False,
+        widget=forms.Textarea(
+            attrs={"rows": 14, "placeholder": gettext_lazy("粘贴实施方案、实施意见或规划的全文")}
+        ),
+    )
+    file = forms.FileField(
+        label=gettext_lazy("或上传文件"),
+        required=False,
+        help_text=gettext_lazy(".txt（UTF-8 或 GB18030）或 .docx"),
+    )
+
+    def clean(self):
+        data = super().clean()
+        upload, text = data.get("file"), (data.get("text") or "").strip()
+        limit = max_upload_bytes()
+        if upload is not None:
+            name = PurePath(upload.name or "").name
+            ext = PurePath(name).suffix.lower()
+            if ext not in (".txt", ".docx"):
+                raise forms.ValidationError(
+                    _("不支持的文件类型“%(ext)s”，只接受 txt、docx。") % {"ext": ext or name}
+                )
+            if upload.size > limit:
+                raise forms.ValidationError(
+                    _("文件“%(name)s”为 %(size).1f MB，超过 %(limit)d MB 的上限。")
+                    % {"name": name, "size": upload.size / 1048576, "limit": limit // 1048576}
+                )
+            raw = upload.read()
+            if ext == ".docx":
+                try:
+                    text = read_docx_text(raw)
+                except PlanFileError as exc:
+                    raise forms.ValidationError(str(exc)) from exc
+            else:
+                # Notepad's "Unicode" is UTF-16 with a byte-order mark: read as UTF-8 it would
+                # "decode" into text with a NUL byte between characters.
+                utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+                for encoding in ("utf-16",) if utf16 else ("utf-8-sig", "gb18030"):
+                    try:
+                        text = raw.decode(encoding)
+                        break
+                    except UnicodeDecodeError:
+                        continue
+                else:
+                    raise forms.ValidationError(_("无法识别文件编码：请另存为 UTF-8 文本或 .docx。"))
+                if "\x00" in text:
+                    raise forms.ValidationError(
+                        _("文件中含有空字符（\\x00），不是纯文本文件：请另存为 UTF-8 文本或 .docx。")
+                    )
+        elif len(text.encode("utf-8")) > limit:
+            raise forms.ValidationError(
+                _("粘贴的文本超过 %(limit)d MB 的上限。") % {"limit": limit // 1048576}
+            )
+        if not text.strip():
+            raise forms.ValidationError(_("请粘贴方案文本或上传文件。"))
+        data["plan_text"] = text
+        return data
+
+
+def _signature(plan_json: str, text: str) -> str:
+    digest = hashlib.sha256(plan_json.encode() + b"\0" + text.encode()).hexdigest()
+    return signing.Signer(salt=SALT).sign(digest)
+
+
+def _signature_ok(plan_json: str, text: str, signature: str) -> bool:
+    try:
+        digest = signing.Signer(salt=SALT).unsign(signature)
+    except signing.BadSignature:
+        return False
+    return digest == hashlib.sha256(plan_json.encode() + b"\0" + text.encode()).hexdigest()
+
+
+def edits_from_post(plan: dict, post) -> dict[str, dict]:
+    """The officer's edits of each node, read from the preview's fields (missing = unchanged)."""
+    edits: dict[str, dict] = {}
+    for nid, node, _depth in node_ids(plan["nodes"]):
+        key = f"n-{nid}"
+        edit: dict = {"drop": post.get(f"{key}-drop") == "1"}
+        for name in ("title", "units", "deadline"):
+            if f"{key}-{name}" in post:
+                edit[name] = post[f"{key}-{name}"]
+        if node["targets"] and f"{key}-t0-value" in post:
+            edit["targets"] = [
+                {
+                    "name": post.get(f"{key}-t{i}-name", ""),
+                    "comparator": post.get(f"{key}-t{i}-comparator", ""),
+                    "value": post.get(f"{key}-t{i}-value", ""),
+                    "unit": post.get(f"{key}-t{i}-unit", ""),
+                    "yearly": post.get(f"{key}-t{i}-yearly") == "1",
+                    "drop": post.get(f"{key}-t{i}-drop") == "1",
+                    "text": target["text"],
+                }
+                for i, target in enumerate(node["targets"])
+            ]
+        edits[nid] = edit
+    return edits
+
+
+def _deadline_display(entry: dict) -> str:
+    if entry["kind"] == "yearly" and entry["month"]:
+        return _("每年%(m)s月%(d)s日") % {"m": entry["month"], "d": entry["day"]}
+    return entry["date"] or "—"
+
+
+class PlanImportView(LoginRequiredMixin, View):
+    """/pairings/<id>/plans/import/: paste/upload → preview (edit, drop, match units) → confirm.
+
+    Liaison staff of the pairing only (403 for others who see it); a pairing the user cannot see
+    is a 404.
+    """
+
+    template_name = "tasks/importing/plan_import.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.pairing = get_object_or_404(
+            Pairing.objects.visible_to(request.user).select_related("coastal_region", "mountain_region"),
+            pk=kwargs["pk"],
+        )
+        if not is_liaison_of(request.user, self.pairing.pk):
+            raise PermissionDenied(_("只有本结对的联络员可以从方案文本生成任务。"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, pk):
+        return self.render_input(PlanTextForm())
+
+    def render_input(self, form, errors=None, status=200):
+        context = {
+            "pairing": self.pairing,
+            "form": form,
+            "errors": errors or [],
+            "max_mb": max_upload_bytes() // 1048576,
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def post(self, request, pk):
+        if request.POST.get("action") == "confirm":
+            return self.confirm(request)
+        limit = max_upload_bytes()
+        try:
+            too_big = int(request.META.get("CONTENT_LENGTH") or 0) > limit + 1048576
+        except ValueError:
+            too_big = False
+        if too_big:
+            return self.render_input(
+                PlanTextForm(),
+                [_("上传内容超过 %(limit)d MB 的上限。") % {"limit": limit // 1048576}],
+                status=413,
+            )
+        form = PlanTextForm(request.POST, request.FILES)
+        if not form.is_valid():
+            status = 413 if any("上限" in e for e in form.non_field_errors()) else 400
+            return self.render_input(form, status=status)
+        text = form.cleaned_data["plan_text"]
+        plan = to_json(parse_plan(text))
+        if not plan["nodes"]:
+            return self.render_input(
+                form,
+                [_("没有识别出任何编号标题（一、（一）1.（1）……），无法生成任务树。请检查文本。")],
+                status=400,
+            )
+        return self.render_preview(plan, text)
+
+    def confirm(self, request):
+        plan_json = request.POST.get("plan_json", "")
+        text = request.POST.get("source_text", "")
+        if not _signature_ok(plan_json, text, request.POST.get("plan_sig", "")):
+            return self.render_input(
+                PlanTextForm(),
+                [_("预览数据已被改动或已损坏，未创建任何任务。请重新粘贴文本并预览。")],
+                status=400,
+            )
+        try:
+            plan = validate_plan_json(json.loads(plan_json))
+        except (ValueError, PlanImportRefused) as exc:
+            errors = exc.errors if isinstance(exc, PlanImportRefused) else [_("预览数据不是有效的 JSON。")]
+            return self.render_input(PlanTextForm(), errors, status=400)
+        post = request.POST
+        edits = edits_from_post(plan, post)
+        errors: list[str] = []
+        document = None
+        choice = post.get("document", "new")
+        if choice != "new":
+            document = self.pairing.documents.filter(pk=choice if choice.isdigit() else 0).first()
+            if document is None:
+                errors.append(_("来源文件：请选择本结对的文件，或选择“按解析出的信息新建”。"))
+        years = {}
+        for name, label in (("start_year", _("起始年份")), ("end_year", _("截止年份"))):
+            raw = post.get(name, "").strip()
+            if raw:
+                if raw.isdigit() and 1900 < int(raw) < 2200:
+                    years[name] = int(raw)
+                else:
+                    errors.append(_("%(label)s：“%(v)s”不是年份。") % {"label": label, "v": raw})
+        unit_regions = {}
+        index = 0
+        while f"u{index}-name" in post:
+            if post.get(f"u{index}-region", "").isdigit():
+                unit_regions[post[f"u{index}-name"]] = int(post[f"u{index}-region"])
+            index += 1
+        if not errors:
+            try:
+                result = import_plan(
+                    self.pairing,
+                    plan,
+                    request.user,
+                    document=document,
+                    new_document={
+                        "doc_number": post.get("doc_number", ""),
+                        "title": post.get("doc_title", ""),
+                        "issuers": post.get("doc_issuers", ""),
+                        "issued": post.get("doc_issued", ""),
+                    },
+                    edits=edits,
+                    unit_regions=unit_regions,
+                    start_year=years.get("start_year"),
+                    end_year=years.get("end_year"),
+                    full_text=text,
+                )
+            except PlanImportRefused as exc:
+                errors = exc.errors
+            else:
+                messages.success(
+                    request,
+                    _("已从“%(doc)s”创建 %(n)d 个任务，新增单位 %(u)d 个、领域 %(a)d 个。")
+                    % {
+                        "doc": result.document,
+                        "n": len(result.tasks),
+                        "u": len(result.units_created),
+                        "a": len(result.areas_created),
+                    },
+                )
+                return redirect("tasks:plan_tree", self.pairing.pk)
+        return self.render_preview(plan, text, post=post, edits=edits, errors=errors, status=400)
+
+    def render_preview(self, plan, text, *, post=None, edits=None, errors=None, status=200):
+        pairing = self.pairing
+        edits = edits or {}
+        matcher = UnitMatcher(pairing)
+        regions = side_regions(pairing)
+        groups = area_groups(plan["nodes"])
+        rows = []
+        unit_names: list[str] = []
+        for nid, node, depth in node_ids(plan["nodes"]):
+            edit = edits.get(nid, {})
+            units_text = edit.get("units", "、".join(node["units"]))
+            names = split_units(units_text)
+            for name in names:
+                if name not in unit_names:
+                    unit_names.append(name)
+            targets = []
+            edited_targets = edit.get("targets") or []
+            for i, target in enumerate(node["targets"]):
+                current = edited_targets[i] if i < len(edited_targets) else {}
+                targets.append(
+                    {
+                        "i": i,
+                        "text": target["text"],
+                        "name": current.get("name", target["text"][:120]),
+                        "comparator": current.get("comparator", target["comparator"]),
+                        "value": current.get("value", target["value"]),
+                        "unit": current.get("unit", target["unit"]),
+                        "yearly": current.get("yearly", target["yearly"]),
+                        "drop": current.get("drop", False),
+                    }
+                )
+            rows.append(
+                {
+                    "id": nid,
+                    "depth": depth,
+                    "number": node["number"],
+                    "title": edit.get("title", node["title"]),
+                    "body": node["body"],
+                    "units": units_text,
+                    "unit_list": [(name, matcher.match(name)) for name in names],
+                    "deadline": edit.get("deadline", default_deadline_text(node)),
+                    "deadlines": [dict(d, display=_deadline_display(d)) for d in node["deadlines"]],
+                    "targets": targets,
+                    "drop": edit.get("drop", False),
+                    "area": groups.get(nid),
+                }
+            )
+        unit_rows = []
+        for index, name in enumerate(unit_names):
+            match = matcher.match(name)
+            region_id = None
+            if match is None:
+                chosen = (post or {}).get(f"u{index}-region") if post else None
+                region_id = int(chosen) if chosen and chosen.isdigit() else matcher.default_region(name).pk
+            unit_rows.append({"index": index, "name": name, "match": match, "region_id": region_id})
+        meta = plan["document"]
+        post = post or {}
+        documents = list(pairing.documents.order_by("-issued", "title"))
+        default_doc = post.get("document") or next(
+            (str(d.pk) for d in documents if meta["doc_number"] and d.doc_number == meta["doc_number"]), "new"
+        )
+        issued_year = int(meta["issued"][:4]) if meta["issued"] else pairing.start_year
+        plan_json = json.dumps(plan, ensure_ascii=False, separators=(",", ":"))
+        context = {
+            "pairing": pairing,
+            "preview": True,
+            "rows": rows,
+            "node_count": len(rows),
+            "unit_rows": unit_rows,
+            "new_unit_count": sum(1 for u in unit_rows if u["match"] is None),
+            "regions": regions,
+            "documents": documents,
+            "document_choice": default_doc,
+            "meta": {
+                "doc_number": post.get("doc_number", meta["doc_number"] or ""),
+                "title": post.get("doc_title", meta["title"] or ""),
+                "issuers": post.get("doc_issuers", "、".join(meta["issuers"])),
+                "issued": post.get("doc_issued", meta["issued"] or ""),
+            },
+            "start_year": post.get("start_year", max(pairing.start_year, issued_year)),
+            "end_year": post.get("end_year", pairing.end_year or ""),
+            "comparators": COMPARATORS,
+            "plan_json": plan_json,
+            "source_text": text,
+            "plan_sig": _signature(plan_json, text),
+            "errors": errors or [],
+        }
+        return render(self.request, self.template_name, context, status=status)
