@@ -12,7 +12,7 @@ from pathlib import Path
 
 from cooperation.models import Activity, Pairing, PolicyDocument, Region, Role, Unit, User
 
-SEEDS = Path(__file__).resolve().parent / "seeds"
+SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
 DEMO_PASSWORD = "shanhai-demo"
 
 # (name, level, code, parent code)

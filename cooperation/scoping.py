@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
-from core.roles import Role
+from core.roles import is_liaison
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -78,7 +78,7 @@ class ScopedQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self
-        if user.role != Role.LIAISON:
+        if not is_liaison(user):
             return self.none()
         visible = _models().Pairing.objects.visible_to(user)
         rows = self._for_pairings(visible)
@@ -188,7 +188,7 @@ class UnitQuerySet(ReferenceQuerySet):
             return self.none()
         if user.is_superuser:
             return self
-        if user.role != Role.LIAISON:
+        if not is_liaison(user):
             return self.none()
         sides = (
             _models()
@@ -270,7 +270,4 @@ def is_liaison_of(user, pairing_id: int) -> bool:
         return False
     if user.is_superuser:
         return True
-    return (
-        user.role == Role.LIAISON
-        and _models().Pairing.objects.visible_to(user).filter(pk=pairing_id).exists()
-    )
+    return is_liaison(user) and _models().Pairing.objects.visible_to(user).filter(pk=pairing_id).exists()

@@ -24,7 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cooperation.models import Pairing, PolicyDocument, Region, Role, ScopedQuerySet, Unit
+from cooperation.models import Pairing, PolicyDocument, Region, ScopedQuerySet, Unit
+from core.roles import is_liaison, is_reporter, is_viewer, liaison_or_superuser
 from core.uploads import upload_to
 
 ZERO = Decimal("0")
@@ -57,9 +58,9 @@ class CommitmentQuerySet(ScopedQuerySet):
         if user.is_superuser:
             return self
         visible = self.visible_to(user)
-        if user.role == Role.LIAISON:
+        if is_liaison(user):
             return visible
-        if user.role == Role.REPORTER and user.unit_id:
+        if is_reporter(user) and user.unit_id:
             return visible.filter(payer_unit_id=user.unit_id)
         return self.none()
 
@@ -71,11 +72,11 @@ class CommitmentQuerySet(ScopedQuerySet):
             return self.none()
         if user.is_superuser:
             return self
-        if user.role == Role.VIEWER or not user.unit_id:
+        if is_viewer(user) or not user.unit_id:
             return self.none()
         visible = self.visible_to(user)
         condition = Q(receiver_unit_id=user.unit_id)
-        if user.role == Role.LIAISON:
+        if is_liaison(user):
             # The receiving region is the unit's region or one of its ancestors: its id is on the path.
             path = Unit.objects.filter(pk=user.unit_id).values_list("region__path", flat=True).first() or ""
             ancestors = [int(part) for part in path.strip("/").split("/") if part]
@@ -622,7 +623,7 @@ class FundUseProjectQuerySet(ScopedQuerySet):
         """The list is the receiving side's: its liaison staff and its receiving unit keep it
         (liaison staff of the pairing may too, as for everything in their pairing)."""
         base = super().manageable_by(user)
-        if not user.is_authenticated or user.is_superuser or user.role == Role.LIAISON:
+        if not user.is_authenticated or liaison_or_superuser(user):
             return base
         confirmable = FundCommitment.objects.confirmable_by(user)
         return self.filter(commitment__in=confirmable.values("pk"))

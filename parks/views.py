@@ -19,9 +19,10 @@ from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 
 from cooperation.choices import ScopedChoicesMixin
-from cooperation.models import Pairing, Role
+from cooperation.models import Pairing
 from core.history import history_rows
 from core.permissions import ScopedPageMixin, can_manage
+from core.roles import liaison_or_superuser
 from core.uploads import validate_upload
 from parks import services
 from parks.filtersets import ParkFilterSet, ProjectFilterSet
@@ -58,7 +59,7 @@ class ParkListView(ScopedChoicesMixin, ScopedPageMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        return super().get_context_data(may_import=user.is_superuser or user.role == Role.LIAISON, **kwargs)
+        return super().get_context_data(may_import=liaison_or_superuser(user), **kwargs)
 
 
 class ParkDetailView(ScopedPageMixin, DetailView):
@@ -139,7 +140,7 @@ class PlanImportView(LoginRequiredMixin, View):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if not (request.user.is_superuser or request.user.role == Role.LIAISON):
+        if not (liaison_or_superuser(request.user)):
             raise PermissionDenied(_("只有联络员可以导入园区投资计划。"))
         return super().dispatch(request, *args, **kwargs)
 

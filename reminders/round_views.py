@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cooperation.models import Pairing, Role, Unit
+from cooperation.models import Pairing, Unit
 from core.history import history_rows
+from core.roles import is_reporter
 from reminders import rounds
 from reminders.round_models import ReportingRound
 from tasks.models import Task
@@ -149,7 +150,7 @@ def round_detail(request, pk: int):
     round_ = _round(request, pk)
     checklist = round_.checklist()
     user = request.user
-    own_row = checklist.row_for(user.unit_id) if user.role == Role.REPORTER else None
+    own_row = checklist.row_for(user.unit_id) if is_reporter(user) else None
     return render(
         request,
         "reminders/round_detail.html",

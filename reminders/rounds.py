@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from cooperation.models import Pairing, Role, Unit, User
 from core.deadlines import DeadlineItem
+from core.roles import is_reporter
 from reminders import engine
 from reminders.models import DigestEntry, Notification, ReminderLedger
 from reminders.round_models import ReportingRound, RoundEntry
@@ -154,7 +155,7 @@ def _check_declarer(round_: ReportingRound, unit: Unit, user) -> None:
     if can_manage_rounds(user, round_.pairing):
         return
     visible = ReportingRound.objects.visible_to(user).filter(pk=round_.pk).exists()
-    if not (visible and user.role == Role.REPORTER and user.unit_id == unit.pk):
+    if not (visible and is_reporter(user) and user.unit_id == unit.pk):
         raise PermissionDenied(_("只有该单位的填报员或本结对的联络员可以声明本轮无进展。"))
 
 

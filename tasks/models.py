@@ -22,8 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cooperation.models import Pairing, PolicyDocument, Role, ScopedQuerySet, Unit
+from cooperation.models import Pairing, PolicyDocument, ScopedQuerySet, Unit
 from core.concurrency import VersionedModel
+from core.roles import is_reporter
 from core.uploads import upload_to
 
 # --------------------------------------------------------------------------------------------
@@ -304,7 +305,7 @@ def open_period_q(prefix: str = "") -> Q:
 class PeriodQuerySet(ScopedQuerySet):
     def manageable_by(self, user) -> PeriodQuerySet:
         """Liaison staff: every period of their pairings; a reporter: periods of his unit's tasks."""
-        if user.is_authenticated and not user.is_superuser and user.role == Role.REPORTER:
+        if user.is_authenticated and not user.is_superuser and is_reporter(user):
             if not user.unit_id:
                 return self.none()
             responsible = TaskUnit.objects.filter(task_id=OuterRef("task_id"), unit_id=user.unit_id)
@@ -557,7 +558,7 @@ class TargetActual(models.Model):
 class ReportQuerySet(ScopedQuerySet):
     def manageable_by(self, user) -> ReportQuerySet:
         """Liaison staff: every report of their pairings; a reporter: his unit's reports on its tasks."""
-        if user.is_authenticated and not user.is_superuser and user.role == Role.REPORTER:
+        if user.is_authenticated and not user.is_superuser and is_reporter(user):
             if not user.unit_id:
                 return self.none()
             responsible = TaskUnit.objects.filter(task_id=OuterRef("period__task_id"), unit_id=user.unit_id)

@@ -20,9 +20,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cooperation.models import Pairing, Role
+from cooperation.models import Pairing
 from cooperation.scoping import is_liaison_of
 from core.concurrency import save_versioned
+from core.roles import is_reporter
 from core.text import clean_text
 from core.uploads import validate_upload
 from tasks.models import (
@@ -390,7 +391,7 @@ def save_report(
             unit = unit or (user.unit if user is not None else None)
             if unit is None:
                 raise ValidationError({"unit": _("请指定填报单位。")})
-            if user is not None and user.role == Role.REPORTER and unit.pk != user.unit_id:
+            if user is not None and is_reporter(user) and unit.pk != user.unit_id:
                 raise PermissionDenied(_("填报员只能以本单位名义填报。"))
             report = ProgressReport(period=period, unit=unit, created_by=user if user else None)
             report.text, report.marks_done, report.completed_on = text, marks_done, completed_on

@@ -22,12 +22,13 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from cooperation.models import Pairing, Role
+from cooperation.models import Pairing
 from cooperation.scoping import is_liaison_of
 from core.concurrency import VersionConflict, VersionedFormViewMixin
 from core.history import history_rows
 from core.panels import task_panels
 from core.permissions import ScopedPageMixin
+from core.roles import is_liaison, is_reporter, liaison_or_superuser
 from core.uploads import protected_download
 from tasks import services
 from tasks.filtersets import TaskFilterSet
@@ -128,7 +129,7 @@ class MyTasksView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         periods = TaskPeriod.objects.visible_to(user).select_related("task__pairing")
-        if user.role == Role.REPORTER or not user.is_superuser and user.role != Role.LIAISON:
+        if is_reporter(user) or not user.is_superuser and not is_liaison(user):
             periods = periods.filter(task__task_units__unit_id=user.unit_id).distinct()
         context["due_soon"] = periods.due_within(30).order_by("due_date")[:100]
         context["overdue"] = periods.overdue().order_by("due_date")[:100]
@@ -137,7 +138,7 @@ class MyTasksView(LoginRequiredMixin, TemplateView):
         )
         context["returned"] = reports.filter(status=ProgressReport.Status.RETURNED)[:100]
         context["drafts"] = reports.filter(status=ProgressReport.Status.DRAFT)[:100]
-        if user.is_superuser or user.role == Role.LIAISON:
+        if liaison_or_superuser(user):
             context["to_review"] = (
                 ProgressReport.objects.manageable_by(user)
                 .filter(status=ProgressReport.Status.SUBMITTED)

@@ -114,7 +114,7 @@ def test_production_settings_a_government_office_expects():
         "True",
         "True",
         "True",
-        "cooperation.api.permissions.ScopedPermission",
+        "core.api.permissions.ScopedPermission",
         "10",
     ], result.stderr
 

@@ -122,7 +122,7 @@ def test_only_the_requester_or_a_superuser_sees_a_job_and_its_file(
 
 def test_progress_is_recorded_while_the_job_runs(demo, users, monkeypatch):
     """The job writes percent and message on the row as sheets are written, and the file only at the end."""
-    from reports.assessment import service
+    from assessment import service
 
     export = AssessmentExport.objects.create(requested_by=users["yx_liaison"], year=2025)
     export.pairings.set([demo["jy"]])
@@ -158,7 +158,7 @@ def test_a_finished_job_is_not_run_again(demo, users):
 
 
 def test_a_failing_job_says_so_and_offers_no_file(demo, users, monkeypatch, client_for):
-    from reports.assessment import service
+    from assessment import service
 
     export = AssessmentExport.objects.create(requested_by=users["yx_liaison"], year=2025)
     export.pairings.set([demo["jy"]])
@@ -187,6 +187,6 @@ def test_the_scheme_is_editable_in_the_admin(client_for, demo):
 
     scheme = ensure_default_scheme()
     client = client_for("admin")
-    page = client.get(f"/admin/reports/assessmentscheme/{scheme.pk}/change/")
+    page = client.get(f"/admin/assessment/assessmentscheme/{scheme.pk}/change/")
     assert page.status_code == 200
     assert "重点任务按时完成" in page.content.decode()

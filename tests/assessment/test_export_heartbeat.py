@@ -1,7 +1,7 @@
 """An export whose worker died and whose message was lost: beat finds it by its stopped heartbeat.
 
 No real worker here: the job's death is staged on the row (running, heartbeat in the past) and
-beat's `reports.requeue_exports` is called as beat would; Celery runs eagerly, so a job queued
+beat's `assessment.requeue_exports` is called as beat would; Celery runs eagerly, so a job queued
 again is built at once. The real-process versions are in tests/faults/.
 """
 

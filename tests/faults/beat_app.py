@@ -24,7 +24,7 @@ app.conf.beat_schedule = {
         "kwargs": {"day": _day} if _day else {},
         "options": {"queue": _queue} if _queue else {},
     },
-    "reports-requeue-exports": {
+    "assessment-requeue-exports": {
         "task": "assessment.requeue_exports",
         "schedule": _every,
         "options": {"queue": _queue} if _queue else {},

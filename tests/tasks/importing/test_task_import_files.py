@@ -1,6 +1,6 @@
 """Bad files for the responsibility-table import: each gets a clear message and nothing is written.
 
-Every case goes through the reader (reports/task_import.read_task_table) and through the upload
+Every case goes through the reader (tasks/importing/table.read_task_table) and through the upload
 page as wz_liaison would send it; the page must answer with the message and leave every table as
 it was.
 """
