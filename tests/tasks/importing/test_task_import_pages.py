@@ -281,6 +281,7 @@ def test_get_on_confirm_goes_back_to_the_upload_page(client_for, demo):
 
 def test_the_panel_links_the_import_for_liaison_staff_only(rf, demo, users):
     from django.template.loader import render_to_string
+
     from tasks.panels import table_import_panel as pairing_panels
 
     request = rf.get("/")
