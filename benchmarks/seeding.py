@@ -1254,7 +1254,7 @@ class Seeder:
                                     read_at=self.at(when, 9, 30) if rng.random() < 0.7 else None,
                                 )
                             )
-                if period.status not in (Status.DONE, Status.PAUSED) and (as_of - period.due_date).days >= 3:
+                if period.is_open and (as_of - period.due_date).days >= 3:
                     issued = period.due_date + datetime.timedelta(days=3)
                     notice = UrgingNotice(
                         item_key=key,

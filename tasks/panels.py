@@ -3,11 +3,13 @@ liaison staff) the link to the responsibility-table import."""
 
 from __future__ import annotations
 
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cooperation.scoping import is_liaison_of
 from core.panels import Panel
+from tasks.models import TaskPeriod
 
 
 def pairing_panels(request, pairing) -> list[Panel]:
@@ -15,8 +17,6 @@ def pairing_panels(request, pairing) -> list[Panel]:
 
 
 def _tasks_panel(request, pairing) -> list[Panel]:
-    from tasks.views import status_counts
-
     year = timezone.localdate().year
     context = {"pairing": pairing, "year": year, **status_counts(pairing, year)}
     if context["total"] == 0 and context["overdue"] == 0:
@@ -36,3 +36,14 @@ def table_import_panel(request, pairing) -> list[Panel]:
             title=_("导入责任分解表"),
         )
     ]
+
+
+def status_counts(pairing, year: int) -> dict:
+    """Counts of a pairing's periods of `year` by status, and overdue ones (two queries)."""
+    periods = TaskPeriod.objects.filter(task__pairing=pairing, year=year)
+    counts = dict(periods.values_list("status").annotate(n=Count("pk")))
+    return {
+        "rows": [(label, counts.get(value, 0), value) for value, label in TaskPeriod.Status.choices],
+        "overdue": TaskPeriod.objects.filter(task__pairing=pairing).overdue().count(),
+        "total": sum(counts.values()),
+    }

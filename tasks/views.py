@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -542,14 +542,3 @@ def evidence_download(request, pk):
     """Serve an evidence file under its original name, to people who may see its task only."""
     evidence = get_object_or_404(Evidence.objects.visible_to(request.user), pk=pk)
     return protected_download(evidence.file, evidence.original_name)
-
-
-def status_counts(pairing, year: int) -> dict:
-    """Counts of a pairing's periods of `year` by status, and overdue ones (two queries)."""
-    periods = TaskPeriod.objects.filter(task__pairing=pairing, year=year)
-    counts = dict(periods.values_list("status").annotate(n=Count("pk")))
-    return {
-        "rows": [(label, counts.get(value, 0), value) for value, label in TaskPeriod.Status.choices],
-        "overdue": TaskPeriod.objects.filter(task__pairing=pairing).overdue().count(),
-        "total": sum(counts.values()),
-    }

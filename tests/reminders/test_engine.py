@@ -276,3 +276,19 @@ def test_a_sweep_runs_the_same_number_of_queries_for_one_unit_or_every_unit(demo
     assert notice.history.filter(history_type="+").count() == 1
     assert notice.history.filter(history_type="~").first().escalated_on == day
     assert many == one, f"{one} queries for one unit, {many} for {len(with_users)}"
+
+
+def test_a_provider_that_raises_is_logged_and_the_others_reminders_still_go_out(item, monkeypatch, caplog):
+    """One app's deadlines failing (a bug, a bad row) must not cost every other app its reminders."""
+    working = deadlines.providers()[0]
+
+    def broken(start, end, as_of):
+        yield from ()
+        raise RuntimeError("a provider's bug")
+
+    monkeypatch.setattr(deadlines, "providers", lambda: [broken, working])
+    with caplog.at_level("ERROR", logger="core.deadlines"):
+        result = engine.sweep(D(2025, 4, 23))
+    assert {p.item.key for p in result.planned} == {"test.item:1"}
+    assert Notification.objects.filter(title__contains="教育专技人员交流").exists()
+    assert any("broken" in record.getMessage() for record in caplog.records)

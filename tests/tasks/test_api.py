@@ -188,6 +188,41 @@ def test_liaison_creates_a_task_with_units_and_its_yearly_periods_appear(api_for
     assert bad.status_code == 400 and "不存在" in str(bad.json())
 
 
+def test_the_api_reads_a_changed_deadline_text_as_the_task_form_does(api_for, client_for, demo):
+    """One write path: a deadline written in words becomes the deadline fields and the periods'
+    due dates through the API exactly as through the page's form."""
+    client = api_for("yx_liaison")
+    created = client.post(
+        "/api/v1/tasks/",
+        {"pairing": demo["jy"].pk, "title": "两地学校结对共建", "start_year": 2025, "end_year": 2026},
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    task = Task.objects.get(pk=created.json()["id"])
+    response = client.patch(
+        f"/api/v1/tasks/{task.pk}/",
+        {"deadline_text": "每年10月底前", "version": created.json()["version"]},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    task.refresh_from_db()
+    assert (task.deadline_kind, task.deadline_month, task.deadline_day) == ("yearly", 10, 31)
+    assert {p.year: str(p.due_date) for p in task.periods.all()} == {2025: "2025-10-31", 2026: "2026-10-31"}
+
+    # The same words on the page give the same fields.
+    page_task = Task.objects.create(pairing=demo["jy"], title="另一任务", start_year=2025, end_year=2026)
+    services.sync_periods(page_task)
+    form = client_for("yx_liaison").get(f"/tasks/{page_task.pk}/edit/")
+    assert form.status_code == 200
+    data = {k: v for k, v in form.context["form"].initial.items() if v is not None}
+    data.update(title="另一任务", start_year=2025, end_year=2026, deadline_text="每年10月底前")
+    data.update(version=page_task.version, lead_units=[], cooperating_units=[])
+    saved = client_for("yx_liaison").post(f"/tasks/{page_task.pk}/edit/", data)
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    page_task.refresh_from_db()
+    assert (page_task.deadline_kind, page_task.deadline_month, page_task.deadline_day) == ("yearly", 10, 31)
+
+
 def test_list_endpoints_run_a_constant_number_of_queries_for_10_and_200_tasks(api_for, demo, users):
     from cooperation.models import Unit
 
