@@ -118,7 +118,7 @@ def test_an_export_killed_mid_workbook_is_built_again_and_only_the_complete_file
     finally:
         lock.release()
 
-    received = re.findall(r"Task reports\.export_assessment\[([0-9a-f-]+)\] received", log_text(log))
+    received = re.findall(r"Task assessment\.export\[([0-9a-f-]+)\] received", log_text(log))
     assert len(received) == 3 and len(set(received)) == 1  # one job, started three times
     status = liaison.get(f"/assessment/exports/{export.pk}/status/").json()
     assert status["status"] == "done" and status["percent"] == 100 and status["download_url"]

@@ -193,7 +193,7 @@ def test_saves_succeed_while_redis_is_down_and_reminders_and_exports_resume_when
             private_redis.start()
 
     # Nothing twice: one build of the workbook, one digest per person, one ledger row per reminder.
-    builds = re.findall(r"Task reports\.export_assessment\[[0-9a-f-]+\] succeeded", log_text(worker_log))
+    builds = re.findall(r"Task assessment\.export\[[0-9a-f-]+\] succeeded", log_text(worker_log))
     assert len(builds) == 2
     assert sorted(smtp.recipients()) == sorted(digests.values_list("user__email", flat=True))
     assert len(set(smtp.recipients())) == len(smtp.messages) > 0
