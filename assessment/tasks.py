@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from assessment.service import run_export
+from assessment.services import run_export
 
 log = logging.getLogger(__name__)
 

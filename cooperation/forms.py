@@ -3,13 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from cooperation.models import Activity, Pairing
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+from core.widgets import DateInput
 
 
 class ActivityForm(forms.ModelForm):

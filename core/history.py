@@ -1,4 +1,5 @@
-"""History shown on pages: who, when, and each field's old → new value.
+"""History: the one way a change names who made it, and history shown on pages (who, when, and each
+field's old → new value).
 
 Records come from django-simple-history; the diff between consecutive records is computed in
 Python from one query, so a page with a long history still runs a fixed number of queries.
@@ -10,6 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import models
+
+
+def as_actor(obj, user) -> None:
+    """The history rows of `obj`'s next save name `user`; None (a command or job) is shown as “系统”.
+
+    Every service that saves an audited model on someone's behalf calls this first; during a
+    request the history middleware would name the request's user, but services also run from
+    commands, Celery jobs and tests, where only this names the actor.
+    """
+    obj._history_user = user if user is not None and user.is_authenticated else None
 
 
 @dataclass

@@ -8,8 +8,8 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.forms import DateInput
 from core.uploads import EVIDENCE_EXTENSIONS
+from core.widgets import DateInput
 from funds.models import FundCommitment, FundUseProject
 
 

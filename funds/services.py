@@ -20,6 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.history import as_actor
 from core.money import yuan_cents
 from core.uploads import validate_upload
 from funds.models import ZERO, ArrivalConfirmation, Disbursement, FundCommitment, FundRule
@@ -72,7 +73,7 @@ def ensure_yearly_commitment(rule: FundRule, year: int, user=None) -> tuple[Fund
         use_list_due_text=rule.use_list_due_text,
         document=rule.document,
     )
-    commitment._history_user = user
+    as_actor(commitment, user)
     try:
         with transaction.atomic():
             commitment.save()
@@ -146,7 +147,7 @@ def record_disbursement(
         if evidence:
             row.evidence_name = PurePath(evidence.name).name[:255]
             row.evidence = evidence
-        row._history_user = user
+        as_actor(row, user)
         row.save()
     commitment.refresh_from_db(fields=["paid_total", "confirmed_total"])
     return row
@@ -186,7 +187,7 @@ def reverse_disbursement(
             note=note.strip(),
             recorded_by=user,
         )
-        row._history_user = user
+        as_actor(row, user)
         try:
             with transaction.atomic():
                 row.save()
@@ -223,7 +224,7 @@ def confirm_arrival(
             unit=getattr(user, "unit", None),
             note=note.strip(),
         )
-        row._history_user = user
+        as_actor(row, user)
         row.save()
     commitment.refresh_from_db(fields=["paid_total", "confirmed_total"])
     return row
@@ -239,7 +240,7 @@ def submit_use_list(commitment: FundCommitment, *, user, date: datetime.date | N
     if not commitment.use_projects.exists():
         raise ValidationError(_("清单中还没有项目，不能报送。"))
     commitment.use_list_submitted = date
-    commitment._history_user = user
+    as_actor(commitment, user)
     commitment.save(update_fields=["use_list_submitted"])
     return commitment
 

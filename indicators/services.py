@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cooperation.models import Pairing, PolicyDocument, Region
+from core.history import as_actor
 from indicators.models import IndicatorDefinition, RegionIndicator, format_number, manageable_regions
 
 FIGURE_FIELDS = (
@@ -108,7 +109,7 @@ def record_figure(
         return figure  # nothing new: no history row for an identical save
     figure.full_clean(validate_unique=False)
     if user is not None:
-        figure._history_user = user
+        as_actor(figure, user)
     figure.save()
     return figure
 
@@ -118,7 +119,7 @@ def delete_figure(user, figure: RegionIndicator) -> None:
     if user is not None and not manageable_regions(user).filter(pk=figure.region_id).exists():
         raise PermissionDenied(denied_region_message(figure.region))
     if user is not None:
-        figure._history_user = user
+        as_actor(figure, user)
     figure.delete()
 
 

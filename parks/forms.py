@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.forms import DateInput
+from core.widgets import DateInput
 from parks.models import ParkInvestmentPlan, Project
 
 

@@ -19,6 +19,7 @@ from typing import IO
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.history import as_actor
 from core.officefiles import UnsafeFile, iter_rows, open_xlsx
 from parks.models import Park, ParkInvestmentPlan, normalise_name
 
@@ -381,12 +382,12 @@ def import_plans(
             if changed:
                 for key, value in defaults.items():
                     setattr(plan, key, value)
-                plan._history_user = user
+                as_actor(plan, user)
                 plan.save()
         for park in result.parks:
             area = result.areas.get(park.pk)
             if area is not None and park.core_area_km2 != area:
                 park.core_area_km2 = area
-                park._history_user = user
+                as_actor(park, user)
                 park.save(update_fields=["core_area_km2"])
     return result

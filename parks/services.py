@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from core.history import as_actor
 from parks.models import Project, ProjectInvestment
 
 
@@ -26,7 +27,7 @@ def record_investment(
         return row
     row.amount = amount
     row.notes = notes
-    row._history_user = user
+    as_actor(row, user)
     row.full_clean()
     row.save()
     return row

@@ -354,6 +354,14 @@ def _finish(builder: _Builder, issued: date | None) -> Node:
     )
 
 
+def parse_item(number: str, first_line: str, paras: list[str], issued: date | None = None) -> Node:
+    """One numbered item read by the same rules as a plan's nodes: title and body, responsible
+    units, deadlines and targets. For sources whose structure is not text headings — a row of a
+    responsibility table gives its number and its cell's paragraphs."""
+    heading = Heading(style="table", number=number, value=0, rest=first_line)
+    return _finish(_Builder(heading=heading, level=0, paras=paras), issued)
+
+
 def parse_plan(text: str) -> PlanTree:
     """Read an implementation plan's text and return its metadata and task tree.
 

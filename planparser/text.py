@@ -6,7 +6,8 @@ import re
 
 # Full-width digits and ASCII-like letters become ASCII so one regex serves both spellings;
 # full-width punctuation (（）：，。) stays, every rule accepts both forms.
-_FULLWIDTH = str.maketrans(
+# Full-width digits, letters and punctuation that documents mix with ASCII, mapped to ASCII.
+FULLWIDTH = str.maketrans(
     {
         **{chr(0xFF10 + i): str(i) for i in range(10)},
         **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},
@@ -27,7 +28,7 @@ def normalise(text: str) -> str:
     >>> normalise("２０１８年７月底前\\r\\n")
     '2018年7月底前\\n'
     """
-    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_FULLWIDTH)
+    return text.replace("\r\n", "\n").replace("\r", "\n").translate(FULLWIDTH)
 
 
 _CN_DIGITS = {

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from cooperation.models import Pairing, Unit
 from core.history import history_rows
 from core.roles import is_reporter
+from core.widgets import DateInput
 from reminders import rounds
 from reminders.round_models import ReportingRound
 from tasks.models import Task
@@ -31,8 +32,8 @@ class RoundForm(forms.ModelForm):
         model = ReportingRound
         fields = ["name", "year", "opened_on", "due_date", "tasks", "units"]
         widgets = {
-            "opened_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "opened_on": DateInput(),
+            "due_date": DateInput(),
             "tasks": forms.CheckboxSelectMultiple,
             "units": forms.CheckboxSelectMultiple,
         }

@@ -23,17 +23,13 @@ from django.utils.translation import gettext as _
 
 from cooperation.models import Pairing, Role, Unit, User
 from core.deadlines import DeadlineItem
+from core.history import as_actor
 from core.roles import is_reporter
 from reminders import engine
 from reminders.models import DigestEntry, Notification, ReminderLedger
 from reminders.round_models import ReportingRound, RoundEntry
 
 log = logging.getLogger(__name__)
-
-
-def _as_actor(obj, user) -> None:
-    """History rows of this save name `user`; None (a command or job) is shown as “系统”."""
-    obj._history_user = user if user is not None and user.is_authenticated else None
 
 
 def can_manage_rounds(user, pairing: Pairing) -> bool:
@@ -96,7 +92,7 @@ def open_round(
             due_date=due_date,
             created_by=user if user is not None and user.is_authenticated else None,
         )
-        _as_actor(round_, user)
+        as_actor(round_, user)
         round_.save()
         round_.tasks.set(tasks)
         round_.units.set(units)
@@ -123,7 +119,7 @@ def update_round(
     _check_coverage(round_.pairing, tasks)
     with transaction.atomic():
         round_.name, round_.year, round_.due_date, round_.opened_on = name.strip(), year, due_date, opened_on
-        _as_actor(round_, user)
+        as_actor(round_, user)
         round_.save()
         round_.tasks.set(tasks)
         round_.units.set(units)
@@ -135,7 +131,7 @@ def close_round(round_: ReportingRound, user=None, *, on: datetime.date | None =
     _require_manager(user, round_.pairing)
     _require_open(round_)
     round_.closed_on = on or timezone.localdate()
-    _as_actor(round_, user)
+    as_actor(round_, user)
     round_.save(update_fields=["closed_on"])
     return round_
 
@@ -144,7 +140,7 @@ def reopen_round(round_: ReportingRound, user=None) -> ReportingRound:
     """Open an ended round again (liaison staff)."""
     _require_manager(user, round_.pairing)
     round_.closed_on = None
-    _as_actor(round_, user)
+    as_actor(round_, user)
     round_.save(update_fields=["closed_on"])
     return round_
 
@@ -177,7 +173,7 @@ def declare_no_progress(round_: ReportingRound, unit: Unit, user=None, *, note: 
         declared_by=user if user is not None and user.is_authenticated else None,
         note=(note or "").strip()[:300],
     )
-    _as_actor(entry, user)
+    as_actor(entry, user)
     try:
         with transaction.atomic():
             entry.save()
@@ -191,7 +187,7 @@ def withdraw_no_progress(round_: ReportingRound, unit: Unit, user=None) -> None:
     _check_declarer(round_, unit, user)
     _require_open(round_)
     for entry in RoundEntry.objects.filter(round=round_, unit=unit):
-        _as_actor(entry, user)
+        as_actor(entry, user)
         entry.delete()
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.forms import DateInput
 from cooperation.models import Unit
 from core.concurrency import VersionedFormMixin
+from core.widgets import DateInput
 from tasks.models import Area, EvidenceKind, Task, TaskUnit
 
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from cooperation.models import Pairing
 from cooperation.scoping import is_liaison_of
 from core.concurrency import save_versioned
+from core.history import as_actor
 from core.roles import is_reporter
 from core.text import clean_text
 from core.uploads import validate_upload
@@ -42,11 +43,6 @@ from tasks.models import (
 
 class PeriodLocked(PermissionDenied):
     """The period's year is locked (assessed); nothing may change."""
-
-
-def _as_actor(obj, user) -> None:
-    """History rows of this save name `user`; None (a command or job) is shown as “系统”."""
-    obj._history_user = user if user is not None and user.is_authenticated else None
 
 
 def locked_message(year: int) -> str:
@@ -86,7 +82,7 @@ def deadline_problem(text: str) -> str | None:
     The parser skips such a phrase, so without this check "每年2月31日前" would silently become
     a yearly 31 December and "2026年2月31日前" no deadline at all.
     """
-    from planparser.text import cn_to_int
+    from planparser import cn_to_int
 
     for match in _NAMED_DATE.finditer(text or ""):
         month = cn_to_int(match["month"])
@@ -114,7 +110,7 @@ def parse_deadline(text: str) -> dict:
     One addition for tasks: a yearly phrase without a month (每年至少1次) is due by 31 Dec each year.
     The source text always stays beside the value, and liaison staff may correct the date by hand.
     """
-    from planparser.deadlines import find_deadlines
+    from planparser import find_deadlines
 
     raw = (text or "").strip()
     result = {
@@ -204,7 +200,7 @@ def sync_periods(task: Task, user=None) -> list[TaskPeriod]:
                 period.year = year
         if period is None:
             period = TaskPeriod(task=task, year=year, due_date=due)
-            _as_actor(period, user)
+            as_actor(period, user)
             period.save()
             created.append(period)
             continue
@@ -212,7 +208,7 @@ def sync_periods(task: Task, user=None) -> list[TaskPeriod]:
             continue
         if period.due_date != due or period.year != year:
             period.due_date = due
-            _as_actor(period, user)
+            as_actor(period, user)
             save_versioned(period)
     return created
 
@@ -260,7 +256,7 @@ def update_period(
         period.note = note
     if due_date is not ...:
         period.due_date = due_date
-    _as_actor(period, user)
+    as_actor(period, user)
     save_versioned(period, expected_version)
     return period
 
@@ -301,7 +297,7 @@ def lock_year(pairing: Pairing, year: int, user=None, reason: str = "") -> YearL
     reason = clean_text(reason, "reason", _("说明"), max_length=YearLock._meta.get_field("reason").max_length)
     lock.locked = True
     lock.reason = reason or _("年度考核完成")
-    _as_actor(lock, user)
+    as_actor(lock, user)
     lock.save()
     return lock
 
@@ -319,7 +315,7 @@ def unlock_year(pairing: Pairing, year: int, user=None, reason: str = "") -> Yea
         raise ValidationError({"year": _("%(year)s 年度未锁定。") % {"year": year}})
     lock.locked = False
     lock.reason = reason
-    _as_actor(lock, user)
+    as_actor(lock, user)
     lock.save()
     return lock
 
@@ -395,17 +391,17 @@ def save_report(
                 raise PermissionDenied(_("填报员只能以本单位名义填报。"))
             report = ProgressReport(period=period, unit=unit, created_by=user if user else None)
             report.text, report.marks_done, report.completed_on = text, marks_done, completed_on
-            _as_actor(report, user)
+            as_actor(report, user)
             report.save()
         else:
             _check_report_editable(report, user)
             report.text, report.marks_done, report.completed_on = text, marks_done, completed_on
-            _as_actor(report, user)
+            as_actor(report, user)
             save_versioned(report, expected_version)
         if values is not None:
             keep = {t.pk for t in cleaned}
             for old in report.values.exclude(target_id__in=keep):
-                _as_actor(old, user)
+                as_actor(old, user)
                 old.delete()
             for target, value in cleaned.items():
                 row = ReportValue.objects.filter(report=report, target=target).first() or ReportValue(
@@ -413,7 +409,7 @@ def save_report(
                 )
                 if row.pk is None or row.value != value:
                     row.value = value
-                    _as_actor(row, user)
+                    as_actor(row, user)
                     row.save()
     return report
 
@@ -432,7 +428,7 @@ def add_evidence(report: ProgressReport, uploaded, user=None, kind: EvidenceKind
         size=uploaded.size or 0,
         uploaded_by=user if user is not None and user.is_authenticated else None,
     )
-    _as_actor(evidence, user)
+    as_actor(evidence, user)
     evidence.save()
     return evidence
 
@@ -440,7 +436,7 @@ def add_evidence(report: ProgressReport, uploaded, user=None, kind: EvidenceKind
 def remove_evidence(evidence: Evidence, user=None) -> None:
     """Remove an evidence file from a draft or returned report."""
     _check_report_editable(evidence.report, user)
-    _as_actor(evidence, user)
+    as_actor(evidence, user)
     evidence.file.delete(save=False)
     evidence.delete()
 
@@ -468,7 +464,7 @@ def delete_task(task: Task, user=None) -> None:
         raise ValidationError(_("该任务（或其子任务）已有提交或审核通过的进展报告，不能删除。"))
     for pk in reversed(tree):  # children first; one history row each
         doomed = Task.objects.get(pk=pk)
-        _as_actor(doomed, user)
+        as_actor(doomed, user)
         doomed.delete()
 
 
@@ -476,10 +472,10 @@ def delete_report(report: ProgressReport, user=None) -> None:
     """Delete a draft or returned report (its evidence files too); submitted and approved ones stay."""
     _check_report_editable(report, user)
     for evidence in report.evidence.all():
-        _as_actor(evidence, user)
+        as_actor(evidence, user)
         evidence.file.delete(save=False)
         evidence.delete()
-    _as_actor(report, user)
+    as_actor(report, user)
     report.delete()
 
 
@@ -499,7 +495,7 @@ def submit_report(
     report.status = ProgressReport.Status.SUBMITTED
     report.submitted_at = timezone.now()
     report.return_reason = ""
-    _as_actor(report, user)
+    as_actor(report, user)
     save_versioned(report, expected_version, conditions={"status": old})
     return report
 
@@ -527,7 +523,7 @@ def approve_report(
         report.status = ProgressReport.Status.APPROVED
         report.reviewed_by = user if user is not None and user.is_authenticated else None
         report.reviewed_at = timezone.now()
-        _as_actor(report, user)
+        as_actor(report, user)
         save_versioned(report, expected_version, conditions={"status": ProgressReport.Status.SUBMITTED})
 
         period = TaskPeriod.objects.select_related("task").get(pk=report.period_id)
@@ -536,16 +532,16 @@ def approve_report(
                 period=period, target=row.target
             )
             actual.value, actual.report = row.value, report
-            _as_actor(actual, user)
+            as_actor(actual, user)
             actual.save()
         if report.marks_done and period.status != TaskPeriod.Status.DONE:
             period.status = TaskPeriod.Status.DONE
             period.completed_on = report.completed_on or timezone.localdate()
-            _as_actor(period, user)
+            as_actor(period, user)
             save_versioned(period)
         elif period.status == TaskPeriod.Status.NOT_STARTED:
             period.status = TaskPeriod.Status.IN_PROGRESS
-            _as_actor(period, user)
+            as_actor(period, user)
             save_versioned(period)
     report.period = period
     return report
@@ -562,7 +558,7 @@ def return_report(
     report.return_reason = reason.strip()
     report.reviewed_by = user if user is not None and user.is_authenticated else None
     report.reviewed_at = timezone.now()
-    _as_actor(report, user)
+    as_actor(report, user)
     save_versioned(report, expected_version, conditions={"status": ProgressReport.Status.SUBMITTED})
     return report
 
@@ -585,15 +581,15 @@ def set_task_units(task: Task, lead: Iterable, cooperating: Iterable = (), user=
     with transaction.atomic():
         for row in task.task_units.all():
             if row.unit_id not in wanted:
-                _as_actor(row, user)
+                as_actor(row, user)
                 row.delete()
                 continue
             role, order = wanted.pop(row.unit_id)
             if (row.role, row.order) != (role, order):
                 row.role, row.order = role, order
-                _as_actor(row, user)
+                as_actor(row, user)
                 row.save()
         for unit_id, (role, order) in wanted.items():
             row = TaskUnit(task=task, unit_id=unit_id, role=role, order=order)
-            _as_actor(row, user)
+            as_actor(row, user)
             row.save()

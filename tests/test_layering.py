@@ -66,6 +66,29 @@ def test_no_two_apps_import_each_other():
     assert circles == []
 
 
+def private_imports(root: Path, packages: set[str]) -> list[str]:
+    """`from other_package… import _name`: a private name taken across a package's border."""
+    found = []
+    for package in sorted(packages):
+        for path in sorted((root / package).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    top = node.module.split(".")[0]
+                    if top in packages and top != package:
+                        names = [
+                            a.name for a in node.names if a.name.startswith("_") and a.name != "__version__"
+                        ]
+                        found += [f"{path.relative_to(root)}:{node.lineno} {node.module}.{n}" for n in names]
+    return found
+
+
+def test_no_package_imports_another_packages_private_names():
+    """The plan parser (and every app) is used through its public names only."""
+    assert private_imports(ROOT, PROJECT - {"tests"}) == []
+
+
 def test_the_checker_sees_a_circle_and_an_upward_import(tmp_path):
     """The rules above can fail: a made-up tree with both faults is reported."""
     for package, source in {
@@ -79,6 +102,8 @@ def test_the_checker_sees_a_circle_and_an_upward_import(tmp_path):
     found = imports_between(tmp_path, {"core", "alpha", "beta"})
     wrong = violations(found, ["alpha", "beta"])
     assert [line.split(":")[0] for line in wrong] == ["alpha → beta", "core → alpha"]
+    (tmp_path / "beta" / "private.py").write_text("from alpha.models import _hidden\n")
+    assert private_imports(tmp_path, {"alpha", "beta"}) == ["beta/private.py:1 alpha.models._hidden"]
 
 
 def test_the_plan_parser_runs_without_django():

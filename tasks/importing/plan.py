@@ -31,7 +31,8 @@ from django.utils.translation import gettext as _
 
 from cooperation.models import Pairing, PolicyDocument, Region, Unit
 from cooperation.scoping import is_liaison_of
-from planparser.schema import PLAN_JSON_SCHEMA
+from core.history import as_actor
+from planparser import PLAN_JSON_SCHEMA
 from tasks import services as task_services
 from tasks.models import Area, Target, Task
 
@@ -522,16 +523,12 @@ def _strings(value):
             yield from _strings(item)
 
 
-def _as_actor(obj, user) -> None:
-    obj._history_user = user if user is not None and user.is_authenticated else None
-
-
 def _write(
     pairing, user, nodes, document, doc_fields, full_text, first, last, matcher, new_units
 ) -> ImportResult:
     if document is None:
         document = PolicyDocument(kind=PolicyDocument.Kind.PLAN, full_text=full_text, **doc_fields)
-        _as_actor(document, user)
+        as_actor(document, user)
         document.save()
         document.pairings.add(pairing)
 
@@ -539,7 +536,7 @@ def _write(
     for name, region in new_units.items():
         unit = Unit(name=name, region=region, kind=guess_unit_kind(name))
         unit.full_clean()
-        _as_actor(unit, user)
+        as_actor(unit, user)
         unit.save()
         units_created.append(unit)
         matcher.by_name[normalise_unit_name(name)] = unit
@@ -560,7 +557,7 @@ def _write(
         if name not in areas:
             order += 1
             area = Area(pairing=pairing, name=name, order=order)
-            _as_actor(area, user)
+            as_actor(area, user)
             area.save()
             areas[name] = area
             areas_created.append(area)
@@ -583,7 +580,7 @@ def _write(
             **node.deadline,
         )
         task.full_clean(exclude=["pairing", "parent", "document", "area"])
-        _as_actor(task, user)
+        as_actor(task, user)
         task.save()
         units = [matcher.match(name) for name in node.units]
         if units:
@@ -599,7 +596,7 @@ def _write(
                 year=None if row["yearly"] else once_year,
                 source_text=row["source_text"],
             )
-            _as_actor(target, user)
+            as_actor(target, user)
             target.save()
         task_services.sync_periods(task, user)
         tasks.append(task)

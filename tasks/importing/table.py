@@ -64,12 +64,15 @@ from django.utils.translation import gettext as _
 from cooperation.scoping import is_liaison_of
 from core.officefiles import READ_ERRORS, UnsafeFile, open_xlsx, unreadable_message
 from core.uploads import max_upload_bytes
-from planparser import metadata as plan_meta
-from planparser.deadlines import find_deadlines
-from planparser.headings import Heading, detect_heading
-from planparser.parser import _Builder, _finish
-from planparser.text import _FULLWIDTH, normalise
-from planparser.units import split_units
+from planparser import (
+    FULLWIDTH,
+    detect_heading,
+    find_deadlines,
+    match_doc_number_line,
+    normalise,
+    parse_item,
+    split_units,
+)
 from tasks import services as task_services
 from tasks.importing.plan import PlanImportRefused, build_nodes, import_plan
 
@@ -93,7 +96,7 @@ _CONTINUING = re.compile(r"长期|持续|常态化|常年|逐年|经常性|按�
 _ATTACHMENT_LABEL = re.compile(r"^附\s*件\s*[\d一二三四五六七八九十]*\s*[：:]?$")
 _CLAUSE_CUT = re.compile(r"[，；,;]")
 # The characters ``normalise`` changes: most cells hold none, and skipping them is 10× faster.
-_NEEDS_NORMALISING = re.compile("[\r" + "".join(re.escape(chr(c)) for c in _FULLWIDTH) + "]")
+_NEEDS_NORMALISING = re.compile("[\r" + "".join(re.escape(chr(c)) for c in FULLWIDTH) + "]")
 
 
 class TableRefused(Exception):
@@ -446,12 +449,7 @@ def _node(number: str, text: str, *, fallback_number: str) -> dict:
     elif heading is not None and heading.rest:
         first = heading.rest
     number = number or fallback_number
-    builder = _Builder(
-        heading=Heading(style="table", number=number, value=0, rest=first),
-        level=0,
-        paras=[p for p in [first, *rest.split("\n")] if p.strip()],
-    )
-    node = _finish(builder, None)
+    node = parse_item(number, first, [p for p in [first, *rest.split("\n")] if p.strip()])
     title, body = node.title, node.body
     if len(title) > 200:
         # No sentence end early enough: the title is the lead clause, the rest goes to the body.
@@ -670,7 +668,7 @@ def _document_title(titles: list[str], filename: str) -> tuple[str | None, str]:
     title = ""
     for text in titles:
         one_line = re.sub(r"\s+", "", text)
-        number = plan_meta.match_doc_number_line(one_line)
+        number = match_doc_number_line(one_line)
         if number:
             doc_number = number
             continue

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from assessment.service import build
+from assessment.services import build
 from cooperation.models import Pairing
 
 from ..conftest import require

@@ -10,7 +10,7 @@ from django.conf import settings
 from openpyxl import load_workbook
 
 from assessment.models import AssessmentExport
-from assessment.service import run_export
+from assessment.services import run_export
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +122,7 @@ def test_only_the_requester_or_a_superuser_sees_a_job_and_its_file(
 
 def test_progress_is_recorded_while_the_job_runs(demo, users, monkeypatch):
     """The job writes percent and message on the row as sheets are written, and the file only at the end."""
-    from assessment import service
+    from assessment import services as service
 
     export = AssessmentExport.objects.create(requested_by=users["yx_liaison"], year=2025)
     export.pairings.set([demo["jy"]])
@@ -158,7 +158,7 @@ def test_a_finished_job_is_not_run_again(demo, users):
 
 
 def test_a_failing_job_says_so_and_offers_no_file(demo, users, monkeypatch, client_for):
-    from assessment import service
+    from assessment import services as service
 
     export = AssessmentExport.objects.create(requested_by=users["yx_liaison"], year=2025)
     export.pairings.set([demo["jy"]])

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from assessment.models import AssessmentScheme, AssessmentSection
 from assessment.scoring import ensure_default_scheme, period_outcome
-from assessment.service import build
+from assessment.services import build
 from cooperation.models import Activity, Pairing, Unit
 from core.excel import looks_like_formula
 

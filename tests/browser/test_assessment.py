@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_liaison_exports_with_a_progress_bar_and_opens_the_file(page, live_server, monkeypatch, tmp_path):
     from assessment import tasks
-    from assessment.service import run_export
+    from assessment.services import run_export
 
     call_command("load_demo", "--quiet")
     # Hold the job back (no worker here), so the page is seen polling before the job runs.

@@ -7,7 +7,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from assessment.service import build
+from assessment.services import build
 from cooperation.models import Pairing
 
 
