@@ -11,7 +11,7 @@ from core.panels import Panel
 
 
 def pairing_panels(request, pairing) -> list[Panel]:
-    return [*_tasks_panel(request, pairing), *_table_import_panel(request, pairing)]
+    return [*_tasks_panel(request, pairing), *table_import_panel(request, pairing)]
 
 
 def _tasks_panel(request, pairing) -> list[Panel]:
@@ -24,7 +24,7 @@ def _tasks_panel(request, pairing) -> list[Panel]:
     return [Panel(template="tasks/panel.html", context=context, order=20, title=_("任务"))]
 
 
-def _table_import_panel(request, pairing) -> list[Panel]:
+def table_import_panel(request, pairing) -> list[Panel]:
     """One query (the liaison check), whatever the pairing's size."""
     if not is_liaison_of(request.user, pairing.pk):
         return []

@@ -281,7 +281,8 @@ def test_get_on_confirm_goes_back_to_the_upload_page(client_for, demo):
 
 def test_the_panel_links_the_import_for_liaison_staff_only(rf, demo, users):
     from django.template.loader import render_to_string
-    from tasks.importing.table_panels import pairing_panels
+
+    from tasks.panels import table_import_panel as pairing_panels
 
     request = rf.get("/")
     request.user = users["wz_liaison"]
