@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
+import io
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +15,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from core.history import history_rows
+from core.importflow import ImportFlowMixin, ImportRefused, PreviewFlow, pack_file, unpack_file
 from core.permissions import ScopedPageMixin
 from indicators.filtersets import RegionIndicatorFilterSet
 from indicators.forms import FigureRowFormSet, GridForm, ImportUploadForm, RegionYearForm
@@ -176,71 +175,62 @@ class IndicatorEntryView(LoginRequiredMixin, View):
         return redirect(f"{reverse('indicators:indicator_list')}?region={region.pk}&year={year}")
 
 
-def _import_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "indicator_imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+class IndicatorImportView(ImportFlowMixin, LoginRequiredMixin, View):
+    """Upload → preview (nothing written) → confirm (the same checks again, then all rows in one transaction).
 
-
-class IndicatorImportView(LoginRequiredMixin, View):
-    """Upload → preview (nothing written) → confirm (the same checks again, then all rows in one transaction)."""
+    The preview's token carries the uploaded file (``core.importflow``); the confirm step reads it again.
+    """
 
     template_name = "indicators/indicator_import.html"
-    session_key = "indicator_import"
+    flow = PreviewFlow("indicators", command="import_indicators")
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not may_enter(request.user):
             raise refuse()
         return super().dispatch(request, *args, **kwargs)
 
-    def get(self, request):
-        return render(request, self.template_name, {"form": ImportUploadForm()})
+    def upload_context(self) -> dict:
+        return {"form": ImportUploadForm()}
 
-    def _pending(self, request) -> Path | None:
-        token = request.session.get(self.session_key, "")
-        if not token or not token.isalnum():
-            return None
-        path = _import_dir() / f"{token}.xlsx"
-        return path if path.exists() else None
+    def get(self, request):
+        return render(request, self.template_name, self.upload_context())
 
     def post(self, request):
         if "confirm" in request.POST:
             return self._confirm(request)
         form = ImportUploadForm(request.POST, request.FILES)
         if not form.is_valid():
-            # A refusal is a 4xx like the other import pages: 413 for a file over the limit, else 400.
-            too_large = any(e.code == "file_size" for e in form.errors.as_data().get("file", []))
-            return render(request, self.template_name, {"form": form}, status=413 if too_large else 400)
+            return self.refuse_form(form)
         uploaded = form.cleaned_data["file"]
-        preview = parse_workbook(uploaded, request.user)
-        context = {"form": ImportUploadForm(), "preview": preview, "filename": uploaded.name}
-        if preview.ok:
-            # Kept under a random name until confirmed; the confirm step reads it again.
-            token = uuid.uuid4().hex
-            uploaded.seek(0)
-            with (_import_dir() / f"{token}.xlsx").open("wb") as out:
-                for chunk in uploaded.chunks():
-                    out.write(chunk)
-            old = self._pending(request)
-            if old:
-                old.unlink(missing_ok=True)
-            request.session[self.session_key] = token
-            context["lines"] = [row_display(r) for r in preview.rows]
-        # Row errors or an unreadable file: the page lists them and answers 400 (nothing written).
-        return render(request, self.template_name, context, status=200 if preview.ok else 400)
+        uploaded.seek(0)
+        data = uploaded.read()
+        preview = parse_workbook(io.BytesIO(data), request.user)
+        try:
+            if not preview.ok:
+                # Row errors or an unreadable file: every one listed (nothing written).
+                raise ImportRefused(preview.errors)
+            token = self.sign_preview({"name": uploaded.name, "file": pack_file(data)})
+        except ImportRefused as refused:
+            return self.refuse(refused, filename=uploaded.name)
+        context = {
+            **self.upload_context(),
+            "preview": preview,
+            "filename": uploaded.name,
+            "lines": [row_display(r) for r in preview.rows],
+            "preview_token": token,
+        }
+        return render(request, self.template_name, context)
 
     def _confirm(self, request):
-        path = self._pending(request)
-        if path is None:
-            messages.error(request, _("没有待确认的导入，请重新上传文件。"))
-            return redirect("indicators:indicator_import")
-        with path.open("rb") as handle:
-            preview = import_workbook(handle, request.user)
-        if not preview.applied:
-            context = {"form": ImportUploadForm(), "preview": preview}
-            return render(request, self.template_name, context, status=400)
-        path.unlink(missing_ok=True)
-        request.session.pop(self.session_key, None)
+        try:
+            state = self.open_preview()
+            if state is None:
+                return self.no_preview()
+            preview = import_workbook(io.BytesIO(unpack_file(state["file"])), request.user)
+            if not preview.applied:
+                raise ImportRefused(preview.errors)
+        except ImportRefused as refused:
+            return self.refuse(refused)
         messages.success(
             request,
             _("导入完成：新增 %(created)d 条，更新 %(updated)d 条。")

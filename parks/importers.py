@@ -20,6 +20,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.history import as_actor
+
+# A file refused as a whole (not a workbook, a zip bomb, a wrong layout) is the import flow's refusal.
+from core.importflow import ImportRefused
 from core.officefiles import UnsafeFile, iter_rows, open_xlsx
 from parks.models import Park, ParkInvestmentPlan, normalise_name
 
@@ -33,14 +36,6 @@ SUB_HEADERS = {
     "实际完成数": "actual_completion",
 }
 REQUIRED_SUBS = ("project_count", "planned_total", "planned_completion")
-
-
-class ImportRefused(Exception):
-    """The file as a whole cannot be read (not a workbook, a zip bomb, wrong layout)."""
-
-    def __init__(self, errors: list[str]):
-        super().__init__("; ".join(errors))
-        self.errors = errors
 
 
 @dataclass

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import io
-import uuid
 from collections import OrderedDict
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db.models import Count, Prefetch
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,6 +18,7 @@ from django_filters.views import FilterView
 from cooperation.choices import ScopedChoicesMixin
 from cooperation.models import Pairing
 from core.history import history_rows
+from core.importflow import ImportFlowMixin, PreviewFlow, pack_file, unpack_file
 from core.permissions import ScopedPageMixin, can_manage
 from core.roles import liaison_or_superuser
 from core.uploads import validate_upload
@@ -29,8 +27,6 @@ from parks.filtersets import ParkFilterSet, ProjectFilterSet
 from parks.forms import InvestmentForm, PlanActualForm, PlanImportForm, ProjectCreateForm, ProjectForm
 from parks.importers import ImportRefused, import_plans
 from parks.models import Park, ParkInvestmentPlan, Project, ProjectInvestment
-
-SESSION_KEY = "parks_plan_import"
 
 
 def projects_by_stage(projects) -> list[tuple[str, list[Project]]]:
@@ -128,14 +124,15 @@ class ProjectDetailView(ScopedPageMixin, DetailView):
         )
 
 
-class PlanImportView(LoginRequiredMixin, View):
+class PlanImportView(ImportFlowMixin, LoginRequiredMixin, View):
     """Upload → preview (every row checked, errors by sheet/row/column) → confirm (all or nothing).
 
-    Between preview and confirm the file waits under a random name in the media storage; the
-    session remembers which name belongs to this user.
+    The preview's token carries the uploaded file (``core.importflow``); the confirm step reads it
+    again with the same checks.
     """
 
     template_name = "parks/plan_import.html"
+    flow = PreviewFlow("parks.plan", command="import_park_plan")
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -147,65 +144,53 @@ class PlanImportView(LoginRequiredMixin, View):
     def parks(self):
         return Park.objects.manageable_by(self.request.user)
 
+    def upload_context(self) -> dict:
+        return {"form": PlanImportForm()}
+
     def get(self, request):
-        return render(request, self.template_name, {"form": PlanImportForm()})
+        return render(request, self.template_name, self.upload_context())
 
     def post(self, request):
         if "confirm" in request.POST:
             return self.confirm(request)
         form = PlanImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                validate_upload(form.cleaned_data["file"], extensions=(".xlsx",))
+            except ValidationError as exc:
+                form.add_error("file", exc)
         if not form.is_valid():
-            return render(request, self.template_name, {"form": form}, status=400)
+            return self.refuse_form(form)
         upload = form.cleaned_data["file"]
-        try:
-            validate_upload(upload, extensions=(".xlsx",))
-        except ValidationError as exc:
-            form.add_error("file", exc)
-            return render(request, self.template_name, {"form": form}, status=400)
         data = upload.read()
-        context = {"form": PlanImportForm(), "filename": upload.name}
         try:
             result = import_plans(io.BytesIO(data), parks=self.parks(), user=request.user, dry_run=True)
-        except ImportRefused as exc:
-            context["errors"] = exc.errors
-            return render(request, self.template_name, context, status=400)
-        context["result"] = result
-        context["plan_kinds"] = dict(ParkInvestmentPlan.Kind.choices)
-        if result.errors:
-            context["errors"] = result.errors
-            return render(request, self.template_name, context, status=400)
-        token = uuid.uuid4().hex
-        default_storage.save(f"imports/{token}.xlsx", ContentFile(data))
-        request.session[SESSION_KEY] = {"token": token, "name": upload.name}
-        context["token"] = token
+            if result.errors:
+                raise ImportRefused(result.errors)
+            token = self.sign_preview({"name": upload.name, "file": pack_file(data)})
+        except ImportRefused as refused:
+            return self.refuse(refused, filename=upload.name)
+        context = {
+            **self.upload_context(),
+            "filename": upload.name,
+            "result": result,
+            "plan_kinds": dict(ParkInvestmentPlan.Kind.choices),
+            "preview_token": token,
+        }
         return render(request, self.template_name, context)
 
     def confirm(self, request):
-        pending = request.session.get(SESSION_KEY) or {}
-        token = request.POST.get("token", "")
-        if not token or pending.get("token") != token:
-            messages.error(request, _("导入已过期或不存在，请重新上传文件。"))
-            return redirect("parks:plan_import")
-        path = f"imports/{token}.xlsx"
         try:
-            with default_storage.open(path, "rb") as handle:
-                data = handle.read()
-        except FileNotFoundError:
-            messages.error(request, _("导入已过期或不存在，请重新上传文件。"))
-            return redirect("parks:plan_import")
-        try:
-            result = import_plans(io.BytesIO(data), parks=self.parks(), user=request.user)
-        except ImportRefused as exc:
-            return render(
-                request, self.template_name, {"form": PlanImportForm(), "errors": exc.errors}, status=400
+            state = self.open_preview()
+            if state is None:
+                return self.no_preview()
+            result = import_plans(
+                io.BytesIO(unpack_file(state["file"])), parks=self.parks(), user=request.user
             )
-        finally:
-            default_storage.delete(path)
-            request.session.pop(SESSION_KEY, None)
-        if result.errors:
-            return render(
-                request, self.template_name, {"form": PlanImportForm(), "errors": result.errors}, status=400
-            )
+            if result.errors:
+                raise ImportRefused(result.errors)
+        except ImportRefused as refused:
+            return self.refuse(refused)
         messages.success(
             request,
             _("已导入园区投资计划：新增 %(created)d 条，更新 %(updated)d 条，未变 %(unchanged)d 条。")

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from cooperation.models import Pairing, PolicyDocument, Region, Unit
 from cooperation.scoping import is_liaison_of
 from core.history import as_actor
+from core.importflow import ImportRefused
 from planparser import PLAN_JSON_SCHEMA
 from tasks import services as task_services
 from tasks.models import Area, Target, Task
@@ -43,12 +44,11 @@ _PARENS = str.maketrans(
 )
 
 
-class PlanImportRefused(Exception):
-    """Nothing was written; ``errors`` lists every reason, each a sentence in Chinese."""
+class PlanImportRefused(ImportRefused):
+    """Nothing was written; ``errors`` lists every reason, each a sentence in Chinese.
 
-    def __init__(self, errors: list[str]):
-        super().__init__("；".join(errors))
-        self.errors = errors
+    The import flow's one refusal (``core.importflow.ImportRefused``), named for the plan import.
+    """
 
 
 @dataclass

@@ -1,23 +1,20 @@
 """Pages of the plan-text import: paste or upload a plan → preview and edit the tree → confirm.
 
-State between preview and confirm lives in the form itself: the parsed tree as hidden JSON, the
-source text, and a signature over both (``django.core.signing``, salted). On confirm the
-signature is checked first (a changed tree is refused with a clear message), the JSON is
-validated again against ``PLAN_JSON_SCHEMA`` by the service, and the officer's edits come from
-ordinary form fields named after each node's id. Nothing is kept in the session or on disk, so
-an abandoned preview leaves nothing behind.
+Between preview and confirm the parsed tree and the source text travel in the preview's signed
+token (``core.importflow``: bound to the pairing and the user, valid for 12 hours). On confirm the
+token is checked first (a changed, expired or foreign one is refused with a clear message), the
+tree validated again against ``PLAN_JSON_SCHEMA`` by the service, and the officer's edits come from
+ordinary form fields named after each node's id. Nothing is kept in the session or on disk, so an
+abandoned preview leaves nothing behind.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import PurePath
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -26,6 +23,7 @@ from django.views import View
 
 from cooperation.models import Pairing
 from cooperation.scoping import is_liaison_of
+from core.importflow import TOKEN_FIELD, ImportFlowMixin, ImportRefused, PreviewFlow
 from core.uploads import max_upload_bytes
 from planparser import PlanFileError, parse_plan, read_docx_text, to_json
 from tasks.importing.plan import (
@@ -40,7 +38,6 @@ from tasks.importing.plan import (
     validate_plan_json,
 )
 
-SALT = "tasks.importing.plan.preview"
 COMPARATORS = [(">=", "≥"), ("<=", "≤"), ("=", "=")]
 
 
@@ -74,7 +71,8 @@ class PlanTextForm(forms.Form):
             if upload.size > limit:
                 raise forms.ValidationError(
                     _("文件“%(name)s”为 %(size).1f MB，超过 %(limit)d MB 的上限。")
-                    % {"name": name, "size": upload.size / 1048576, "limit": limit // 1048576}
+                    % {"name": name, "size": upload.size / 1048576, "limit": limit // 1048576},
+                    code="file_size",
                 )
             raw = upload.read()
             if ext == ".docx":
@@ -100,25 +98,12 @@ class PlanTextForm(forms.Form):
                     )
         elif len(text.encode("utf-8")) > limit:
             raise forms.ValidationError(
-                _("粘贴的文本超过 %(limit)d MB 的上限。") % {"limit": limit // 1048576}
+                _("粘贴的文本超过 %(limit)d MB 的上限。") % {"limit": limit // 1048576}, code="file_size"
             )
         if not text.strip():
             raise forms.ValidationError(_("请粘贴方案文本或上传文件。"))
         data["plan_text"] = text
         return data
-
-
-def _signature(plan_json: str, text: str) -> str:
-    digest = hashlib.sha256(plan_json.encode() + b"\0" + text.encode()).hexdigest()
-    return signing.Signer(salt=SALT).sign(digest)
-
-
-def _signature_ok(plan_json: str, text: str, signature: str) -> bool:
-    try:
-        digest = signing.Signer(salt=SALT).unsign(signature)
-    except signing.BadSignature:
-        return False
-    return digest == hashlib.sha256(plan_json.encode() + b"\0" + text.encode()).hexdigest()
 
 
 def edits_from_post(plan: dict, post) -> dict[str, dict]:
@@ -153,7 +138,7 @@ def _deadline_display(entry: dict) -> str:
     return entry["date"] or "—"
 
 
-class PlanImportView(LoginRequiredMixin, View):
+class PlanImportView(ImportFlowMixin, LoginRequiredMixin, View):
     """/pairings/<id>/plans/import/: paste/upload → preview (edit, drop, match units) → confirm.
 
     Liaison staff of the pairing only (403 for others who see it); a pairing the user cannot see
@@ -161,6 +146,7 @@ class PlanImportView(LoginRequiredMixin, View):
     """
 
     template_name = "tasks/importing/plan_import.html"
+    flow = PreviewFlow("tasks.plan")
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -173,17 +159,14 @@ class PlanImportView(LoginRequiredMixin, View):
             raise PermissionDenied(_("只有本结对的联络员可以从方案文本生成任务。"))
         return super().dispatch(request, *args, **kwargs)
 
-    def get(self, request, pk):
-        return self.render_input(PlanTextForm())
+    def flow_scope(self) -> int:
+        return self.pairing.pk
 
-    def render_input(self, form, errors=None, status=200):
-        context = {
-            "pairing": self.pairing,
-            "form": form,
-            "errors": errors or [],
-            "max_mb": max_upload_bytes() // 1048576,
-        }
-        return render(self.request, self.template_name, context, status=status)
+    def upload_context(self) -> dict:
+        return {"pairing": self.pairing, "form": PlanTextForm(), "max_mb": max_upload_bytes() // 1048576}
+
+    def get(self, request, pk):
+        return render(request, self.template_name, self.upload_context())
 
     def post(self, request, pk):
         if request.POST.get("action") == "confirm":
@@ -194,39 +177,37 @@ class PlanImportView(LoginRequiredMixin, View):
         except ValueError:
             too_big = False
         if too_big:
-            return self.render_input(
-                PlanTextForm(),
-                [_("上传内容超过 %(limit)d MB 的上限。") % {"limit": limit // 1048576}],
-                status=413,
+            return self.refuse(
+                ImportRefused(
+                    [_("上传内容超过 %(limit)d MB 的上限。") % {"limit": limit // 1048576}], status=413
+                )
             )
         form = PlanTextForm(request.POST, request.FILES)
         if not form.is_valid():
-            status = 413 if any("上限" in e for e in form.non_field_errors()) else 400
-            return self.render_input(form, status=status)
+            return self.refuse_form(form)
         text = form.cleaned_data["plan_text"]
         plan = to_json(parse_plan(text))
         if not plan["nodes"]:
-            return self.render_input(
-                form,
-                [_("没有识别出任何编号标题（一、（一）1.（1）……），无法生成任务树。请检查文本。")],
-                status=400,
+            refused = ImportRefused(
+                [_("没有识别出任何编号标题（一、（一）1.（1）……），无法生成任务树。请检查文本。")]
             )
-        return self.render_preview(plan, text)
+            return self.refuse(refused, form=form)
+        try:
+            token = self.sign_preview({"plan": plan, "text": text})
+        except ImportRefused as refused:
+            return self.refuse(refused, form=form)
+        return self.render_preview(plan, text, token)
 
     def confirm(self, request):
-        plan_json = request.POST.get("plan_json", "")
-        text = request.POST.get("source_text", "")
-        if not _signature_ok(plan_json, text, request.POST.get("plan_sig", "")):
-            return self.render_input(
-                PlanTextForm(),
-                [_("预览数据已被改动或已损坏，未创建任何任务。请重新粘贴文本并预览。")],
-                status=400,
-            )
         try:
-            plan = validate_plan_json(json.loads(plan_json))
-        except (ValueError, PlanImportRefused) as exc:
-            errors = exc.errors if isinstance(exc, PlanImportRefused) else [_("预览数据不是有效的 JSON。")]
-            return self.render_input(PlanTextForm(), errors, status=400)
+            state = self.open_preview()
+            if state is None:
+                return self.no_preview()
+            plan = validate_plan_json(state.get("plan"))
+        except ImportRefused as refused:
+            return self.refuse(refused)
+        text = state.get("text") or ""
+        token = request.POST[TOKEN_FIELD]
         post = request.POST
         edits = edits_from_post(plan, post)
         errors: list[str] = []
@@ -283,9 +264,9 @@ class PlanImportView(LoginRequiredMixin, View):
                     },
                 )
                 return redirect("tasks:plan_tree", self.pairing.pk)
-        return self.render_preview(plan, text, post=post, edits=edits, errors=errors, status=400)
+        return self.render_preview(plan, text, token, post=post, edits=edits, errors=errors, status=400)
 
-    def render_preview(self, plan, text, *, post=None, edits=None, errors=None, status=200):
+    def render_preview(self, plan, text, token, *, post=None, edits=None, errors=None, status=200):
         pairing = self.pairing
         edits = edits or {}
         matcher = UnitMatcher(pairing)
@@ -347,7 +328,6 @@ class PlanImportView(LoginRequiredMixin, View):
             (str(d.pk) for d in documents if meta["doc_number"] and d.doc_number == meta["doc_number"]), "new"
         )
         issued_year = int(meta["issued"][:4]) if meta["issued"] else pairing.start_year
-        plan_json = json.dumps(plan, ensure_ascii=False, separators=(",", ":"))
         context = {
             "pairing": pairing,
             "preview": True,
@@ -367,9 +347,7 @@ class PlanImportView(LoginRequiredMixin, View):
             "start_year": post.get("start_year", max(pairing.start_year, issued_year)),
             "end_year": post.get("end_year", pairing.end_year or ""),
             "comparators": COMPARATORS,
-            "plan_json": plan_json,
-            "source_text": text,
-            "plan_sig": _signature(plan_json, text),
+            "preview_token": token,
             "errors": errors or [],
         }
         return render(self.request, self.template_name, context, status=status)

@@ -1,11 +1,11 @@
 """Pages of the responsibility-table import: upload → preview → confirm.
 
-Mirrors the policy-text import (tasks/importing/plan_views.py). The upload is read at once and nothing is
-kept on the server: the preview page carries the parsed tree in one signed, compressed hidden
-field (``django.core.signing``, salted, bound to the pairing and the user, valid for a working
-day), so an abandoned preview leaves nothing behind. On confirm the signature is checked, the tree
-validated again against the plan tree's schema by the confirm service, and the officer's choices (source
-document, years, regions of new units) come from ordinary form fields.
+Mirrors the policy-text import (tasks/importing/plan_views.py) through the import flow of
+``core.importflow``: the upload is read at once and nothing is kept on the server; the preview
+page carries the parsed tree in one signed, compressed token (bound to the pairing and the user,
+valid for 12 hours), so an abandoned preview leaves nothing behind. On confirm the token is
+checked, the tree validated again against the plan tree's schema by the confirm service, and the
+officer's choices (source document, years, regions of new units) come from ordinary form fields.
 
 Only liaison staff of the pairing reach these pages (403 for others who can see the pairing); a
 pairing the user cannot see is a 404.
@@ -18,22 +18,22 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
 from cooperation.models import Pairing
 from cooperation.scoping import is_liaison_of
+from core.importflow import TOKEN_FIELD, ImportFlowMixin, ImportRefused, PreviewFlow
 from core.uploads import max_upload_bytes
 from tasks.importing.plan import PlanImportRefused, UnitMatcher, node_ids, side_regions, validate_plan_json
 from tasks.importing.table import import_table, read_task_table, template_workbook
 from tasks.importing.table_forms import TaskTableForm
 
-SALT = "tasks.importing.table.preview"
-MAX_AGE = 12 * 3600  # a preview confirms within a working day
+FLOW = PreviewFlow("tasks.table", command="import_tasks")
 SIGNS = {">=": "≥", "<=": "≤", "=": "="}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -64,83 +64,77 @@ class TaskTemplateView(PairingLiaisonMixin, View):
         return response
 
 
-class TaskImportView(PairingLiaisonMixin, View):
-    """/pairings/<id>/task-import/: upload an .xlsx (GET shows the form, POST shows the preview)."""
+class TaskImportFlowMixin(ImportFlowMixin, PairingLiaisonMixin):
+    """The import flow of the table: tokens bound to the pairing; refusals on the upload page."""
 
     template_name = "tasks/importing/task_import.html"
+    flow = FLOW
+
+    def flow_scope(self) -> int:
+        return self.pairing.pk
+
+    def upload_context(self) -> dict:
+        return {"pairing": self.pairing, "form": TaskTableForm(), "max_mb": max_upload_bytes() // 1048576}
+
+    def upload_url(self) -> str:
+        return reverse("task_import:upload", args=[self.pairing.pk])
+
+
+class TaskImportView(TaskImportFlowMixin, View):
+    """/pairings/<id>/task-import/: upload an .xlsx (GET shows the form, POST shows the preview)."""
 
     def get(self, request, pk):
-        return self.render_upload(TaskTableForm())
-
-    def render_upload(self, form, *, table=None, errors=None, status=200):
-        context = {
-            "pairing": self.pairing,
-            "form": form,
-            "table": table,
-            "errors": errors or [],
-            "max_mb": max_upload_bytes() // 1048576,
-        }
-        return render(self.request, self.template_name, context, status=status)
+        return render(request, self.template_name, self.upload_context())
 
     def post(self, request, pk):
         form = TaskTableForm(request.POST, request.FILES)
         if not form.is_valid():
-            return self.render_upload(form, status=413 if form.too_large else 400)
+            return self.refuse_form(form)
         upload = form.cleaned_data["file"]
         table = read_task_table(upload, filename=upload.name)
         if not table.ok:
-            return self.render_upload(TaskTableForm(), table=table, errors=table.errors, status=400)
-        payload = signing.dumps(
-            {
-                "pairing": self.pairing.pk,
-                "user": request.user.pk,
-                "file": upload.name,
-                "plan": table.plan,
-                "leads": table.leads,
-                "lines": table.lines,
-                "warnings": table.warnings,
-                "summary": summary_of(table),
-            },
-            salt=SALT,
-            compress=True,
-        )
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        if limit and len(payload) > limit - 64 * 1024:
-            return self.render_upload(
-                TaskTableForm(),
-                table=table,
-                errors=[
-                    _(
-                        "表格较大（%(tasks)d 个任务、%(items)d 个事项），预览数据超过浏览器确认的上限 %(limit).1f MB。"
-                        "请分成几个文件上传，或请管理员用命令 import_tasks 导入。"
-                    )
-                    % {"tasks": table.task_count, "items": table.item_count, "limit": limit / 1048576}
-                ],
-                status=400,
+            return self.refuse(ImportRefused(table.errors), table=table)
+        too_large = _(
+            "表格较大（%(tasks)d 个任务、%(items)d 个事项），预览数据超过浏览器确认的上限 %(limit).1f MB。"
+            "请分成几个文件上传，或请管理员用命令 import_tasks 导入。"
+        ) % {
+            "tasks": table.task_count,
+            "items": table.item_count,
+            "limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1048576,
+        }
+        try:
+            token = self.sign_preview(
+                {
+                    "file": upload.name,
+                    "plan": table.plan,
+                    "leads": table.leads,
+                    "lines": table.lines,
+                    "warnings": table.warnings,
+                    "summary": summary_of(table),
+                },
+                too_large=too_large,
             )
-        return render_preview(request, self.pairing, signing.loads(payload, salt=SALT), payload)
+        except ImportRefused as refused:
+            return self.refuse(refused, table=table)
+        # What the preview shows is what the confirm will read: the tree after its trip through JSON.
+        return render_preview(request, self.pairing, self.open_preview(token), token)
 
 
-class TaskImportConfirmView(PairingLiaisonMixin, View):
+class TaskImportConfirmView(TaskImportFlowMixin, View):
     """POST only: create the previewed tree, all or nothing, through the plan import's service."""
 
     def get(self, request, pk):
-        return redirect("task_import:upload", pk)
+        return redirect(self.upload_url())
 
     def post(self, request, pk):
-        token = request.POST.get("payload", "")
         try:
-            data = signing.loads(token, salt=SALT, max_age=MAX_AGE)
-        except signing.SignatureExpired:
-            return self.refuse(_("预览已超过 12 小时，未创建任何任务。请重新上传表格。"))
-        except signing.BadSignature:
-            return self.refuse(_("预览数据已被改动或已损坏，未创建任何任务。请重新上传表格。"))
-        if data.get("pairing") != self.pairing.pk or data.get("user") != request.user.pk:
-            return self.refuse(_("这份预览不属于本结对或当前用户，未创建任何任务。请重新上传表格。"))
-        try:
+            data = self.open_preview()
+            if data is None:
+                return self.no_preview()
             plan = validate_plan_json(data.get("plan"))
-        except PlanImportRefused as refused:
-            return self.refuse(*refused.errors)
+        except ImportRefused as refused:
+            return self.refuse(refused)
+        token = request.POST[TOKEN_FIELD]
 
         post = request.POST
         errors: list[str] = []
@@ -201,15 +195,6 @@ class TaskImportConfirmView(PairingLiaisonMixin, View):
                 return redirect("tasks:plan_tree", self.pairing.pk)
         return render_preview(request, self.pairing, data, token, post=post, errors=errors, status=400)
 
-    def refuse(self, *errors: str):
-        context = {
-            "pairing": self.pairing,
-            "form": TaskTableForm(),
-            "errors": list(errors),
-            "max_mb": max_upload_bytes() // 1048576,
-        }
-        return render(self.request, "tasks/importing/task_import.html", context, status=400)
-
 
 # --------------------------------------------------------------------------------------------
 # The preview
@@ -240,7 +225,7 @@ def target_display(target: dict) -> str:
     return text + (_("（每年）") if target["yearly"] else "")
 
 
-def render_preview(request, pairing, data: dict, payload: str, *, post=None, errors=None, status=200):
+def render_preview(request, pairing, data: dict, token: str, *, post=None, errors=None, status=200):
     """The tree that will be created, its units (matched or new, with the region of the new ones)."""
     plan, leads, lines = data["plan"], data.get("leads") or {}, data.get("lines") or {}
     matcher = UnitMatcher(pairing)
@@ -299,7 +284,7 @@ def render_preview(request, pairing, data: dict, payload: str, *, post=None, err
         # As the plan import without an issue date: the pairing's first year (the officer may change it).
         "start_year": post.get("start_year", pairing.start_year),
         "end_year": post.get("end_year", pairing.end_year or ""),
-        "payload": payload,
+        "preview_token": token,
         "errors": errors or [],
     }
     return render(request, "tasks/importing/task_import.html", context, status=status)

@@ -33,7 +33,7 @@ def node(response, title: str) -> str:
 
 @pytest.mark.parametrize(
     "field",
-    ["title", "units", "deadline", "doc_title", "doc_number", "doc_issuers", "target_name", "source_text"],
+    ["title", "units", "deadline", "doc_title", "doc_number", "doc_issuers", "target_name", "preview_token"],
 )
 def test_a_nul_byte_typed_into_the_preview_is_refused(preview, fresh, unchanged, field):
     client, response = preview
@@ -46,7 +46,7 @@ def test_a_nul_byte_typed_into_the_preview_is_refused(preview, fresh, unchanged,
         "doc_number": "doc_number",
         "doc_issuers": "doc_issuers",
         "target_name": f"n-{fund['id']}-t0-name",
-        "source_text": "source_text",
+        "preview_token": "preview_token",
     }[field]
     data = confirm_data(response)
     data[key] = (data.get(key) or "") + "\x00"

@@ -424,7 +424,10 @@ def test_the_park_plan_import_page_writes_one_row_per_changed_line_and_park(clie
     )
     assert preview.status_code == 200, preview.content.decode()[-2000:]
     before = marks()
-    ok(client.post("/parks/import/", {"confirm": "1", "token": preview.context["token"]}), 302)
+    ok(
+        client.post("/parks/import/", {"confirm": "1", "preview_token": preview.context["preview_token"]}),
+        302,
+    )
     assert_history(before, {"parks.ParkInvestmentPlan": 1, "parks.Park": 1}, "wz_liaison")
 
 
@@ -485,14 +488,17 @@ def test_the_indicator_import_page_writes_one_row_per_figure(client_for, demo):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = client_for("yx_liaison")
-    assert (
-        client.post(
-            "/indicators/import/", {"file": SimpleUploadedFile("尤溪.xlsx", _indicator_sheet())}
-        ).status_code
-        == 200
+    preview = client.post(
+        "/indicators/import/", {"file": SimpleUploadedFile("尤溪.xlsx", _indicator_sheet())}
     )
+    assert preview.status_code == 200
     before = marks()
-    ok(client.post("/indicators/import/", {"confirm": "1"}), 302)
+    ok(
+        client.post(
+            "/indicators/import/", {"confirm": "1", "preview_token": preview.context["preview_token"]}
+        ),
+        302,
+    )
     assert_history(before, {"indicators.RegionIndicator": 2}, "yx_liaison")
 
 

@@ -133,10 +133,13 @@ def test_upload_preview_then_confirm(client_for, demo, xlsx):
         ]
     )
     upload = SimpleUploadedFile("尤溪.xlsx", sheet.getvalue())
-    page = text(client.post("/indicators/import/", {"file": upload}))
+    preview = client.post("/indicators/import/", {"file": upload})
+    page = text(preview)
     assert "将新增 2 条、更新 0 条" in page and "确认导入" in page
     assert not RegionIndicator.objects.filter(region__name="尤溪县").exists()
-    response = client.post("/indicators/import/", {"confirm": "1"})
+    response = client.post(
+        "/indicators/import/", {"confirm": "1", "preview_token": preview.context["preview_token"]}
+    )
     assert response.status_code == 302
     assert RegionIndicator.objects.filter(region__name="尤溪县").count() == 2
 

@@ -112,14 +112,17 @@ def test_import_in_the_browser_previews_then_confirms(client_for, demo, users):
     preview = upload(client, build_workbook())
     page = text(preview)
     assert "确认导入 30 条计划" in page and not ParkInvestmentPlan.objects.exists()
-    token = re.search(r'name="token" value="([0-9a-f]+)"', page).group(1)
-    done = client.post("/parks/import/", {"token": token, "confirm": "1"})
+    token = re.search(r'name="preview_token" value="([^"]+)"', page).group(1)
+    done = client.post("/parks/import/", {"preview_token": token, "confirm": "1"})
     assert done.status_code == 302
     assert ParkInvestmentPlan.objects.count() == 30
     assert ParkInvestmentPlan.objects.first().history.get().history_user == users["wz_liaison"]
-    # The same token cannot be used twice.
-    again = client.post("/parks/import/", {"token": token, "confirm": "1"}, follow=True)
-    assert "导入已过期或不存在" in again.content.decode()
+    # The same preview confirmed again (a second click, the back button) writes nothing new: nothing
+    # is kept on the server to forbid it, and every line is there already, unchanged.
+    history = ParkInvestmentPlan.history.count()
+    again = client.post("/parks/import/", {"preview_token": token, "confirm": "1"}, follow=True)
+    assert "新增 0 条，更新 0 条，未变 30 条" in again.content.decode()
+    assert ParkInvestmentPlan.objects.count() == 30 and ParkInvestmentPlan.history.count() == history
 
 
 def test_import_of_a_bad_file_lists_the_errors_and_offers_no_confirm(client_for, demo):

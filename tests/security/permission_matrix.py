@@ -445,7 +445,7 @@ PAGES: dict[str, Entry] = {
         {
             "read": Act("GET", "302 403 403 403 302 404 302"),  # back to the upload form
             # A forged preview (no signed payload) is refused and creates nothing.
-            "confirm": Act("POST", "302 403 403 403 400 404 400", data=lambda o: {"payload": "forged"}),
+            "confirm": Act("POST", "302 403 403 403 400 404 400", data=lambda o: {"preview_token": "forged"}),
         },
         kwargs=lambda o: {"pk": o.jy.pk},
     ),

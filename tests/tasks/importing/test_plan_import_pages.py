@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from tests.core.test_importflow import forge
 from tests.planparser.test_command import _docx_xml, make_docx
 
 from .test_plan_import import by_number, counts, fresh  # noqa: F401 — fixture
@@ -31,7 +32,7 @@ def confirm_data(response, **changes) -> dict:
     for name in re.findall(r'<input type="checkbox" name="([^"]+yearly)" value="1" checked', html):
         data[name] = "1"
     ctx = response.context
-    data.update(plan_json=ctx["plan_json"], plan_sig=ctx["plan_sig"], source_text=ctx["source_text"])
+    data["preview_token"] = ctx["preview_token"]
     data["document"] = ctx["document_choice"]
     for row in ctx["rows"]:
         for t in row["targets"]:
@@ -106,16 +107,17 @@ def test_reporter_is_refused_and_another_pairing_is_not_found(client_for, fresh,
     assert counts() == before
 
 
-def test_tampered_hidden_json_is_refused_and_writes_nothing(client_for, fresh):  # noqa: F811
+def test_a_tampered_preview_is_refused_and_writes_nothing(client_for, fresh):  # noqa: F811
     client = client_for("jj_liaison")
     preview = client.post(url(fresh), {"action": "preview", "text": SEED_000})
     data = confirm_data(preview)
     before = counts()
-    data["plan_json"] = data["plan_json"].replace("推动产业园区合作共建", "删除全部任务")
+    data["preview_token"] = forge(data["preview_token"], "推动产业园区合作共建", "删除全部任务")
     response = client.post(url(fresh), data)
     assert response.status_code == 400
-    assert "预览数据已被改动或已损坏，未创建任何任务" in response.content.decode()
-    data = confirm_data(preview, plan_json="{not json")
+    html = response.content.decode()
+    assert "未创建任何任务" in html and "预览数据已被改动或已损坏" in html
+    data = confirm_data(preview, preview_token="{not json")
     assert client.post(url(fresh), data).status_code == 400
     assert counts() == before
 

@@ -235,7 +235,7 @@ def test_a_tampered_preview_is_refused(client_for, demo, tamper, message):
     wz = demo["wz"]
     client = client_for("wz_liaison")
     data = confirm_data(preview(client, wz))
-    data["payload"] = tamper(data["payload"])
+    data["preview_token"] = tamper(data["preview_token"])
     before = counts()
     response = client.post(url("confirm", wz), data)
     assert response.status_code == 400 and message in response.content.decode()
