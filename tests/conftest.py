@@ -5,19 +5,26 @@ Personas come from the demo data (the real pairings of the seeds): `jj_liaison`,
 `admin` (superuser), and `outsider` (a signed-in user of no unit).
 
 Tests that need a real service call `require(...)`: without CI they skip when the service is
-missing; with CI=true they fail, so a CI run can never pass by skipping them.
+missing; with CI=true they fail, so a CI run can never pass by skipping them. The processes such
+tests start (Celery workers, beat, gunicorn, an SMTP server, a private Redis or PostgreSQL) come
+from tests/harness.py, through the fixtures at the end of this file.
 """
 
 from __future__ import annotations
 
 import os
+import pwd
 import shutil
+import signal
 import socket
 from urllib.parse import urlparse
 
 import django
 import pytest
 from django.core.management import call_command
+from django.db import connection
+
+from .harness import PrivateCluster, PrivateRedis, SmtpSink, postgres_bin, stop
 
 CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -150,3 +157,80 @@ def api_for(users):
         return c
 
     return make
+
+
+# --- Fixtures shared by several test folders -------------------------------------------------------
+
+
+@pytest.fixture
+def edu(demo):
+    """二、（四）2. 推动教育医疗合作 (晋政文〔2024〕102号): 尤溪县教育局 and 晋江市教育局 lead;
+    yearly minimum exchanges."""
+    from tasks.models import Task
+
+    return Task.objects.get(pairing=demo["jy"], title="推动教育医疗合作")
+
+
+@pytest.fixture
+def open_2026(demo):
+    """Jinjiang–Youxi's 2026 commitment: ¥12,000,000 due 2026-04-30, nothing paid yet."""
+    from funds.models import FundCommitment
+
+    return FundCommitment.objects.get(pairing=demo["jy"], year=2026)
+
+
+@pytest.fixture
+def finance(users):
+    """jj_finance: reporter of 晋江市财政局, the paying unit (also users["jj_finance"] from now on)."""
+    users["jj_finance"] = _user("jj_finance")
+    return users["jj_finance"]
+
+
+# --- Real processes (tests/harness.py) --------------------------------------------------------------
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server on a free port of this worker (harness.SmtpSink), stopped after the test."""
+    sink = SmtpSink()
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    """A `redis-server` of this test alone (harness.PrivateRedis), which the test may kill."""
+    require(shutil.which("redis-server") is not None, "redis-server (to run a private Redis)")
+    folder = tmp_path / "redis"
+    folder.mkdir()
+    redis = PrivateRedis(folder)
+    redis.start()
+    yield redis
+    stop(redis.process, signal.SIGKILL)
+
+
+@pytest.fixture
+def private_postgres():
+    """A PostgreSQL cluster of this test alone (harness.PrivateCluster), which the test may restart."""
+    bindir = postgres_bin()
+    require(bindir is not None, "PostgreSQL server binaries (initdb, pg_ctl)")
+    if os.geteuid() == 0:
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            require(False, "a `postgres` system user (PostgreSQL refuses to run as root)")
+    cluster = PrivateCluster(bindir)
+    try:
+        cluster.init()
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.destroy()
+
+
+@pytest.fixture
+def postgres(demo):
+    """The test database must be PostgreSQL: the workers and servers are other processes."""
+    require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+    return demo

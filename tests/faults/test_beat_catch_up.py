@@ -19,8 +19,7 @@ from django.db import transaction
 
 from reminders import engine
 from reminders.models import OutboxMessage, ReminderLedger, UrgingNotice
-
-from .conftest import app_env, log_text, start_beat, start_worker, stop, wait_for, worker_ready
+from tests.harness import app_env, log_text, start_beat, start_worker, stop, wait_for, worker_ready
 
 STOPPED = datetime.date(2025, 4, 20)  # a Sunday: beat's last run before the gap
 RESTARTED = datetime.date(2025, 4, 23)  # three days later

@@ -20,8 +20,7 @@ import pytest
 from cooperation.models import User
 from reports.assessment_models import AssessmentExport
 from reports.tasks import MAX_RUNS
-
-from .conftest import (
+from tests.harness import (
     HeldLock,
     WebUser,
     app_env,

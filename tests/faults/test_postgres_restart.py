@@ -14,7 +14,7 @@ import subprocess
 import pytest
 import requests
 
-from .conftest import BIN, ROOT, app_env, children, port_open, start_gunicorn, stop
+from tests.harness import BIN, ROOT, app_env, children, port_open, start_gunicorn, stop
 
 pytestmark = [pytest.mark.services]
 

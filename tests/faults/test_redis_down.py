@@ -27,8 +27,7 @@ from reports.assessment_models import AssessmentExport
 from reports.tasks import STALE_AFTER
 from tasks.models import ProgressReport, TaskPeriod
 from tasks.services import can_report_on, is_year_locked
-
-from .conftest import (
+from tests.harness import (
     WebUser,
     app_env,
     log_text,

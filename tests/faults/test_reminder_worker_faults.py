@@ -21,8 +21,7 @@ from django.utils import timezone
 
 from reminders import delivery, engine
 from reminders.models import Notification, OutboxMessage, ReminderLedger
-
-from .conftest import (
+from tests.harness import (
     HeldLock,
     app_env,
     backend_pids_waiting_on_locks,
