@@ -8,6 +8,9 @@ Tests that need a real service call `require(...)`: without CI they skip when th
 missing; with CI=true they fail, so a CI run can never pass by skipping them. The processes such
 tests start (Celery workers, beat, gunicorn, an SMTP server, a private Redis or PostgreSQL) come
 from tests/harness.py, through the fixtures at the end of this file.
+
+Markers: `slow` (over ~10 s: `make test-fast` leaves them out) and `serial` (must not share the
+machine with other tests: `make test` runs them after the parallel pass, one at a time).
 """
 
 from __future__ import annotations
@@ -58,6 +61,25 @@ def redis_reachable() -> bool:
 def chromium_path() -> str | None:
     path = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     return path if os.path.exists(path) else shutil.which("chromium")
+
+
+def pytest_configure(config):
+    """In a pytest-xdist worker, the Redis cache gets a key prefix of that worker.
+
+    Each worker has a test database of its own (pytest-django adds `_gw0`, `_gw1`, …), so rows of
+    two workers share primary keys; cache keys built from them (reports.tasks.RUNS_KEY) must not
+    meet in the one Redis database of the run. The broker needs nothing: every test that talks to
+    a real worker uses a queue of its own.
+    """
+    from django.conf import settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker and settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        from django.test.utils import override_settings
+
+        caches = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"pytest-{worker}"}}
+        # override_settings resets Django's cache handler, so no client of the old settings is kept.
+        override_settings(CACHES=caches).enable()
 
 
 @pytest.fixture(scope="session")

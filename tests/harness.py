@@ -4,6 +4,10 @@ a private Redis and a private PostgreSQL cluster; and the waiting, ports and log
 One copy for the whole suite (the fixtures that start and stop these are in tests/conftest.py).
 Every process is started in a session of its own (start_new_session=True), so `stop()` ends it
 with its children (a worker's pool, gunicorn's workers).
+
+Parallel runs (pytest-xdist): each worker process hands out ports from a block of its own
+(`free_port`), queues are named per test, and the subprocesses use that worker's own test database
+(`test_database_url`), so two workers never meet in a port, a queue or a database.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import email
 import glob
 import os
 import pwd
+import random
 import shutil
 import signal
 import socket
@@ -33,11 +38,48 @@ BIN = Path(sys.executable).parent
 # The machine is shared and has two cores: every wait is generous.
 START_TIMEOUT = 90
 
+# Ports for the servers tests start: a block per xdist worker (the serial run takes the first),
+# below Linux's ephemeral range (32768 and up) so that no outgoing connection of another process
+# holds one between the check and the server's bind, and two workers never pick the same port.
+PORT_BASE = 20000
+PORT_BLOCK = 200
+
+
+def xdist_worker() -> str:
+    """This pytest-xdist worker's id ("gw0", "gw1", …); "" without xdist (and in its controller)."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def _port_block() -> range:
+    worker = xdist_worker()
+    index = int(worker[2:]) + 1 if worker[2:].isdigit() else 0
+    start = PORT_BASE + (index * PORT_BLOCK) % (32768 - PORT_BASE - PORT_BLOCK)
+    return range(start, start + PORT_BLOCK)
+
+
+_handed_out: set[int] = set()
+
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A loopback port nobody listens on, from this worker's block, never handed out twice here.
+
+    Never twice: a private Redis restarted after a kill comes back on its port, which must still be
+    its own. Starting at a random place in the block keeps two runs of the suite apart as well.
+    """
+    block = _port_block()
+    offset = random.randrange(len(block))
+    for i in range(len(block)):
+        port = block[(offset + i) % len(block)]
+        if port in _handed_out:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
+    raise AssertionError(f"no free port left in {block}")
 
 
 def wait_for(condition: Callable[[], object], timeout: float, what: str, interval: float = 0.2):

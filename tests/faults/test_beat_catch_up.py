@@ -65,6 +65,7 @@ def run_beat_for(day, env, queue, folder, beat_log, worker_log, already: int):
     return sweeps_done(worker_log)
 
 
+@pytest.mark.slow
 def test_beat_stopped_for_three_days_sends_what_fell_due_meanwhile_once(
     postgres, private_redis, smtp, tmp_path
 ):

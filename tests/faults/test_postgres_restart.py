@@ -60,6 +60,8 @@ def all_pages_answer(session: requests.Session, base: str, rounds: int) -> list[
     return failures
 
 
+@pytest.mark.slow
+@pytest.mark.serial  # stops and starts PostgreSQL under a running server
 def test_the_next_request_after_a_postgresql_restart_succeeds_without_restarting_the_app(
     private_postgres, tmp_path
 ):

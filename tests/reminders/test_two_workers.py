@@ -36,6 +36,7 @@ def took_sweep(log: Path) -> bool:
     return "reminders.sweep" in text and "succeeded" in text
 
 
+@pytest.mark.serial  # two workers on the run's own Redis; counts what each one did
 def test_two_workers_taking_the_same_sweeps_send_each_reminder_once(inbox, worker_env):  # noqa: F811
     handler, _port = inbox
     env, queue, tmp = worker_env

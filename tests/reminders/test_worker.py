@@ -70,6 +70,8 @@ def digest_addresses() -> list[str]:
     return sorted(OutboxMessage.objects.filter(channel="email").values_list("user__email", flat=True))
 
 
+@pytest.mark.slow
+@pytest.mark.serial  # workers on the run's own Redis (4 s visibility timeout); counts what arrives
 def test_the_worker_sends_each_digest_once_even_when_the_sweep_is_delivered_three_times(inbox, worker_env):
     handler, _port = inbox
     env, queue, tmp = worker_env
@@ -96,6 +98,8 @@ def test_the_worker_sends_each_digest_once_even_when_the_sweep_is_delivered_thre
     assert handler.subject_for("jj_liaison@shanhai.example").startswith("【山海协作】2025-04-23 提醒")
 
 
+@pytest.mark.slow
+@pytest.mark.serial  # kills a worker on the run's own Redis (4 s visibility timeout); counts what arrives
 def test_a_worker_killed_with_the_sweep_in_hand_loses_nothing_and_sends_nothing_twice(inbox, worker_env):
     handler, _port = inbox
     env, queue, tmp = worker_env

@@ -18,6 +18,8 @@ import tarfile
 from pathlib import Path
 from urllib.parse import urlparse
 
+import pytest
+
 from ..conftest import require
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -103,6 +105,7 @@ def _digest(folder: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow
 def test_a_dump_of_the_demo_restores_to_the_same_data(tmp_path):
     server = _server()
     require(_reachable(server), "PostgreSQL (pg_isready, pg_dump, pg_restore, psql)")
