@@ -1,7 +1,8 @@
 """Backups: a pg_dump of a database holding the demo restores into a fresh database with the same data.
 
 Follows docs/readme_reliability_backup.md step by step, with the PostgreSQL client programs of this
-machine, on two databases of its own (shanhai_sec → shanhai_sec_restore) on the server named by
+machine, on two databases of its own (`<name>_sec` → `<name>_sec_restore` beside DATABASE_URL's
+database `<name>`; shanhai_sec → shanhai_sec_restore without it) on the server named by
 DATABASE_URL (default postgres@127.0.0.1:5432). The uploaded files (MEDIA_ROOT) are archived and
 restored alongside, and every file the restored database names must be there, byte for byte.
 """
@@ -23,7 +24,10 @@ import pytest
 from ..conftest import require
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-SOURCE, RESTORED = "shanhai_sec", "shanhai_sec_restore"
+# Named after the run's database, as the benchmark and the load test name theirs: two runs of the
+# suite on one server (CI's and a developer's) must not drop each other's.
+_BASE = urlparse(os.environ.get("DATABASE_URL", "")).path.lstrip("/") or "shanhai"
+SOURCE, RESTORED = f"{_BASE}_sec", f"{_BASE}_sec_restore"
 # What dumpdata compares: every app's data and the accounts (sessions and axes logs are not data).
 APPS = ["cooperation", "tasks", "funds", "parks", "reports", "reminders", "authtoken"]
 
