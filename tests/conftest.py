@@ -121,6 +121,17 @@ def django_db_setup(django_db_setup, django_db_blocker, media_root):
     # The same fast hasher as every test (see _test_settings), so demo passwords verify.
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS, MEDIA_ROOT=media_root):
         call_command("load_demo", "--quiet")
+    yield
+    # Then pytest-django drops the test database, which PostgreSQL refuses while anyone else is
+    # connected: a live-server thread still serving a keep-alive HTTP connection (the fuzzing's
+    # session, when it ran last in an xdist worker) keeps its connection, and test_<name>_gw0 was
+    # left behind with a warning. Whoever is still connected at the end is disconnected first.
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 @pytest.fixture
