@@ -10,7 +10,7 @@ PORT ?= 8000
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.14 $$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null) python3; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then echo $$p; exit; fi; done; echo python3)
 
-.PHONY: run test install install-dev migrate demo serve worker beat lint format messages check-deploy clean fuzz security backup load faults bench
+.PHONY: run test test-fast install install-dev migrate demo serve worker beat lint format messages check-deploy clean fuzz security backup load faults bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,9 +39,35 @@ serve: install
 ## make run: venv, install, migrate, demo data, serve (SQLite and in-process Celery unless DATABASE_URL/REDIS_URL are set)
 run: demo serve
 
-## make test: the whole test suite (SQLite by default; PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
+# Processes of the parallel pass of `make test` (pytest-xdist; each has a test database of its own).
+TEST_WORKERS ?= 2
+
+# $(call pytest_twice,MARKS): pytest in TEST_WORKERS processes on the tests not marked `serial`, then
+# the `serial` ones alone (they restart or kill services, count workers, run load, measure time).
+# MARKS ("not slow and") narrows both passes; PYTEST_ARGS reaches both (a -m of its own replaces
+# ours). Both passes always run. Exit status 5 (no tests collected) of one pass is no failure, as a
+# selection may fall entirely in the other; any other non-zero status fails, as does a selection
+# that collects nothing at all.
+define pytest_twice
+	@parallel=0; serial=0; \
+	set -x; \
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal -m "$(strip $(1) not serial)" $(PYTEST_ARGS) || parallel=$$?; \
+	$(BIN)/python -m pytest -m "$(strip $(1) serial)" $(PYTEST_ARGS) -n 0 || serial=$$?; \
+	{ set +x; } 2>/dev/null; \
+	echo "make test: exit status $$parallel (parallel pass), $$serial (serial pass)"; \
+	for status in $$parallel $$serial; do \
+		if [ $$status -ne 0 ] && [ $$status -ne 5 ]; then exit $$status; fi; \
+	done; \
+	if [ $$parallel -eq 5 ] && [ $$serial -eq 5 ]; then exit 5; fi
+endef
+
+## make test: the whole test suite (SQLite by default; PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set), in TEST_WORKERS processes, then the `serial` tests alone
 test: install-dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(call pytest_twice,)
+
+## make test-fast: the same without the tests marked `slow` (over ~10 s each)
+test-fast: install-dev
+	$(call pytest_twice,not slow and)
 
 worker: install
 	$(BIN)/celery -A shanhai worker --loglevel=info

@@ -9,14 +9,13 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from django.db import connection
 
-from .conftest import CI, redis_reachable, redis_url, require
+from tests.harness import ROOT, start_worker, stop
 
-ROOT = Path(__file__).resolve().parent.parent
+from .conftest import CI, redis_reachable, redis_url, require
 
 
 @pytest.mark.services
@@ -46,29 +45,12 @@ def test_redis_answers():
 
 
 @pytest.mark.services
-def test_a_real_celery_worker_runs_a_task_through_redis():
+def test_a_real_celery_worker_runs_a_task_through_redis(tmp_path):
     require(redis_reachable(), "Redis at REDIS_URL")
     env = {**os.environ, "REDIS_URL": redis_url(), "CELERY_TASK_ALWAYS_EAGER": "0"}
     # A queue of its own, so a worker left running by a developer cannot answer for this one.
     queue = f"test-{os.getpid()}-{time.time_ns()}"
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "shanhai",
-            "worker",
-            "--pool=solo",
-            "-Q",
-            queue,
-            "--loglevel=warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    worker = start_worker(env, queue, tmp_path / "worker.log", pool="solo", loglevel="warning")
     try:
         code = (
             "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE','shanhai.settings'); django.setup();"
@@ -79,8 +61,4 @@ def test_a_real_celery_worker_runs_a_task_through_redis():
         )
         assert result.stdout.strip() == "pong", result.stderr
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        stop(worker, timeout=20)

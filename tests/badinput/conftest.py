@@ -48,22 +48,6 @@ def unchanged(db):
 
 
 @pytest.fixture
-def edu(demo):
-    """二、（四）2. 推动教育医疗合作 of 晋政文〔2024〕102号: 尤溪县教育局 and 晋江市教育局 lead."""
-    from tasks.models import Task
-
-    return Task.objects.get(pairing=demo["jy"], title="推动教育医疗合作")
-
-
-@pytest.fixture
-def open_2026(demo):
-    """Jinjiang–Youxi's 2026 commitment: ¥12,000,000 due 2026-04-30, nothing paid yet."""
-    from funds.models import FundCommitment
-
-    return FundCommitment.objects.get(pairing=demo["jy"], year=2026)
-
-
-@pytest.fixture
 def draft_report(edu, users):
     """A draft report of 尤溪县教育局 (yx_reporter) on the 2026 period of 推动教育医疗合作."""
     from tasks import services

@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 SECTIONS = {"meta", "seed", "pages", "export", "reminders", "import", "throughput", "targets"}
 LIST_PAGES = {
@@ -58,6 +60,8 @@ def run_bench(tmp_path: Path) -> tuple[dict, str]:
     return next(iter(results.values())), done.stdout
 
 
+@pytest.mark.slow
+@pytest.mark.serial  # a benchmark: its figures need the machine to itself
 def test_seed_scale_then_bench_write_every_section_and_list_queries_do_not_grow(tmp_path):
     result, printed = run_bench(tmp_path)
 

@@ -49,6 +49,7 @@ def _visit(page, url: str) -> list[str]:
     return [f"event: {v}" for v in page.evaluate("window.__csp || []")]
 
 
+@pytest.mark.slow
 def test_main_pages_load_without_a_csp_violation(page, live_server, demo):
     from funds.models import FundCommitment
     from tasks.models import Task

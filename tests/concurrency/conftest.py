@@ -1,5 +1,6 @@
-"""Fixtures of the concurrency tests: the demo's real task and commitment, and a way to start N
-requests at the same instant in threads (each with its own database connection)."""
+"""Fixtures of the concurrency tests: a way to start N requests at the same instant in threads (each
+with its own database connection). The demo's task and commitment (`edu`, `open_2026`) and the
+finance persona come from tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -47,30 +48,6 @@ def run_concurrently(work, n: int = 2, timeout: float = 60) -> list[tuple[str, o
         thread.join(timeout=timeout)
     assert not any(t.is_alive() for t in threads), "a request hung: deadlock?"
     return outcomes
-
-
-@pytest.fixture
-def edu(demo):
-    """二、（四）2. 推动教育医疗合作 (晋政文〔2024〕102号): 尤溪县教育局 and 晋江市教育局 lead."""
-    from tasks.models import Task
-
-    return Task.objects.get(pairing=demo["jy"], title="推动教育医疗合作")
-
-
-@pytest.fixture
-def open_2026(demo):
-    """Jinjiang–Youxi's 2026 commitment: ¥12,000,000 due 2026-04-30, nothing paid yet."""
-    from funds.models import FundCommitment
-
-    return FundCommitment.objects.get(pairing=demo["jy"], year=2026)
-
-
-@pytest.fixture
-def finance(users):
-    from cooperation.models import User
-
-    users["jj_finance"] = User.objects.get(username="jj_finance")
-    return users["jj_finance"]
 
 
 @pytest.fixture

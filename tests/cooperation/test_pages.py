@@ -171,6 +171,7 @@ def test_no_template_loads_anything_from_the_internet():
     assert offenders == []
 
 
+@pytest.mark.slow
 def test_static_assets_are_served_by_the_app_in_production(db, settings, tmp_path):
     """collectstatic + whitenoise, as deployed: the stylesheet and Swagger UI's assets come from the app."""
     from django.core.management import call_command

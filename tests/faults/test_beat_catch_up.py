@@ -19,8 +19,7 @@ from django.db import transaction
 
 from reminders import engine
 from reminders.models import OutboxMessage, ReminderLedger, UrgingNotice
-
-from .conftest import app_env, log_text, start_beat, start_worker, stop, wait_for, worker_ready
+from tests.harness import app_env, log_text, start_beat, start_worker, stop, wait_for, worker_ready
 
 STOPPED = datetime.date(2025, 4, 20)  # a Sunday: beat's last run before the gap
 RESTARTED = datetime.date(2025, 4, 23)  # three days later
@@ -66,6 +65,7 @@ def run_beat_for(day, env, queue, folder, beat_log, worker_log, already: int):
     return sweeps_done(worker_log)
 
 
+@pytest.mark.slow
 def test_beat_stopped_for_three_days_sends_what_fell_due_meanwhile_once(
     postgres, private_redis, smtp, tmp_path
 ):

@@ -20,8 +20,7 @@ import pytest
 from assessment.models import AssessmentExport
 from assessment.tasks import MAX_RUNS
 from cooperation.models import User
-
-from .conftest import (
+from tests.harness import (
     HeldLock,
     WebUser,
     app_env,
@@ -90,6 +89,7 @@ def kill_pool_child(worker, lock: HeldLock, pids: list[int], log) -> None:
     wait_for(lambda: log_text(log).count("WorkerLostError") > before, 60, "the worker to see its child die")
 
 
+@pytest.mark.slow
 def test_an_export_killed_mid_workbook_is_built_again_and_only_the_complete_file_is_offered(site):
     liaison = WebUser(site["base"], User.objects.get(username="jj_liaison"))
     log, media, processes = site["log"], site["media"], site["processes"]
@@ -143,6 +143,7 @@ def test_an_export_killed_mid_workbook_is_built_again_and_only_the_complete_file
     ]
 
 
+@pytest.mark.slow
 def test_an_export_that_kills_its_worker_every_time_is_marked_failed_with_a_message(site):
     liaison = WebUser(site["base"], User.objects.get(username="jj_liaison"))
     log, media, processes = site["log"], site["media"], site["processes"]

@@ -19,8 +19,7 @@ from django.utils import timezone
 
 from reminders import delivery
 from reminders.models import OutboxMessage
-
-from .conftest import app_env, broker, start_worker, stop, wait_for, worker_ready
+from tests.harness import app_env, broker, start_worker, stop, wait_for, worker_ready
 
 DAY = "2025-04-23"
 ADDRESS = "yx_liaison@shanhai.example"

@@ -14,7 +14,7 @@ import subprocess
 import pytest
 import requests
 
-from .conftest import BIN, ROOT, app_env, children, port_open, start_gunicorn, stop
+from tests.harness import BIN, ROOT, app_env, children, port_open, start_gunicorn, stop
 
 pytestmark = [pytest.mark.services]
 
@@ -60,6 +60,8 @@ def all_pages_answer(session: requests.Session, base: str, rounds: int) -> list[
     return failures
 
 
+@pytest.mark.slow
+@pytest.mark.serial  # stops and starts PostgreSQL under a running server
 def test_the_next_request_after_a_postgresql_restart_succeeds_without_restarting_the_app(
     private_postgres, tmp_path
 ):

@@ -27,8 +27,7 @@ from funds.models import Disbursement, FundCommitment
 from reminders.models import OutboxMessage, ReminderLedger
 from tasks.models import ProgressReport, TaskPeriod
 from tasks.services import can_report_on, is_year_locked
-
-from .conftest import (
+from tests.harness import (
     WebUser,
     app_env,
     log_text,
@@ -61,6 +60,8 @@ def timed(call):
     return response, time.monotonic() - started
 
 
+@pytest.mark.slow
+@pytest.mark.serial  # kills Redis and times each save (QUICK) meanwhile
 def test_saves_succeed_while_redis_is_down_and_reminders_and_exports_resume_when_it_is_back(
     postgres, private_redis, smtp, tmp_path
 ):

@@ -21,8 +21,7 @@ from django.utils import timezone
 
 from reminders import delivery, engine
 from reminders.models import Notification, OutboxMessage, ReminderLedger
-
-from .conftest import (
+from tests.harness import (
     HeldLock,
     app_env,
     backend_pids_waiting_on_locks,
@@ -85,6 +84,7 @@ def blocked_backend() -> list[int]:
     return wait_for(backend_pids_waiting_on_locks, 90, "the sweep to block at its first write")
 
 
+@pytest.mark.slow
 def test_a_sweep_killed_in_its_transaction_in_the_pool_child_then_with_the_whole_worker_reminds_once(
     stack, smtp
 ):
@@ -129,6 +129,7 @@ def test_a_sweep_killed_in_its_transaction_in_the_pool_child_then_with_the_whole
     assert_each_reminder_once(smtp, expected)
 
 
+@pytest.mark.slow
 def test_a_worker_killed_while_handing_a_digest_to_the_mail_server_sends_each_digest_once(
     stack, smtp, settings
 ):

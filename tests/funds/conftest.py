@@ -21,21 +21,6 @@ def commitment(demo):
 
 
 @pytest.fixture
-def open_2026(demo):
-    from funds.models import FundCommitment
-
-    return FundCommitment.objects.get(pairing=demo["jy"], year=2026)
-
-
-@pytest.fixture
-def finance(users):
-    """jj_finance: reporter of 晋江市财政局, the paying unit."""
-    from cooperation.models import User
-
-    return User.objects.get(username="jj_finance")
-
-
-@pytest.fixture
 def yx_finance(users):
     """A reporter of 尤溪县财政局, the receiving unit."""
     from cooperation.models import Role, Unit, User

@@ -25,6 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 pytestmark = [pytest.mark.services]
 
 
+@pytest.mark.slow
+@pytest.mark.serial  # a load run: it needs the machine to itself
 def test_twenty_people_for_thirty_seconds_get_no_error(tmp_path):
     url = os.environ.get("DATABASE_URL", "")
     require(url.startswith("postgres"), "PostgreSQL (DATABASE_URL)")

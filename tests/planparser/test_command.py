@@ -210,6 +210,7 @@ def generated_plan(min_bytes: int = 100_000) -> str:
     return "\n".join(parts)
 
 
+@pytest.mark.serial  # measures wall time
 def test_parsing_a_100_kb_plan_takes_well_under_a_second():
     text = generated_plan()
     size = len(text.encode("utf-8"))

@@ -9,60 +9,26 @@ every digest e-mail arrive once. Needs PostgreSQL and Redis (CI=true: fails with
 from __future__ import annotations
 
 import datetime
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from reminders import engine
 from reminders.models import OutboxMessage, ReminderLedger
+from tests.harness import start_worker, stop, wait_for
 
 from .test_worker import (  # noqa: F401 — fixtures used by name
     DAY,
-    ROOT,
     all_digests_sent,
     digest_addresses,
     inbox,
     reminded_addresses,
     send_sweep,
     services,
-    stop,
-    wait_for,
     worker_env,
 )
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-
-def start_named_worker(env: dict, queue: str, name: str, log: Path) -> subprocess.Popen:
-    """A worker with its own node name (two workers of one host must not share one)."""
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "shanhai",
-            "worker",
-            "-Q",
-            queue,
-            "-n",
-            f"{name}@%h",
-            "-c",
-            "1",
-            "--pool=prefork",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=info",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
 
 
 def took_sweep(log: Path) -> bool:
@@ -70,6 +36,7 @@ def took_sweep(log: Path) -> bool:
     return "reminders.sweep" in text and "succeeded" in text
 
 
+@pytest.mark.serial  # two workers on the run's own Redis; counts what each one did
 def test_two_workers_taking_the_same_sweeps_send_each_reminder_once(inbox, worker_env):  # noqa: F811
     handler, _port = inbox
     env, queue, tmp = worker_env
@@ -79,7 +46,8 @@ def test_two_workers_taking_the_same_sweeps_send_each_reminder_once(inbox, worke
     assert expected_ledger and "jj_liaison@shanhai.example" in reminded
 
     logs = [tmp / "worker-a.log", tmp / "worker-b.log"]
-    workers = [start_named_worker(env, queue, name, log) for name, log in zip("ab", logs, strict=True)]
+    # Each with a node name of its own (two workers of one host must not share one).
+    workers = [start_worker(env, queue, log, name=name) for name, log in zip("ab", logs, strict=True)]
     try:
         # Both workers listening before anything is queued, or the first one up takes every sweep.
         wait_for(

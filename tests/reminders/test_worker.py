@@ -9,15 +9,9 @@ fail when either is missing.
 from __future__ import annotations
 
 import datetime
-import email
 import os
 import signal
-import socket
-import subprocess
-import sys
 import time
-from email.header import decode_header, make_header
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -25,40 +19,13 @@ from django.db import connection
 from cooperation.models import User
 from reminders import engine
 from reminders.models import OutboxMessage, ReminderLedger
+from tests.harness import app_env, start_worker, stop, wait_for
 
 from ..conftest import redis_reachable, redis_url, require
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 DAY = "2025-04-23"
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Inbox:
-    def __init__(self):
-        self.messages: list[email.message.Message] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 — aiosmtpd's hook name
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 OK"
-
-    def recipients(self) -> list[str]:
-        return sorted(m["To"] for m in self.messages)
-
-    def body_for(self, address: str) -> str:
-        message = next(m for m in self.messages if m["To"] == address)
-        part = next(p for p in message.walk() if p.get_content_type() == "text/plain")
-        return part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
-
-    def subject_for(self, address: str) -> str:
-        message = next(m for m in self.messages if m["To"] == address)
-        return str(make_header(decode_header(message["Subject"])))
 
 
 @pytest.fixture
@@ -68,73 +35,16 @@ def services(demo):
 
 
 @pytest.fixture
-def inbox(services):
-    from aiosmtpd.controller import Controller
-
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield handler, controller.port
-    controller.stop()
+def inbox(services, smtp):
+    """The real SMTP server of the test (tests/harness.py) and its port."""
+    return smtp, smtp.port
 
 
 @pytest.fixture
 def worker_env(inbox, tmp_path):
     _handler, port = inbox
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     queue = f"test-reminders-{os.getpid()}-{time.time_ns()}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "REDIS_URL": redis_url(),
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(port),
-        "SITE_URL": "https://shanhai.example.gov.cn",
-        # A dead worker's task comes back within seconds, not an hour.
-        "CELERY_VISIBILITY_TIMEOUT": "4",
-        "CELERY_UNACKED_RESTORE_THROTTLE": "1",
-    }
-    return env, queue, tmp_path
-
-
-def start_worker(env: dict, queue: str, log: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "shanhai",
-            "worker",
-            "-Q",
-            queue,
-            "-c",
-            "1",
-            "--pool=prefork",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=info",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def stop(worker: subprocess.Popen, sig=signal.SIGTERM) -> None:
-    if worker.poll() is None:
-        os.killpg(worker.pid, sig)
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
-            worker.wait()
+    return app_env(redis_url=redis_url(), smtp_port=port), queue, tmp_path
 
 
 def send_sweep(queue: str) -> None:
@@ -142,15 +52,6 @@ def send_sweep(queue: str) -> None:
     from shanhai.celery import app
 
     app.send_task("reminders.sweep", kwargs={"day": DAY}, queue=queue)
-
-
-def wait_for(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def reminded_addresses() -> set[str]:
@@ -169,6 +70,8 @@ def digest_addresses() -> list[str]:
     return sorted(OutboxMessage.objects.filter(channel="email").values_list("user__email", flat=True))
 
 
+@pytest.mark.slow
+@pytest.mark.serial  # workers on the run's own Redis (4 s visibility timeout); counts what arrives
 def test_the_worker_sends_each_digest_once_even_when_the_sweep_is_delivered_three_times(inbox, worker_env):
     handler, _port = inbox
     env, queue, tmp = worker_env
@@ -195,6 +98,8 @@ def test_the_worker_sends_each_digest_once_even_when_the_sweep_is_delivered_thre
     assert handler.subject_for("jj_liaison@shanhai.example").startswith("【山海协作】2025-04-23 提醒")
 
 
+@pytest.mark.slow
+@pytest.mark.serial  # kills a worker on the run's own Redis (4 s visibility timeout); counts what arrives
 def test_a_worker_killed_with_the_sweep_in_hand_loses_nothing_and_sends_nothing_twice(inbox, worker_env):
     handler, _port = inbox
     env, queue, tmp = worker_env

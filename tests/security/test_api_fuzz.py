@@ -52,6 +52,7 @@ def _describe(error: BaseException) -> str:
     return "\n".join(parts)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_api_survives_fuzzing_and_matches_its_schema(live_server, demo, persona):
     import schemathesis

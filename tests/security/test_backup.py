@@ -1,7 +1,8 @@
 """Backups: a pg_dump of a database holding the demo restores into a fresh database with the same data.
 
 Follows docs/readme_reliability_backup.md step by step, with the PostgreSQL client programs of this
-machine, on two databases of its own (shanhai_sec → shanhai_sec_restore) on the server named by
+machine, on two databases of its own (`<name>_sec` → `<name>_sec_restore` beside DATABASE_URL's
+database `<name>`; shanhai_sec → shanhai_sec_restore without it) on the server named by
 DATABASE_URL (default postgres@127.0.0.1:5432). The uploaded files (MEDIA_ROOT) are archived and
 restored alongside, and every file the restored database names must be there, byte for byte.
 """
@@ -18,12 +19,17 @@ import tarfile
 from pathlib import Path
 from urllib.parse import urlparse
 
+import pytest
+
 from core.discovery import PROJECT_APPS
 
 from ..conftest import require
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-SOURCE, RESTORED = "shanhai_sec", "shanhai_sec_restore"
+# Named after the run's database, as the benchmark and the load test name theirs: two runs of the
+# suite on one server (CI's and a developer's) must not drop each other's.
+_BASE = urlparse(os.environ.get("DATABASE_URL", "")).path.lstrip("/") or "shanhai"
+SOURCE, RESTORED = f"{_BASE}_sec", f"{_BASE}_sec_restore"
 # What dumpdata compares: every app's data and the accounts (sessions and axes logs are not data).
 APPS = [*PROJECT_APPS, "authtoken"]
 
@@ -105,6 +111,7 @@ def _digest(folder: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow
 def test_a_dump_of_the_demo_restores_to_the_same_data(tmp_path):
     server = _server()
     require(_reachable(server), "PostgreSQL (pg_isready, pg_dump, pg_restore, psql)")

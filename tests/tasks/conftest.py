@@ -9,14 +9,6 @@ from tasks.demo import PDF, PNG
 
 
 @pytest.fixture
-def edu(demo):
-    """二、（四）2. 推动教育医疗合作: 尤溪县教育局 and 晋江市教育局 lead; yearly minimum exchanges."""
-    from tasks.models import Task
-
-    return Task.objects.get(pairing=demo["jy"], title="推动教育医疗合作")
-
-
-@pytest.fixture
 def fund(demo):
     """三、（四）: 晋江市每年4月底前安排山海协作专项资金1200万元 — a Jinjiang unit's task (晋江市财政局)."""
     from tasks.models import Task

@@ -1,13 +1,13 @@
-"""Real processes for the fault tests: a private Redis, a private PostgreSQL cluster, an SMTP sink,
-Celery workers, beat and gunicorn, each started here and killed by the test.
+"""Real processes for the tests that need them: Celery workers and beat, gunicorn, an SMTP server,
+a private Redis and a private PostgreSQL cluster; and the waiting, ports and logs that go with them.
 
-The shared PostgreSQL (5432) and Redis (6379) are never stopped: a test that kills Redis kills its
-own `redis-server` on a random port; a test that restarts PostgreSQL restarts its own cluster
-(initdb into a temporary folder; as root, PostgreSQL runs as the `postgres` user). The subprocesses
-use the test database of pytest-django (so the tests are transactional: the other processes must
-see committed rows) and the same demo data.
+One copy for the whole suite (the fixtures that start and stop these are in tests/conftest.py).
+Every process is started in a session of its own (start_new_session=True), so `stop()` ends it
+with its children (a worker's pool, gunicorn's workers).
 
-With CI=true a missing service or binary fails the test (`require`), never skips it.
+Parallel runs (pytest-xdist): each worker process hands out ports from a block of its own
+(`free_port`), queues are named per test, and the subprocesses use that worker's own test database
+(`test_database_url`), so two workers never meet in a port, a queue or a database.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import email
 import glob
 import os
 import pwd
+import random
 import shutil
 import signal
 import socket
@@ -28,23 +29,57 @@ from collections.abc import Callable
 from email.header import decode_header, make_header
 from pathlib import Path
 
-import pytest
 from django.db import connection
 
-from ..conftest import require
-
-ROOT = Path(__file__).resolve().parent.parent.parent
+ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 BIN = Path(sys.executable).parent
 
 # The machine is shared and has two cores: every wait is generous.
 START_TIMEOUT = 90
 
+# Ports for the servers tests start: a block per xdist worker (the serial run takes the first),
+# below Linux's ephemeral range (32768 and up) so that no outgoing connection of another process
+# holds one between the check and the server's bind, and two workers never pick the same port.
+PORT_BASE = 20000
+PORT_BLOCK = 200
+
+
+def xdist_worker() -> str:
+    """This pytest-xdist worker's id ("gw0", "gw1", …); "" without xdist (and in its controller)."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def _port_block() -> range:
+    worker = xdist_worker()
+    index = int(worker[2:]) + 1 if worker[2:].isdigit() else 0
+    start = PORT_BASE + (index * PORT_BLOCK) % (32768 - PORT_BASE - PORT_BLOCK)
+    return range(start, start + PORT_BLOCK)
+
+
+_handed_out: set[int] = set()
+
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A loopback port nobody listens on, from this worker's block, never handed out twice here.
+
+    Never twice: a private Redis restarted after a kill comes back on its port, which must still be
+    its own. Starting at a random place in the block keeps two runs of the suite apart as well.
+    """
+    block = _port_block()
+    offset = random.randrange(len(block))
+    for i in range(len(block)):
+        port = block[(offset + i) % len(block)]
+        if port in _handed_out:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
+    raise AssertionError(f"no free port left in {block}")
 
 
 def wait_for(condition: Callable[[], object], timeout: float, what: str, interval: float = 0.2):
@@ -145,17 +180,6 @@ class PrivateRedis:
         return self.process is not None and self.process.poll() is None
 
 
-@pytest.fixture
-def private_redis(tmp_path):
-    require(shutil.which("redis-server") is not None, "redis-server (to run a private Redis)")
-    folder = tmp_path / "redis"
-    folder.mkdir()
-    redis = PrivateRedis(folder)
-    redis.start()
-    yield redis
-    stop(redis.process, signal.SIGKILL)
-
-
 # --- PostgreSQL ---------------------------------------------------------------------------------
 
 
@@ -250,24 +274,6 @@ class PrivateCluster:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-@pytest.fixture
-def private_postgres():
-    bindir = postgres_bin()
-    require(bindir is not None, "PostgreSQL server binaries (initdb, pg_ctl)")
-    if os.geteuid() == 0:
-        try:
-            pwd.getpwnam("postgres")
-        except KeyError:
-            require(False, "a `postgres` system user (PostgreSQL refuses to run as root)")
-    cluster = PrivateCluster(bindir)
-    try:
-        cluster.init()
-        cluster.start()
-        yield cluster
-    finally:
-        cluster.destroy()
-
-
 def test_database_url() -> str:
     """The URL of pytest-django's test database, for the worker and server subprocesses."""
     db = connection.settings_dict
@@ -276,13 +282,6 @@ def test_database_url() -> str:
 
 
 test_database_url.__test__ = False  # a helper, not a test
-
-
-@pytest.fixture
-def postgres(demo):
-    """The test database must be PostgreSQL: the workers and servers are other processes."""
-    require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
-    return demo
 
 
 # --- Mail ----------------------------------------------------------------------------------------
@@ -345,14 +344,6 @@ class SmtpSink:
         return str(make_header(decode_header(message["Subject"])))
 
 
-@pytest.fixture
-def smtp():
-    sink = SmtpSink()
-    sink.start()
-    yield sink
-    sink.stop()
-
-
 # --- Processes of the application ---------------------------------------------------------------
 
 
@@ -384,12 +375,26 @@ def app_env(*, redis_url: str = "", database_url: str = "", smtp_port: int | Non
 
 
 def start_worker(
-    env: dict, queue: str, log: Path, concurrency: int = 1, app: str = "shanhai"
+    env: dict,
+    queue: str,
+    log: Path,
+    concurrency: int = 1,
+    app: str = "shanhai",
+    *,
+    name: str = "test",
+    pool: str = "prefork",
+    loglevel: str = "info",
 ) -> subprocess.Popen:
-    """A real Celery worker (prefork pool) on its own queue, in its own process group."""
+    """A real Celery worker on its own queue, in its own process group, logging to `log`.
+
+    Its node name starts with `name` and is unique (two workers of one host must not share one).
+    `python -m celery` from ROOT imports the project under test, whatever else is installed.
+    """
     return subprocess.Popen(
         [
-            str(BIN / "celery"),
+            PYTHON,
+            "-m",
+            "celery",
             "-A",
             app,
             "worker",
@@ -397,13 +402,13 @@ def start_worker(
             queue,
             "-c",
             str(concurrency),
-            "--pool=prefork",
+            f"--pool={pool}",
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
             "-n",
-            f"faults-{time.time_ns()}@%h",
-            "--loglevel=info",
+            f"{name}-{os.getpid()}-{time.time_ns()}@%h",
+            f"--loglevel={loglevel}",
         ],
         cwd=ROOT,
         env=env,
@@ -429,7 +434,9 @@ def start_beat(
     }
     return subprocess.Popen(
         [
-            str(BIN / "celery"),
+            PYTHON,
+            "-m",
+            "celery",
             "-A",
             "tests.faults.beat_app",
             "beat",
