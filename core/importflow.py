@@ -5,7 +5,7 @@ written (nothing is written yet), and the officer confirms. Between the two step
 on the server — no session key, no stored file — so an abandoned preview leaves nothing behind:
 
 - **State.** What the confirm step needs travels in the preview page's form, in one hidden field
-  (``TOKEN_FIELD``): a token made with ``django.core.signing``, compressed, salted per importer
+  (``PREVIEW_FIELD``): a token made with ``django.core.signing``, compressed, salted per importer
   (``PreviewFlow.name``, so one importer's token never opens another's), bound to the user and to
   the importer's scope (the pairing of the two task importers, nothing for the others), valid for
   ``MAX_AGE``. An importer whose confirm reads the file again carries its bytes (``pack_file``)
@@ -33,7 +33,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-TOKEN_FIELD = "preview_token"
+PREVIEW_FIELD = "preview_token"
 MAX_AGE = 12 * 3600  # a preview confirms within a working day
 # The confirm form's other fields (the officer's choices and edits) need room beside the token
 # within DATA_UPLOAD_MAX_MEMORY_SIZE, or Django refuses the whole POST without a word.
@@ -163,7 +163,7 @@ class ImportFlowMixin:
         Raises ImportRefused for a token that is expired, tampered with, or someone else's.
         """
         if token is None:
-            token = self.request.POST.get(TOKEN_FIELD)
+            token = self.request.POST.get(PREVIEW_FIELD)
             if token is None:
                 return None
         return self.flow.open(token, user=self.request.user, scope=self.flow_scope())

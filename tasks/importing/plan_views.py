@@ -23,7 +23,7 @@ from django.views import View
 
 from cooperation.models import Pairing
 from cooperation.scoping import is_liaison_of
-from core.importflow import TOKEN_FIELD, ImportFlowMixin, ImportRefused, PreviewFlow
+from core.importflow import PREVIEW_FIELD, ImportFlowMixin, ImportRefused, PreviewFlow
 from core.uploads import max_upload_bytes
 from planparser import PlanFileError, parse_plan, read_docx_text, to_json
 from tasks.importing.plan import (
@@ -207,7 +207,7 @@ class PlanImportView(ImportFlowMixin, LoginRequiredMixin, View):
         except ImportRefused as refused:
             return self.refuse(refused)
         text = state.get("text") or ""
-        token = request.POST[TOKEN_FIELD]
+        token = request.POST[PREVIEW_FIELD]
         post = request.POST
         edits = edits_from_post(plan, post)
         errors: list[str] = []

@@ -27,7 +27,7 @@ from django.views import View
 
 from cooperation.models import Pairing
 from cooperation.scoping import is_liaison_of
-from core.importflow import TOKEN_FIELD, ImportFlowMixin, ImportRefused, PreviewFlow
+from core.importflow import PREVIEW_FIELD, ImportFlowMixin, ImportRefused, PreviewFlow
 from core.uploads import max_upload_bytes
 from tasks.importing.plan import PlanImportRefused, UnitMatcher, node_ids, side_regions, validate_plan_json
 from tasks.importing.table import import_table, read_task_table, template_workbook
@@ -134,7 +134,7 @@ class TaskImportConfirmView(TaskImportFlowMixin, View):
             plan = validate_plan_json(data.get("plan"))
         except ImportRefused as refused:
             return self.refuse(refused)
-        token = request.POST[TOKEN_FIELD]
+        token = request.POST[PREVIEW_FIELD]
 
         post = request.POST
         errors: list[str] = []

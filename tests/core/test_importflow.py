@@ -20,7 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.importflow import (
     MAX_AGE,
-    TOKEN_FIELD,
+    PREVIEW_FIELD,
     ImportRefused,
     PreviewFlow,
     pack_file,
@@ -143,7 +143,7 @@ IMPORTERS = ["plan", "table", "indicators", "parks"]
 
 
 def token_form(response) -> dict:
-    return {"confirm": "1", TOKEN_FIELD: response.context[TOKEN_FIELD]}
+    return {"confirm": "1", PREVIEW_FIELD: response.context[PREVIEW_FIELD]}
 
 
 @pytest.fixture
@@ -208,10 +208,10 @@ def test_a_preview_keeps_nothing_on_the_server(name, make_preview):
 @pytest.mark.parametrize("name", IMPORTERS)
 def test_each_importer_refuses_a_tampered_token_with_the_same_message_and_writes_nothing(name, make_preview):
     preview = make_preview(name)
-    token = preview.data[TOKEN_FIELD]
+    token = preview.data[PREVIEW_FIELD]
     for tampered in (token[:-3] + ("abc" if not token.endswith("abc") else "xyz"), token[: len(token) // 2]):
         before = state()
-        response = preview.confirm(**{TOKEN_FIELD: tampered})
+        response = preview.confirm(**{PREVIEW_FIELD: tampered})
         assert response.status_code == 400
         html = response.content.decode()
         assert 'id="import-errors"' in html and TAMPERED in html
@@ -248,7 +248,7 @@ def test_each_importer_refuses_a_preview_too_large_for_a_browser_form(name, make
     before = state()
     html = make_preview(name, status=400).response.content.decode()
     assert 'id="import-errors"' in html and "超过浏览器确认的上限" in html
-    assert TOKEN_FIELD not in html  # nothing to confirm
+    assert PREVIEW_FIELD not in html  # nothing to confirm
     assert state() == before
 
 
