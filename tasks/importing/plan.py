@@ -315,6 +315,55 @@ def build_nodes(plan: dict, edits: dict[str, dict] | None = None) -> tuple[list[
 # --------------------------------------------------------------------------------------------
 
 
+@dataclass
+class ConfirmChoices:
+    """What the officer chose on a preview's confirm form, beside the tree: the source document (an
+    existing one of the pairing, or one made from the fields shown), the years, and the region of
+    each unit to be created. `errors` are messages for the form; nothing is written with any."""
+
+    document: PolicyDocument | None
+    new_document: dict[str, str]
+    years: dict[str, int]
+    unit_regions: dict[str, int]
+    errors: list[str]
+
+
+def confirm_choices(pairing: Pairing, post, *, document_error: str) -> ConfirmChoices:
+    """Read the confirm form's choices (shared by the plan-text and responsibility-table imports).
+
+    `document_error` is the message for a document that is not the pairing's: each page names its
+    own “new document” option.
+    """
+    errors: list[str] = []
+    document = None
+    choice = post.get("document", "new")
+    if choice != "new":
+        document = pairing.documents.filter(pk=choice if choice.isdigit() else 0).first()
+        if document is None:
+            errors.append(document_error)
+    years = {}
+    for name, label in (("start_year", _("起始年份")), ("end_year", _("截止年份"))):
+        raw = post.get(name, "").strip()
+        if raw:
+            if raw.isdigit() and 1900 < int(raw) < 2200:
+                years[name] = int(raw)
+            else:
+                errors.append(_("%(label)s：“%(v)s”不是年份。") % {"label": label, "v": raw})
+    unit_regions = {}
+    index = 0
+    while f"u{index}-name" in post:
+        if post.get(f"u{index}-region", "").isdigit():
+            unit_regions[post[f"u{index}-name"]] = int(post[f"u{index}-region"])
+        index += 1
+    new_document = {
+        "doc_number": post.get("doc_number", ""),
+        "title": post.get("doc_title", ""),
+        "issuers": post.get("doc_issuers", ""),
+        "issued": post.get("doc_issued", ""),
+    }
+    return ConfirmChoices(document, new_document, years, unit_regions, errors)
+
+
 def side_regions(pairing: Pairing) -> list[Region]:
     """The regions of both sides and everything within them (where new units may be created)."""
     paths = {pairing.coastal_region.path, pairing.mountain_region.path}

@@ -30,6 +30,7 @@ from tasks.importing.plan import (
     PlanImportRefused,
     UnitMatcher,
     area_groups,
+    confirm_choices,
     default_deadline_text,
     import_plan,
     node_ids,
@@ -210,27 +211,15 @@ class PlanImportView(ImportFlowMixin, LoginRequiredMixin, View):
         token = request.POST[PREVIEW_FIELD]
         post = request.POST
         edits = edits_from_post(plan, post)
-        errors: list[str] = []
-        document = None
-        choice = post.get("document", "new")
-        if choice != "new":
-            document = self.pairing.documents.filter(pk=choice if choice.isdigit() else 0).first()
-            if document is None:
-                errors.append(_("来源文件：请选择本结对的文件，或选择“按解析出的信息新建”。"))
-        years = {}
-        for name, label in (("start_year", _("起始年份")), ("end_year", _("截止年份"))):
-            raw = post.get(name, "").strip()
-            if raw:
-                if raw.isdigit() and 1900 < int(raw) < 2200:
-                    years[name] = int(raw)
-                else:
-                    errors.append(_("%(label)s：“%(v)s”不是年份。") % {"label": label, "v": raw})
-        unit_regions = {}
-        index = 0
-        while f"u{index}-name" in post:
-            if post.get(f"u{index}-region", "").isdigit():
-                unit_regions[post[f"u{index}-name"]] = int(post[f"u{index}-region"])
-            index += 1
+        choices = confirm_choices(
+            self.pairing, post, document_error=_("来源文件：请选择本结对的文件，或选择“按解析出的信息新建”。")
+        )
+        errors, document, years, unit_regions = (
+            choices.errors,
+            choices.document,
+            choices.years,
+            choices.unit_regions,
+        )
         if not errors:
             try:
                 result = import_plan(
@@ -238,12 +227,7 @@ class PlanImportView(ImportFlowMixin, LoginRequiredMixin, View):
                     plan,
                     request.user,
                     document=document,
-                    new_document={
-                        "doc_number": post.get("doc_number", ""),
-                        "title": post.get("doc_title", ""),
-                        "issuers": post.get("doc_issuers", ""),
-                        "issued": post.get("doc_issued", ""),
-                    },
+                    new_document=choices.new_document,
                     edits=edits,
                     unit_regions=unit_regions,
                     start_year=years.get("start_year"),

@@ -29,7 +29,14 @@ from cooperation.models import Pairing
 from cooperation.scoping import is_liaison_of
 from core.importflow import PREVIEW_FIELD, ImportFlowMixin, ImportRefused, PreviewFlow
 from core.uploads import max_upload_bytes
-from tasks.importing.plan import PlanImportRefused, UnitMatcher, node_ids, side_regions, validate_plan_json
+from tasks.importing.plan import (
+    PlanImportRefused,
+    UnitMatcher,
+    confirm_choices,
+    node_ids,
+    side_regions,
+    validate_plan_json,
+)
 from tasks.importing.table import import_table, read_task_table, template_workbook
 from tasks.importing.table_forms import TaskTableForm
 
@@ -137,27 +144,15 @@ class TaskImportConfirmView(TaskImportFlowMixin, View):
         token = request.POST[PREVIEW_FIELD]
 
         post = request.POST
-        errors: list[str] = []
-        document = None
-        choice = post.get("document", "new")
-        if choice != "new":
-            document = self.pairing.documents.filter(pk=choice if choice.isdigit() else 0).first()
-            if document is None:
-                errors.append(_("来源文件：请选择本结对的文件，或选择“按表格标题新建”。"))
-        years = {}
-        for name, label in (("start_year", _("起始年份")), ("end_year", _("截止年份"))):
-            raw = post.get(name, "").strip()
-            if raw:
-                if raw.isdigit() and 1900 < int(raw) < 2200:
-                    years[name] = int(raw)
-                else:
-                    errors.append(_("%(label)s：“%(v)s”不是年份。") % {"label": label, "v": raw})
-        unit_regions = {}
-        index = 0
-        while f"u{index}-name" in post:
-            if post.get(f"u{index}-region", "").isdigit():
-                unit_regions[post[f"u{index}-name"]] = int(post[f"u{index}-region"])
-            index += 1
+        choices = confirm_choices(
+            self.pairing, post, document_error=_("来源文件：请选择本结对的文件，或选择“按表格标题新建”。")
+        )
+        errors, document, years, unit_regions = (
+            choices.errors,
+            choices.document,
+            choices.years,
+            choices.unit_regions,
+        )
         if not errors:
             try:
                 result = import_table(
@@ -166,12 +161,7 @@ class TaskImportConfirmView(TaskImportFlowMixin, View):
                     request.user,
                     leads=data.get("leads") or {},
                     document=document,
-                    new_document={
-                        "doc_number": post.get("doc_number", ""),
-                        "title": post.get("doc_title", ""),
-                        "issuers": post.get("doc_issuers", ""),
-                        "issued": post.get("doc_issued", ""),
-                    },
+                    new_document=choices.new_document,
                     unit_regions=unit_regions,
                     start_year=years.get("start_year"),
                     end_year=years.get("end_year"),
