@@ -6,8 +6,6 @@ model reaches its pairing through `scope_field` and is scoped by `ScopedQuerySet
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -25,10 +23,6 @@ from cooperation.scoping import (  # noqa: F401 — the scope's querysets, and t
     request_scope,
 )
 from core.roles import Role  # noqa: F401
-
-if TYPE_CHECKING:
-    pass
-
 
 # --------------------------------------------------------------------------------------------
 # Regions and units
