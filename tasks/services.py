@@ -27,6 +27,7 @@ from core.history import as_actor
 from core.roles import is_reporter
 from core.text import clean_text
 from core.uploads import validate_upload
+from tasks import fulfilment
 from tasks.models import (
     Evidence,
     EvidenceKind,
@@ -210,6 +211,8 @@ def sync_periods(task: Task, user=None) -> list[TaskPeriod]:
             period.due_date = due
             as_actor(period, user)
             save_versioned(period)
+    if task.fulfilment:
+        fulfilment.sync_task(task)  # a ledger-kept task's periods follow its ledger from the start
     return created
 
 
@@ -234,6 +237,12 @@ def update_period(
     liaison = user is None or is_liaison_of(user, period.task.pairing_id)
     if due_date is not ... and due_date != period.due_date and not liaison:
         raise PermissionDenied(_("填报员不能修改截止日期，请联系本结对的联络员。"))
+    ledger_kept = period.task.is_ledger_kept
+    if ledger_kept and (
+        (status is not None and status != period.status)
+        or (completed_on is not None and completed_on != period.completed_on)
+    ):
+        raise ValidationError({"status": fulfilment.ledger_message(period.task)})
     if status is not None and status != period.status:
         if status not in TaskPeriod.Status.values:
             raise ValidationError({"status": _("未知的状态“%(s)s”。") % {"s": status}})
@@ -297,9 +306,29 @@ def lock_year(pairing: Pairing, year: int, user=None, reason: str = "") -> YearL
     reason = clean_text(reason, "reason", _("说明"), max_length=YearLock._meta.get_field("reason").max_length)
     lock.locked = True
     lock.reason = reason or _("年度考核完成")
+    lock.outcome = year_outcome(pairing.pk, year)
     as_actor(lock, user)
     lock.save()
     return lock
+
+
+def year_outcome(pairing_id: int, year: int, as_of: datetime.date | None = None) -> dict:
+    """How a pairing's periods of `year` stood on `as_of` (today): counts by state, and which were overdue.
+
+    Recorded on the year's lock: from then on the sweep stops chasing the year, and what was still
+    overdue is kept as the year's outcome rather than reminded for another twelve months.
+    """
+    as_of = as_of or timezone.localdate()
+    counts: dict[str, int] = {}
+    overdue: list[int] = []
+    for period in TaskPeriod.objects.filter(task__pairing_id=pairing_id, year=year).only(
+        "pk", "due_date", "status", "completed_on"
+    ):
+        standing = period.standing(as_of)
+        counts[standing.state.value] = counts.get(standing.state.value, 0) + 1
+        if standing.is_overdue:
+            overdue.append(period.pk)
+    return {"as_of": as_of.isoformat(), "counts": counts, "overdue_periods": sorted(overdue)}
 
 
 def unlock_year(pairing: Pairing, year: int, user=None, reason: str = "") -> YearLock:
@@ -527,14 +556,21 @@ def approve_report(
         save_versioned(report, expected_version, conditions={"status": ProgressReport.Status.SUBMITTED})
 
         period = TaskPeriod.objects.select_related("task").get(pk=report.period_id)
+        # A ledger-kept period follows its ledger: the report is approved as information, but its
+        # status and the values the ledger owns are not taken from it.
+        ledger_owned = fulfilment.ledger_target_ids(period.task)
         for row in report.values.select_related("target"):
+            if row.target_id in ledger_owned:
+                continue
             actual = TargetActual.objects.filter(period=period, target=row.target).first() or TargetActual(
                 period=period, target=row.target
             )
             actual.value, actual.report = row.value, report
             as_actor(actual, user)
             actual.save()
-        if report.marks_done and period.status != TaskPeriod.Status.DONE:
+        if period.task.is_ledger_kept:
+            pass
+        elif report.marks_done and period.status != TaskPeriod.Status.DONE:
             period.status = TaskPeriod.Status.DONE
             period.completed_on = report.completed_on or timezone.localdate()
             as_actor(period, user)
