@@ -31,18 +31,20 @@ from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessment.scoring import activity_rule, period_outcome
+from assessment.scoring import activity_rule
 from assessment.sheets import full_numbers
 from cooperation.models import Activity, Pairing
 from funds.models import FundCommitment
 from parks.models import ParkInvestmentPlan
 from reminders.models import UrgingNotice
-from tasks.models import PERIOD_KEY_PREFIX, Target, TaskPeriod, TaskUnit, open_period_q
+from core.states import SOON_DAYS, State, judge
+from tasks.models import PERIOD_KEY_PREFIX, Target, TaskPeriod, TaskUnit, YearLock, open_period_q
+from tasks.models import overdue_q as period_overdue_q
 
 ZERO = Decimal("0")
 WAN = Decimal("10000")
 # As TaskPeriod.badge and funds.models.SOON_DAYS: open work due within 30 days is "due soon".
-DUE_SOON_DAYS = 30
+DUE_SOON_DAYS = SOON_DAYS
 # The overdue-by-unit chart shows the units with most overdue work; its table the first 50 and a
 # line for the rest (a province has thousands of units: the page stays readable and fast).
 CHART_UNITS = 15
@@ -64,8 +66,8 @@ def status_keys() -> list[tuple[str, str]]:
 
 
 def overdue_q(today: datetime.date) -> Q:
-    """Periods overdue on `today` (PeriodQuerySet.overdue as a condition usable in aggregates)."""
-    return Q(due_date__lt=today) & open_period_q()
+    """Periods overdue on `today`: the one rule (`tasks.models.overdue_q`), usable in aggregates."""
+    return period_overdue_q(today)
 
 
 def escalated_period_ids(pairing_ids: list[int]):
@@ -641,17 +643,32 @@ def build_dashboard(pairings: Iterable[Pairing], year: int, today: datetime.date
 # The leader's one-page view of a pairing: traffic lights and this year's money
 # --------------------------------------------------------------------------------------------
 
-LIGHTS = ("ok", "soon", "overdue", "escalated", "paused")
+LIGHTS = ("ok", "late", "continuing", "soon", "overdue", "escalated", "paused")
 
 
 def light_labels() -> dict[str, str]:
     return {
         "ok": _("按时"),
+        "late": _("逾期完成"),
+        "continuing": _("持续推进"),
         "soon": _("即将到期"),
         "overdue": _("逾期"),
-        "escalated": _("督办"),
+        "escalated": _("其中督办"),
         "paused": _("暂缓"),
     }
+
+
+# The light of each state of `core.states` (督办 is an overdue period whose notice was escalated).
+STATE_LIGHTS = {
+    State.DONE: "ok",
+    State.ON_TRACK: "ok",
+    State.DONE_LATE: "late",
+    State.CONTINUING: "continuing",
+    State.SOON: "soon",
+    State.OVERDUE: "overdue",
+    State.PAUSED: "paused",
+    State.NA: "ok",
+}
 
 
 @dataclass
@@ -682,19 +699,19 @@ def traffic_light(
     escalated: bool,
     today: datetime.date,
 ) -> tuple[str, str]:
-    """(light, detail) of a period: 督办 › 逾期 › 即将到期 › 按时; 暂缓 apart.
-
-    按时 covers work done on time, work not yet due (more than 30 days left) and work without a
-    deadline; work done late is 按时 too (nothing is late any more) and its detail says by how much.
-    """
-    outcome = period_outcome(due, status, completed_on, today)
-    if outcome.key == "paused":
-        return "paused", str(outcome.label)
-    if outcome.key == "overdue":
-        return ("escalated" if escalated else "overdue"), str(outcome.label)
-    if outcome.key == "open" and due is not None and (due - today).days <= DUE_SOON_DAYS:
-        return "soon", _("%(days)d 天后到期") % {"days": (due - today).days}
-    return "ok", str(outcome.label)
+    """(light, detail) of a period, from the one rule of `core.states`: 督办 › 逾期 › 即将到期 ›
+    持续推进 › 逾期完成 › 按时; 暂缓 apart. The detail is the state's label ("已逾期 12 天")."""
+    standing = judge(
+        due=due,
+        done=status == TaskPeriod.Status.DONE,
+        done_on=completed_on,
+        as_of=today,
+        paused=status == TaskPeriod.Status.PAUSED,
+    )
+    light = STATE_LIGHTS[standing.state]
+    if light == "overdue" and escalated:
+        light = "escalated"
+    return light, standing.label
 
 
 @dataclass
@@ -706,6 +723,9 @@ class LeaderView:
     older_overdue: int  # overdue periods of earlier years, still open
 
     def count(self, light: str) -> int:
+        """Periods under a light; 逾期 counts every overdue period, 督办 ones included (as the status table)."""
+        if light == "overdue":
+            return sum(1 for item in self.lights if item.light in ("overdue", "escalated"))
         return sum(1 for item in self.lights if item.light == light)
 
     @property

@@ -20,6 +20,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from cooperation.models import Role, Unit, User, pairing_audience
 from core import calendar
 from core.deadlines import DeadlineItem, collect
+from core.states import judge
 from reminders.models import (
     DigestEntry,
     Notification,
@@ -48,12 +49,19 @@ class Planned:
         return self.offset < 0
 
 
-def offset_label(offset: int) -> str:
-    if offset > 0:
-        return _("%(n)d 天后到期") % {"n": offset}
-    if offset == 0:
-        return _("今天到期")
-    return _("已逾期 %(n)d 天") % {"n": -offset}
+def offset_label(offset: int, due: datetime.date | None = None) -> str:
+    """The reminder's words from the one rule of `core.states`; with the due date, an overdue label
+    carries the day it was counted on ("截至 2026-12-01 已逾期 245 天"), so a notice read days later
+    still tells the truth."""
+    if due is None:
+        if offset > 0:
+            return _("%(n)d 天后到期") % {"n": offset}
+        if offset == 0:
+            return _("今天到期")
+        return _("已逾期 %(n)d 天") % {"n": -offset}
+    counted_on = due - datetime.timedelta(days=offset)
+    standing = judge(due=due, done=False, done_on=None, as_of=counted_on)
+    return standing.label_as_of if offset < 0 else standing.label
 
 
 def due_note(due: datetime.date) -> str:
@@ -343,7 +351,7 @@ def _entry(p: Planned) -> DigestEntry:
         url=p.item.url,
         due=p.item.due,
         offset=p.offset,
-        label=offset_label(p.offset) + (f"；{note}" if note else ""),
+        label=offset_label(p.offset, p.item.due) + (f"；{note}" if note else ""),
         overdue=p.overdue,
     )
 

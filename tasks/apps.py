@@ -1,3 +1,5 @@
+import datetime
+
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +18,10 @@ class TasksConfig(AppConfig):
         def activity_changed(sender, instance, raw=False, **kwargs):
             if raw:
                 return
-            years = {instance.date.year}
+            date = instance.date
+            if isinstance(date, str):  # saved from raw input (a serializer's validated string)
+                date = datetime.date.fromisoformat(date[:10])
+            years = {date.year}
             before = getattr(instance, "_fulfilment_year_before", None)
             if before:
                 years.add(before)

@@ -93,6 +93,8 @@ def apply(period: TaskPeriod, proof: Proof, locked: set[int] | None = None) -> b
             actual = existing.get(target_id) or TargetActual(period=period, target_id=target_id)
             if actual.pk and actual.value == value:
                 continue
+            if not actual.pk and not value:
+                continue  # nothing counted yet: no row (an actual of 0 would read as "reported 0")
             actual.value, actual.report = value, None
             as_actor(actual, None)
             actual._change_reason = proof.reason

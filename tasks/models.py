@@ -340,6 +340,26 @@ def open_period_q(prefix: str = "") -> Q:
     return ~Q(**{f"{prefix}status__in": CLOSED_STATUSES})
 
 
+def open_as_of_q(as_of: datetime.date, prefix: str = "") -> Q:
+    """Open on `as_of` (core.states.judge as a condition): not paused, and not done by that day —
+    work completed later was still open then."""
+    done_by_then = Q(**{f"{prefix}status": "done"}) & (
+        Q(**{f"{prefix}completed_on__isnull": True}) | Q(**{f"{prefix}completed_on__lte": as_of})
+    )
+    return ~Q(**{f"{prefix}status": "paused"}) & ~done_by_then
+
+
+def overdue_q(as_of: datetime.date, prefix: str = "") -> Q:
+    """Overdue on `as_of` (core.states.State.OVERDUE as a condition): due before that day and open on it.
+
+    From today on, "open then" is "open now" (no completion date lies in the future), written so that
+    the partial index of open periods (`taskperiod_open_due`) serves it.
+    """
+    if as_of >= timezone.localdate():
+        return Q(**{f"{prefix}due_date__lt": as_of}) & open_period_q(prefix)
+    return Q(**{f"{prefix}due_date__lt": as_of}) & open_as_of_q(as_of, prefix)
+
+
 class PeriodQuerySet(ScopedQuerySet):
     def manageable_by(self, user) -> PeriodQuerySet:
         """Liaison staff: every period of their pairings; a reporter: periods of his unit's tasks."""
@@ -351,9 +371,9 @@ class PeriodQuerySet(ScopedQuerySet):
         return super().manageable_by(user)
 
     def overdue(self, today: datetime.date | None = None) -> PeriodQuerySet:
-        """Due date passed and not completed (paused work is not counted as overdue)."""
+        """Overdue on `today` by the one rule (core.states): due before it, not done by it, not paused."""
         today = today or timezone.localdate()
-        return self.open().filter(due_date__lt=today)
+        return self.filter(overdue_q(today))
 
     def open(self) -> PeriodQuerySet:
         return self.filter(open_period_q())

@@ -128,7 +128,9 @@ def test_escalated_periods_come_from_the_reminder_sweeps_urging_notices(demo):
     assert board.overdue == TaskPeriod.objects.filter(task__pairing=jy, year=2025).overdue().count()
     leader = build_leader_view([jy], 2025, today())
     assert {item.period.pk for item in leader.lights if item.light == "escalated"} == still_overdue
-    assert leader.count("escalated") + leader.count("overdue") == board.overdue
+    # One count of overdue work: the lights' 逾期 (督办 included, shown as 其中督办) is the table's 逾期.
+    assert leader.count("overdue") == board.overdue
+    assert leader.count("escalated") == board.escalated
     assert leader.attention[0].light == "escalated"  # escalated work heads the list
 
 
@@ -136,13 +138,17 @@ def test_traffic_lights_follow_the_task_rules():
     day = D(2025, 6, 1)
     assert traffic_light(D(2025, 5, 1), "in_progress", None, False, day)[0] == "overdue"
     assert traffic_light(D(2025, 5, 1), "in_progress", None, True, day)[0] == "escalated"
-    assert traffic_light(D(2025, 6, 1), "not_started", None, False, day) == ("soon", "0 天后到期")
+    assert traffic_light(D(2025, 6, 1), "not_started", None, False, day) == ("soon", "今天到期")
     assert traffic_light(D(2025, 7, 1), "not_started", None, False, day) == ("soon", "30 天后到期")
     assert traffic_light(D(2025, 7, 2), "not_started", None, False, day)[0] == "ok"
     assert traffic_light(D(2025, 5, 1), "done", D(2025, 4, 20), False, day) == ("ok", "按时完成")
-    assert traffic_light(D(2025, 5, 1), "done", D(2025, 5, 11), True, day) == ("ok", "逾期 10 天完成")
+    # Done late is not 按时: its own light, as the assessment counts it.
+    assert traffic_light(D(2025, 5, 1), "done", D(2025, 5, 11), True, day) == ("late", "逾期 10 天完成")
     assert traffic_light(D(2025, 5, 1), "paused", None, True, day)[0] == "paused"
-    assert traffic_light(None, "not_started", None, False, day) == ("ok", "无时限")
+    # Work without a deadline is continuing work, not "on time".
+    assert traffic_light(None, "not_started", None, False, day) == ("continuing", "持续推进")
+    # Done after the day it is judged on: still overdue on that day.
+    assert traffic_light(D(2025, 5, 1), "done", D(2025, 6, 10), False, day) == ("overdue", "已逾期 31 天")
 
 
 def test_the_leader_view_lights_every_period_of_the_year_and_lists_its_money(demo):
