@@ -129,6 +129,7 @@ class TaskListView(ScopedPageMixin, FilterView):
                 .values_list("task_id", "pk")
             ):
                 matched.setdefault(task_id, period_id)
+        context["matched_periods"] = condition is not None
         for task in page:
             if task.pk in matched:
                 task.shown_period = next(p for p in task.periods.all() if p.pk == matched[task.pk])
