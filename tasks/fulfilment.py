@@ -184,3 +184,69 @@ def ledger_target_ids(task: Task) -> set[int]:
 
 # Yuan per unit of a money target.
 MONEY_UNITS = {"元": Decimal("1"), "万元": Decimal("10000"), "亿元": Decimal("100000000")}
+
+
+# --------------------------------------------------------------------------------------------
+# Links made where tasks are made (plan-text and responsibility-table imports)
+# --------------------------------------------------------------------------------------------
+
+# A yearly minimum counted in 次 is matched to kinds of activity by words of its name; the first
+# rule that matches wins, so the specific fields (education, health) come before the general ones.
+# (words in the target's name, activity kinds, field words one of which the activity must name)
+ACTIVITY_WORDS: list[tuple[tuple[str, ...], str, str]] = [
+    (("教育",), "exchange,training", "教育、教师、学校"),
+    (("医疗", "卫生", "健康"), "exchange,training", "医疗、卫生、健康、医院"),
+    (("对接洽谈", "签约会", "推介会"), "fair", ""),
+    (("文体旅", "文旅", "文化旅游", "体育"), "event", ""),
+    (("培训",), "training", ""),
+    (("领导", "党政", "联席", "互访", "高层"), "meeting,visit", ""),
+]
+
+
+def activity_words(name: str) -> tuple[str, str] | None:
+    """(kinds, field) of the activities a minimum called `name` counts, or None."""
+    for words, kinds, field_words in ACTIVITY_WORDS:
+        if any(word in name for word in words):
+            return kinds, field_words
+    return None
+
+
+def link_from_plan(task: Task, user=None) -> str:
+    """Link a task just made from a plan to the record that will prove it, where the plan says so.
+
+    Yearly minimums counted in 次 ("每年至少1次", "分别开展不少于一次") become activity minimums; a
+    task about the pairing's money whose target is a fund rule's yearly amount follows that rule's
+    payments; a fund-use list task ("项目清单") its list. Returns the fulfilment set ("" for none).
+    The liaison sees and changes it on the task form.
+    """
+    targets = list(task.targets.all())
+    # "每年共同举办一次" is a minimum too, whether the parser wrote it "≥ 1" or "= 1".
+    minimums = [t for t in targets if t.unit == "次" and t.comparator in (">=", "=") and t.value <= 5]
+    linked = []
+    for target in minimums:
+        found = activity_words(target.name)
+        if found and not target.activity_kinds:
+            target.activity_kinds, target.activity_field = found
+            as_actor(target, user)
+            target.save()
+        if target.activity_kinds:
+            linked.append(target)
+    kind = ""
+    if minimums and len(linked) == len(minimums):
+        kind = Task.Fulfilment.ACTIVITIES
+    else:
+        rules = list(task.pairing.fund_rules.all())
+        money = [t for t in targets if t.unit in MONEY_UNITS]
+        for rule in rules:
+            if "项目清单" in task.title and rule.use_list_due_month:
+                task.fund_rule, kind = rule, Task.Fulfilment.FUND_USE_LIST
+                break
+            about_money = [t for t in money if "资金" in f"{task.title}{t.name}{t.source_text}"]
+            if any(t.value * MONEY_UNITS[t.unit] == rule.amount for t in about_money):
+                task.fund_rule, kind = rule, Task.Fulfilment.FUND_PAID
+                break
+    if kind and task.fulfilment != kind:
+        task.fulfilment = kind
+        as_actor(task, user)
+        task.save()
+    return kind

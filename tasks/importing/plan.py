@@ -34,6 +34,7 @@ from cooperation.scoping import is_liaison_of
 from core.history import as_actor
 from core.importflow import ImportRefused
 from planparser import PLAN_JSON_SCHEMA
+from tasks import fulfilment
 from tasks import services as task_services
 from tasks.models import Area, Target, Task
 
@@ -647,6 +648,7 @@ def _write(
             )
             as_actor(target, user)
             target.save()
+        fulfilment.link_from_plan(task, user)  # minimums by activities, the money by its ledger
         task_services.sync_periods(task, user)
         tasks.append(task)
         for child in node.children:
