@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, IntegerField, Prefetch, Q, Sum
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -805,8 +805,14 @@ def build_leader_view(
         .prefetch_related("disbursements")
         .order_by("pairing_id", "due", "pk")
     )
+    # Earlier years still overdue; a locked year is closed (its lock recorded the outcome).
     older = (
-        TaskPeriod.objects.filter(task__pairing_id__in=ids, year__lt=year).filter(overdue_q(today)).count()
+        TaskPeriod.objects.filter(task__pairing_id__in=ids, year__lt=year)
+        .filter(overdue_q(today))
+        .exclude(
+            Exists(YearLock.objects.filter(pairing_id=OuterRef("task__pairing_id"), year=OuterRef("year"), locked=True))
+        )
+        .count()
     )
     return LeaderView(lights=lights, commitments=commitments, older_overdue=older)
 
