@@ -642,6 +642,17 @@ class TargetActual(models.Model):
 
 
 class ReportQuerySet(ScopedQuerySet):
+    def visible_to(self, user) -> ReportQuerySet:
+        """A draft is its unit's own until submitted: other units, liaison staff included, see it once
+        it is submitted (superusers see everything)."""
+        qs = super().visible_to(user)
+        if not user.is_authenticated or user.is_superuser:
+            return qs
+        drafts = Q(status=ProgressReport.Status.DRAFT)
+        if user.unit_id:
+            drafts &= ~Q(unit_id=user.unit_id)
+        return qs.exclude(drafts)
+
     def manageable_by(self, user) -> ReportQuerySet:
         """Liaison staff: every report of their pairings; a reporter: his unit's reports on its tasks."""
         if user.is_authenticated and not user.is_superuser and is_reporter(user):

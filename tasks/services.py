@@ -531,6 +531,9 @@ def submit_report(
 
 def _check_reviewable(report: ProgressReport, user) -> None:
     _require_liaison(user, report.period.task.pairing_id)
+    if user is not None and user.is_authenticated and report.created_by_id == user.pk:
+        # Four eyes: the one who wrote a report never approves or returns it.
+        raise PermissionDenied(_("不能审核自己填写的报告，请由本结对的其他联络员审核。"))
     ensure_unlocked(report.period)
     if report.status != ProgressReport.Status.SUBMITTED:
         raise ValidationError(

@@ -320,10 +320,20 @@ class TaskDetailView(ScopedPageMixin, DetailView):
                 for t in targets
                 if t.applies_to(period.year)
             ]
-            period.report_list = list(period.reports.all())
+            # A draft is its unit's own until submitted (ReportQuerySet.visible_to).
+            period.report_list = [
+                r
+                for r in period.reports.all()
+                if r.status != ProgressReport.Status.DRAFT or user.is_superuser or r.unit_id == user.unit_id
+            ]
             for report in period.report_list:
                 report.can_edit = report.pk in manageable_reports and report.is_editable and not period.locked
-                report.can_review = is_liaison and report.status == "submitted" and not period.locked
+                report.can_review = (
+                    is_liaison and report.status == "submitted" and not period.locked and report.created_by_id != user.pk
+                )
+                if report.can_edit:
+                    # A returned report is corrected and submitted again on the same report.
+                    report.edit_form = ReportForm(period=period, report=report, prefix=f"r{report.pk}")
                 present = {e.kind_id for e in report.evidence.all()}
                 report.missing = (
                     report.missing_evidence(required=required, present=present) if report.marks_done else []
