@@ -378,6 +378,11 @@ class PeriodQuerySet(ScopedQuerySet):
     def open(self) -> PeriodQuerySet:
         return self.filter(open_period_q())
 
+    def unlocked(self) -> PeriodQuerySet:
+        """Periods of years not locked: a locked year's outcome is recorded, nothing in it is still to do."""
+        locks = YearLock.objects.filter(pairing_id=OuterRef("task__pairing_id"), year=OuterRef("year"), locked=True)
+        return self.exclude(Exists(locks))
+
     def due_within(self, days: int, today: datetime.date | None = None) -> PeriodQuerySet:
         today = today or timezone.localdate()
         return self.open().filter(due_date__gte=today, due_date__lte=today + datetime.timedelta(days=days))

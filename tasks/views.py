@@ -192,7 +192,7 @@ class MyTasksView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        periods = TaskPeriod.objects.visible_to(user).select_related("task__pairing")
+        periods = TaskPeriod.objects.visible_to(user).unlocked().select_related("task__pairing")
         if is_reporter(user) or not user.is_superuser and not is_liaison(user):
             periods = periods.filter(task__task_units__unit_id=user.unit_id).distinct()
         context["due_soon"] = periods.due_within(SOON_DAYS).order_by("due_date")[:100]
