@@ -8,6 +8,7 @@ caught up by the next sweep, up to the policy's `catch_up_days`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import logging
 from collections import defaultdict
@@ -374,14 +375,20 @@ def queue_emails(day: datetime.date, per_user: dict[int, dict[str, DigestEntry]]
     return len(wanted)
 
 
-def queue_webhooks(day: datetime.date, fresh: list[Planned]) -> int:
-    """One webhook message per unit with a webhook URL, listing its items due today."""
+def queue_webhooks(day: datetime.date, fresh: list[Planned], label: str | None = None) -> int:
+    """One webhook message per unit with a webhook URL, listing its items due today (`label`: the
+    entries' words when they are not reminders of a due date, e.g. "已退回：…")."""
     per_unit: dict[int, dict[str, Planned]] = defaultdict(dict)
     for p in fresh:
         for unit_id in p.item.unit_ids:
             per_unit[unit_id].setdefault(p.item.key, p)
     hooked = Unit.objects.filter(pk__in=per_unit.keys()).exclude(webhook_url="").values_list("pk", flat=True)
-    wanted = {unit_id: (day, [_entry(p) for p in per_unit[unit_id].values()]) for unit_id in hooked}
+
+    def entry(p: Planned) -> DigestEntry:
+        made = _entry(p)
+        return made if label is None else dataclasses.replace(made, label=label, kind=p.item.kind)
+
+    wanted = {unit_id: (day, [entry(p) for p in per_unit[unit_id].values()]) for unit_id in hooked}
     _queue(OutboxMessage.Channel.WEBHOOK, "unit", wanted)
     return len(wanted)
 

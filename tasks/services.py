@@ -28,6 +28,7 @@ from core.roles import is_reporter
 from core.text import clean_text
 from core.uploads import validate_upload
 from tasks import fulfilment
+from tasks.signals import report_event
 from tasks.models import (
     Evidence,
     EvidenceKind,
@@ -525,7 +526,9 @@ def submit_report(
     report.submitted_at = timezone.now()
     report.return_reason = ""
     as_actor(report, user)
-    save_versioned(report, expected_version, conditions={"status": old})
+    with transaction.atomic():
+        save_versioned(report, expected_version, conditions={"status": old})
+        report_event.send(sender=ProgressReport, report=report, event="submitted", actor=user)
     return report
 
 
@@ -582,6 +585,7 @@ def approve_report(
             period.status = TaskPeriod.Status.IN_PROGRESS
             as_actor(period, user)
             save_versioned(period)
+        report_event.send(sender=ProgressReport, report=report, event="approved", actor=user)
     report.period = period
     return report
 
@@ -598,7 +602,9 @@ def return_report(
     report.reviewed_by = user if user is not None and user.is_authenticated else None
     report.reviewed_at = timezone.now()
     as_actor(report, user)
-    save_versioned(report, expected_version, conditions={"status": ProgressReport.Status.SUBMITTED})
+    with transaction.atomic():
+        save_versioned(report, expected_version, conditions={"status": ProgressReport.Status.SUBMITTED})
+        report_event.send(sender=ProgressReport, report=report, event="returned", actor=user)
     return report
 
 
