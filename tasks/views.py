@@ -304,7 +304,12 @@ class TaskDetailView(ScopedPageMixin, DetailView):
         is_liaison = is_liaison_of(user, task.pairing_id)
         # Sections of other apps (the 催办 / 督办 of these periods: reminders/panels.py).
         context["task_panels"] = task_panels(self.request, task, periods)
+        # The page opens on the period of this year (or the nearest one); the others are one line each.
+        this_year = timezone.localdate().year
+        current = min(periods, key=lambda p: (abs(p.year - this_year), -p.year), default=None)
+        context["current_period_id"] = current.pk if current else None
         for period in periods:
+            period.standing_label = period.standing().label
             actuals = {a.target_id: a.value for a in period.actuals.all()}
             period.locked = period.year in locked
             period.can_report = period.pk in reportable and not period.locked
