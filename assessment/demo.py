@@ -61,17 +61,19 @@ def _redate_chain(history_model, since, start_of, done_on_of) -> None:
 def date_as_entered(since: datetime.datetime) -> None:
     """Date the demo's records written since `since` as entered on the day they happened."""
     for model in (Activity,):
-        for history_id, day, written in model.history.model.objects.filter(history_date__gte=since).values_list(
-            "history_id", "date", "history_date"
-        ):
+        for history_id, day, written in model.history.model.objects.filter(
+            history_date__gte=since
+        ).values_list("history_id", "date", "history_date"):
             _redate(model.history.model, history_id, _at(day), written)
     for model in (Disbursement, ArrivalConfirmation):
-        for pk, day, recorded in model.objects.filter(recorded_at__gte=since).values_list("pk", "date", "recorded_at"):
+        for pk, day, recorded in model.objects.filter(recorded_at__gte=since).values_list(
+            "pk", "date", "recorded_at"
+        ):
             if _at(day) < recorded:
                 model.objects.filter(pk=pk).update(recorded_at=_at(day))
-        for history_id, day, written in model.history.model.objects.filter(history_date__gte=since).values_list(
-            "history_id", "date", "history_date"
-        ):
+        for history_id, day, written in model.history.model.objects.filter(
+            history_date__gte=since
+        ).values_list("history_id", "date", "history_date"):
             _redate(model.history.model, history_id, _at(day), written, recorded_at=min(_at(day), written))
     _redate_chain(
         FundCommitment.history.model,

@@ -212,7 +212,12 @@ class YearRecord:
         # … and the periods due in the year (任务完成情况).
         self.due_periods = sorted(
             (p for p in self.periods.values() if p.due is not None and p.due.year == self.year),
-            key=lambda p: (self.tasks[p.task_id].pairing_id, p.due, self.tasks[p.task_id].position, p.task_id),
+            key=lambda p: (
+                self.tasks[p.task_id].pairing_id,
+                p.due,
+                self.tasks[p.task_id].position,
+                p.task_id,
+            ),
         )
 
     def _load_actuals(self) -> None:
@@ -263,7 +268,9 @@ class YearRecord:
             )
         )
         rows = {pk: r for pk, r in rows.items() if r["year"] == self.year}
-        region_ids = {r["payer_region_id"] for r in rows.values()} | {r["receiver_region_id"] for r in rows.values()}
+        region_ids = {r["payer_region_id"] for r in rows.values()} | {
+            r["receiver_region_id"] for r in rows.values()
+        }
         regions = Region.objects.in_bulk(region_ids)
         self.commitments: dict[int, CommitmentAt] = {}
         for pk, r in sorted(rows.items(), key=lambda item: (item[1]["pairing_id"], item[1]["due"], item[0])):
@@ -283,7 +290,9 @@ class YearRecord:
                 use_list_submitted=submitted if submitted and submitted <= self.as_of else None,
                 as_of=self.as_of,
             )
-        recorded = Q(commitment_id__in=list(self.commitments), date__lte=self.as_of, recorded_at__lt=self.moment)
+        recorded = Q(
+            commitment_id__in=list(self.commitments), date__lte=self.as_of, recorded_at__lt=self.moment
+        )
         for pk, commitment_id, date, amount, kind, voucher in (
             Disbursement.objects.filter(recorded)
             .order_by("date", "pk")
@@ -350,7 +359,11 @@ class YearRecord:
                 return commitment.confirmed_in_full_on
             return commitment.use_list_submitted
         if task.fulfilment == Task.Fulfilment.ACTIVITIES:
-            minimums = [self.minimum_of[t.pk] for t in self.targets if t.task_id == task.pk and t.pk in self.minimum_of]
+            minimums = [
+                self.minimum_of[t.pk]
+                for t in self.targets
+                if t.task_id == task.pk and t.pk in self.minimum_of
+            ]
             if not minimums or not all(m.met for m in minimums):
                 return None
             return max(m.reached_on for m in minimums)  # type: ignore[type-var]
@@ -367,7 +380,9 @@ class YearRecord:
         paused = period.status == TaskPeriod.Status.PAUSED
         if task.fulfilment:
             done_on = self.ledger_done_on(task, period)
-            return judge(due=period.due, done=done_on is not None, done_on=done_on, as_of=self.as_of, paused=paused)
+            return judge(
+                due=period.due, done=done_on is not None, done_on=done_on, as_of=self.as_of, paused=paused
+            )
         return judge(
             due=period.due,
             done=period.status == TaskPeriod.Status.DONE,
@@ -397,7 +412,10 @@ class YearRecord:
         period = self.period_of_task.get(target.task_id)
         if period is None:
             return None
-        if task.fulfilment in (Task.Fulfilment.FUND_PAID, Task.Fulfilment.FUND_CONFIRMED) and target.unit in MONEY_UNITS:
+        if (
+            task.fulfilment in (Task.Fulfilment.FUND_PAID, Task.Fulfilment.FUND_CONFIRMED)
+            and target.unit in MONEY_UNITS
+        ):
             commitment = self.commitment_for(task, period)
             if commitment is None:
                 return None

@@ -95,7 +95,9 @@ def outcome_of(standing: Standing) -> PeriodOutcome:
     """A `Standing` as the assessment counts it: done, done late and overdue are assessed; the rest is not."""
     state = standing.state
     counted = state in (State.DONE, State.DONE_LATE, State.OVERDUE) and standing.due is not None
-    days = standing.days if state in (State.DONE_LATE, State.OVERDUE) else (0 if state == State.DONE else None)
+    days = (
+        standing.days if state in (State.DONE_LATE, State.OVERDUE) else (0 if state == State.DONE else None)
+    )
     return PeriodOutcome(OUTCOME_KEYS[state], standing.label, days, counted, state == State.DONE, standing)
 
 
@@ -157,7 +159,9 @@ class LegacyMinimum:
         return self.count >= self.target.value
 
 
-def activity_minimums(pairings: list[Pairing], year: int) -> tuple[list[LegacyMinimum], dict[int, list[Activity]]]:
+def activity_minimums(
+    pairings: list[Pairing], year: int
+) -> tuple[list[LegacyMinimum], dict[int, list[Activity]]]:
     """The word-matched minimums the dashboards still show (see ACTIVITY_RULES); not used by the workbook."""
     ids = [p.pk for p in pairings]
     by_id = {p.pk: p for p in pairings}
@@ -343,7 +347,7 @@ def _collect_chunk(pairings: list[Pairing], year: int, as_of: datetime.date, fac
 # --------------------------------------------------------------------------------------------
 
 DEFAULT_SCHEME_NAME = "山海协作年度考核默认方案"
-# (name, rule, weight, deduction): documented in docs/readme_assessment.md.
+# (name, rule, weight, deduction): documented in docs/guide-liaison.md (Scoring).
 DEFAULT_SECTIONS = [
     ("重点任务按时完成", AssessmentSection.Rule.TASKS_ON_TIME, Decimal("40"), ZERO),
     ("量化指标完成", AssessmentSection.Rule.TARGETS_MET, Decimal("20"), ZERO),
@@ -418,12 +422,16 @@ def section_applies(section: AssessmentSection, facts: Facts, sections: list[Ass
         return False
     if section.rule == AssessmentSection.Rule.URGING:
         return any(
-            rule_rate(other.rule, facts) is not None for other in sections if other.rule != AssessmentSection.Rule.URGING
+            rule_rate(other.rule, facts) is not None
+            for other in sections
+            if other.rule != AssessmentSection.Rule.URGING
         )
     return section_rate(section, facts) is not None
 
 
-def section_score(section: AssessmentSection, facts: Facts, sections: list[AssessmentSection]) -> Decimal | None:
+def section_score(
+    section: AssessmentSection, facts: Facts, sections: list[AssessmentSection]
+) -> Decimal | None:
     """Points of one section: rate × weight; None (不适用) when there was nothing to assess."""
     if not section_applies(section, facts, sections):
         return None

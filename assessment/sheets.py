@@ -169,7 +169,9 @@ class TasksSheet(PairingExporter):
             for t in Task.objects.filter(pk__in={p.task_id for p in record.due_periods})
             .select_related("area")
             .prefetch_related(
-                Prefetch("task_units", queryset=TaskUnit.objects.select_related("unit").order_by("order", "pk"))
+                Prefetch(
+                    "task_units", queryset=TaskUnit.objects.select_related("unit").order_by("order", "pk")
+                )
             )
         }
         for period in record.due_periods:
@@ -285,7 +287,8 @@ class FundsSheet(PairingExporter):
             record = YearRecord(ids, self.year, self.as_of)
             for c in record.commitments.values():
                 payments = "；".join(
-                    f"{d.date.isoformat()} {d.kind} ¥{d.amount:,.0f}" + (f"（{d.voucher}）" if d.voucher else "")
+                    f"{d.date.isoformat()} {d.kind} ¥{d.amount:,.0f}"
+                    + (f"（{d.voucher}）" if d.voucher else "")
                     for d in c.payments
                 )
                 payment = c.payment()

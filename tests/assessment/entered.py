@@ -12,7 +12,15 @@ from cooperation.models import Activity
 from funds.models import ArrivalConfirmation, Disbursement, FundCommitment
 from tasks.models import ProgressReport, TargetActual, TaskPeriod
 
-AUDITED = (TaskPeriod, TargetActual, FundCommitment, Activity, Disbursement, ArrivalConfirmation, ProgressReport)
+AUDITED = (
+    TaskPeriod,
+    TargetActual,
+    FundCommitment,
+    Activity,
+    Disbursement,
+    ArrivalConfirmation,
+    ProgressReport,
+)
 
 
 def moment(day: datetime.date) -> datetime.datetime:

@@ -40,9 +40,7 @@ def lines(sheet) -> list[dict]:
 
 
 def cells(wb) -> dict:
-    return {
-        (s.title, c.coordinate): c.value for s in wb.worksheets for row in s.iter_rows() for c in row
-    }
+    return {(s.title, c.coordinate): c.value for s in wb.worksheets for row in s.iter_rows() for c in row}
 
 
 # --------------------------------------------------------------------------------------------
@@ -141,7 +139,11 @@ def test_exporting_the_year_again_after_changes_past_the_cut_off_gives_the_same_
     fund_services.record_disbursement(extra, user=liaison, date=D(2025, 6, 15), amount=Decimal("300000"))
     commitment = FundCommitment.objects.get(pairing=jy, year=2025, amount=Decimal("12000000"))
     Activity.objects.create(
-        pairing=jy, kind="exchange", title="晋江一中—尤溪一中教师交流（补录）", date=D(2025, 11, 20), field="教育"
+        pairing=jy,
+        kind="exchange",
+        title="晋江一中—尤溪一中教师交流（补录）",
+        date=D(2025, 11, 20),
+        field="教育",
     )
     report = task_services.save_report(
         period, None, text="已结对 6 所学校。", unit=unit, values={target.pk: 6}
@@ -177,7 +179,12 @@ def test_a_report_approved_after_the_cut_off_does_not_count(demo, export):
     target = Target.objects.create(task=task, name="结对学校", value=5, unit="所")
     entered_on(D(2025, 1, 10), since)
     report = task_services.save_report(
-        period, None, text="已结对 6 所学校。", unit=unit, marks_done=True, completed_on=D(2025, 6, 20),
+        period,
+        None,
+        text="已结对 6 所学校。",
+        unit=unit,
+        marks_done=True,
+        completed_on=D(2025, 6, 20),
         values={target.pk: 6},
     )
     task_services.submit_report(report, None)
@@ -192,7 +199,11 @@ def test_a_report_approved_after_the_cut_off_does_not_count(demo, export):
     entered_on(D(2025, 6, 25), since)
     wb = export([jy])
     row = next(line for line in lines(wb["任务完成情况"]) if line["任务"] == "建设教育共同体")
-    assert (row["按时 / 逾期"], row["状态"], row["最近通过的进展报告"]) == ("按时完成", "已完成", "已结对 6 所学校。")
+    assert (row["按时 / 逾期"], row["状态"], row["最近通过的进展报告"]) == (
+        "按时完成",
+        "已完成",
+        "已结对 6 所学校。",
+    )
     assert next(line for line in lines(wb["指标完成情况"]) if line["指标"] == "结对学校")["是否达标"] == "是"
     mountain = lines(wb["汇总"])[1]  # 尤溪县教育局's task: the receiving side's
     assert mountain["重点任务按时完成（40分）"] == 40 and "按时完成 1/1" in mountain["计分依据"]

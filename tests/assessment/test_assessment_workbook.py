@@ -115,7 +115,9 @@ def test_totals_carry_their_values_for_viewers_that_do_not_recalculate(demo, exp
             continue
         # The total is scored over the applicable sections' weights only, brought to 100.
         applicable = sum(w for _v, w in scored)
-        assert line[-2] == pytest.approx(float(sum(Decimal(str(v)) for v, _w in scored) / applicable * 100), abs=0.01)
+        assert line[-2] == pytest.approx(
+            float(sum(Decimal(str(v)) for v, _w in scored) / applicable * 100), abs=0.01
+        )
 
 
 def test_tasks_sheet_lists_the_periods_due_in_2025(demo, export):

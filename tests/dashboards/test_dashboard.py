@@ -142,7 +142,7 @@ def test_traffic_lights_follow_the_task_rules():
     assert traffic_light(D(2025, 5, 1), "done", D(2025, 4, 20), False, day) == ("ok", "按时完成")
     assert traffic_light(D(2025, 5, 1), "done", D(2025, 5, 11), True, day) == ("ok", "逾期 10 天完成")
     assert traffic_light(D(2025, 5, 1), "paused", None, True, day)[0] == "paused"
-    assert traffic_light(None, "not_started", None, False, day) == ("ok", "无时限")
+    assert traffic_light(None, "not_started", None, False, day) == ("ok", "持续推进")
 
 
 def test_the_leader_view_lights_every_period_of_the_year_and_lists_its_money(demo):
