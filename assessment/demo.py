@@ -7,7 +7,8 @@ The demo is loaded in one go but tells years of work, and the assessment judges 
 recorded by its cut-off (`assessment.record`). So, on the first load, the records the assessment
 reads are dated as if entered on the day they happened: an activity, a payment, an arrival on its
 own date; a period's change on the completion date it records (else on 1 January of its year); a
-commitment on 1 January of its year and its fund-use list on the day it was submitted; an approved
+commitment and a park's plan line on 1 January of its year, the list on the day it was submitted; an
+urging notice on the day it was issued (its escalation on that day); an approved
 report three days after the work it reports, and the actual values it set with it. Nothing is ever
 dated later than it was written.
 """
@@ -20,6 +21,8 @@ from collections import defaultdict
 
 from cooperation.models import Activity, Pairing, User
 from funds.models import ArrivalConfirmation, Disbursement, FundCommitment
+from parks.models import ParkInvestmentPlan
+from reminders.models import UrgingNotice
 from tasks import services
 from tasks.models import ProgressReport, TargetActual, TaskPeriod, YearLock
 
@@ -86,6 +89,15 @@ def date_as_entered(since: datetime.datetime) -> None:
         since,
         lambda row: _year_start(row["year"]),
         lambda row: row["completed_on"] if row["status"] == TaskPeriod.Status.DONE else None,
+    )
+    _redate_chain(
+        ParkInvestmentPlan.history.model, since, lambda row: _year_start(row["year"]), lambda row: None
+    )
+    _redate_chain(
+        UrgingNotice.history.model,
+        since,
+        lambda row: _at(row["issued_on"], 9),
+        lambda row: row["escalated_on"],
     )
     reviewed: dict[int, datetime.datetime] = {}
     for report in ProgressReport.objects.filter(

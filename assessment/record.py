@@ -28,9 +28,11 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from cooperation.models import Activity, Region
+from cooperation.models import Activity, Region, Unit
 from core.states import Standing, judge
 from funds.models import ArrivalConfirmation, Disbursement, FundCommitment
+from parks.models import ParkInvestmentPlan
+from reminders.models import UrgingNotice
 from tasks.models import ProgressReport, Target, TargetActual, Task, TaskPeriod
 
 ZERO = Decimal("0")
@@ -142,6 +144,20 @@ class ActivityAt:
     title: str
     date: datetime.date
     field: str
+
+
+@dataclass
+class NoticeAt:
+    pk: int
+    pairing_id: int
+    unit: Unit
+    signed_on_time: bool
+    answered_on_time: bool
+    escalated: bool
+
+
+def _local_day(value: datetime.datetime | None) -> datetime.date | None:
+    return value.astimezone(LOCAL).date() if value else None
 
 
 @dataclass
@@ -345,6 +361,82 @@ class YearRecord:
             minimum = Minimum(pairing_id, target, counted)
             self.minimums.append(minimum)
             self.minimum_of[target.pk] = minimum
+
+    # --- urging notices and park plans (read on demand) ------------------------------------
+    def notices(self) -> list[NoticeAt]:
+        """The urging notices issued in the year by the as-of day, as recorded at the cut-off, with
+        what was done by then (signed, answered, escalated) — two queries."""
+        rows = as_recorded(
+            UrgingNotice.history.model.objects.filter(
+                pairing_id__in=self.ids, issued_on__year=self.year, history_date__lt=self.moment
+            )
+            .order_by("id", "history_date", "history_id")
+            .values(
+                "id",
+                "history_type",
+                "pairing_id",
+                "unit_id",
+                "issued_on",
+                "sign_by",
+                "signed_at",
+                "reply_by",
+                "replied_at",
+                "escalated_on",
+            )
+        )
+        rows = {
+            pk: r
+            for pk, r in rows.items()
+            if r["issued_on"].year == self.year and r["issued_on"] <= self.as_of
+        }
+        units = Unit.objects.select_related("region").in_bulk({r["unit_id"] for r in rows.values()})
+        notices = []
+        for r in sorted(rows.values(), key=lambda r: (r["pairing_id"], r["id"])):
+            unit = units.get(r["unit_id"])
+            if unit is None:
+                continue
+            signed = _local_day(r["signed_at"])
+            replied = _local_day(r["replied_at"])
+            escalated = r["escalated_on"]
+            notices.append(
+                NoticeAt(
+                    r["id"],
+                    r["pairing_id"],
+                    unit,
+                    signed_on_time=signed is not None and signed <= r["sign_by"],
+                    answered_on_time=replied is not None and replied <= r["reply_by"],
+                    escalated=escalated is not None and escalated <= self.as_of,
+                )
+            )
+        return notices
+
+    def park_plans(self) -> list[dict]:
+        """The year's park plan lines as recorded at the cut-off (one query; the park read with them)."""
+        rows = as_recorded(
+            ParkInvestmentPlan.history.model.objects.filter(
+                park__pairing_id__in=self.ids, year=self.year, history_date__lt=self.moment
+            )
+            .order_by("id", "history_date", "history_id")
+            .values(
+                "id",
+                "history_type",
+                "park_id",
+                "park__pairing_id",
+                "park__name",
+                "park__kind",
+                "year",
+                "kind",
+                "project_count",
+                "planned_total",
+                "planned_completion",
+                "actual_completion",
+                "source",
+            )
+        )
+        return sorted(
+            (r for r in rows.values() if r["year"] == self.year),
+            key=lambda r: (r["park__pairing_id"], r["park__name"], r["kind"]),
+        )
 
     # --- judging -----------------------------------------------------------------------------
     def ledger_done_on(self, task: Task, period: PeriodAt) -> datetime.date | None:

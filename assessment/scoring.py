@@ -25,8 +25,6 @@ from assessment.models import AssessmentScheme, AssessmentSection
 from assessment.record import YearRecord
 from cooperation.models import Activity, Pairing
 from core.states import Standing, State, judge
-from parks.models import ParkInvestmentPlan
-from reminders.models import UrgingNotice
 from tasks.models import Target, Task, TaskPeriod, TaskUnit
 
 ZERO = Decimal("0")
@@ -327,19 +325,15 @@ def _collect_chunk(pairings: list[Pairing], year: int, as_of: datetime.date, fac
             facts[(minimum.pairing_id, side)].minimums_counted += 1
             facts[(minimum.pairing_id, side)].minimums_met += int(minimum.met)
 
-    for pairing_id, path, escalated in UrgingNotice.objects.filter(
-        pairing_id__in=ids, issued_on__year=year, issued_on__lte=as_of
-    ).values_list("pairing_id", "unit__region__path", "escalated_on"):
-        for side in sides_of(path, by_id[pairing_id]):
-            facts[(pairing_id, side)].notices += 1
-            facts[(pairing_id, side)].escalations += int(escalated is not None and escalated <= as_of)
+    for notice in record.notices():
+        for side in sides_of(notice.unit.region.path, by_id[notice.pairing_id]):
+            facts[(notice.pairing_id, side)].notices += 1
+            facts[(notice.pairing_id, side)].escalations += int(notice.escalated)
 
-    for pairing_id, planned, actual in ParkInvestmentPlan.objects.filter(
-        park__pairing_id__in=ids, year=year
-    ).values_list("park__pairing_id", "planned_completion", "actual_completion"):
+    for plan in record.park_plans():
         for side in SIDES:  # each side may count 100 % of a co-built park's figures
-            facts[(pairing_id, side)].parks_planned += planned
-            facts[(pairing_id, side)].parks_actual += actual or ZERO
+            facts[(plan["park__pairing_id"], side)].parks_planned += plan["planned_completion"]
+            facts[(plan["park__pairing_id"], side)].parks_actual += plan["actual_completion"] or ZERO
 
 
 # --------------------------------------------------------------------------------------------

@@ -33,8 +33,7 @@ from cooperation.models import Activity, Pairing
 from core.excel import Column, Exporter, RowSum
 from core.states import State
 from indicators.services import assessment_rows
-from parks.models import ParkInvestmentPlan
-from reminders.models import UrgingNotice
+from parks.models import Park, ParkInvestmentPlan
 from tasks.models import Task, TaskUnit
 
 CHUNK = 500
@@ -338,24 +337,23 @@ class ParksSheet(PairingExporter):
     ]
 
     def rows(self) -> Iterator[list]:
-        plans = (
-            ParkInvestmentPlan.objects.filter(park__pairing_id__in=self.ids, year=self.year)
-            .select_related("park")
-            .order_by("park__pairing_id", "park__name", "kind")
-        )
-        for plan in plans.iterator(chunk_size=CHUNK):
-            yield [
-                self.by_id[plan.park.pairing_id].name,
-                plan.park.name,
-                plan.park.get_kind_display(),
-                plan.get_kind_display(),
-                plan.project_count,
-                plan.planned_total,
-                plan.planned_completion,
-                plan.actual_completion,
-                plan.completion_rate,
-                plan.source,
-            ]
+        park_kinds = dict(Park.Kind.choices)
+        plan_kinds = dict(ParkInvestmentPlan.Kind.choices)
+        for ids in id_chunks(self.ids):
+            for plan in YearRecord(ids, self.year, self.as_of).park_plans():
+                planned, actual = plan["planned_completion"], plan["actual_completion"]
+                yield [
+                    self.by_id[plan["park__pairing_id"]].name,
+                    plan["park__name"],
+                    str(park_kinds.get(plan["park__kind"], plan["park__kind"])),
+                    str(plan_kinds.get(plan["kind"], plan["kind"])),
+                    plan["project_count"],
+                    plan["planned_total"],
+                    planned,
+                    actual,
+                    actual / planned if actual is not None and planned else None,
+                    plan["source"],
+                ]
 
 
 KIND_LABELS = dict(Activity.Kind.choices)
@@ -448,36 +446,23 @@ class UrgingSheet(PairingExporter):
     ]
 
     def rows(self) -> Iterator[list]:
-        counts: dict[tuple[int, int], list[int]] = {}
-        names: dict[int, tuple[str, str]] = {}
-        notices = (
-            UrgingNotice.objects.filter(pairing_id__in=self.ids, issued_on__year=self.year)
-            .values_list(
-                "pairing_id",
-                "unit_id",
-                "unit__name",
-                "unit__region__path",
-                "sign_by",
-                "signed_at",
-                "reply_by",
-                "replied_at",
-                "escalated_on",
-            )
-            .order_by("pairing_id", "unit__name")
-        )
-        for pairing_id, unit_id, name, path, sign_by, signed_at, reply_by, replied_at, escalated in notices:
-            row = counts.setdefault((pairing_id, unit_id), [0, 0, 0, 0])
-            names[unit_id] = (name, path)
-            row[0] += 1
-            row[1] += int(signed_at is not None and _local_date(signed_at) <= sign_by)
-            row[2] += int(replied_at is not None and _local_date(replied_at) <= reply_by)
-            row[3] += int(escalated is not None)
-        for (pairing_id, unit_id), (issued, signed, answered, escalated) in counts.items():
-            pairing = self.by_id[pairing_id]
-            name, path = names[unit_id]
-            sides = sides_of(path, pairing)
-            side = side_label(sides[0]) if len(sides) == 1 else _("双方")
-            yield [pairing.name, name, side, issued, signed, answered, escalated]
+        for ids in id_chunks(self.ids):
+            counts: dict[tuple[int, int], list[int]] = {}
+            units = {}
+            for notice in YearRecord(ids, self.year, self.as_of).notices():
+                row = counts.setdefault((notice.pairing_id, notice.unit.pk), [0, 0, 0, 0])
+                units[notice.unit.pk] = notice.unit
+                row[0] += 1
+                row[1] += int(notice.signed_on_time)
+                row[2] += int(notice.answered_on_time)
+                row[3] += int(notice.escalated)
+            ordered = sorted(counts.items(), key=lambda item: (item[0][0], units[item[0][1]].name))
+            for (pairing_id, unit_id), (issued, signed, answered, escalated) in ordered:
+                pairing = self.by_id[pairing_id]
+                unit = units[unit_id]
+                sides = sides_of(unit.region.path, pairing)
+                side = side_label(sides[0]) if len(sides) == 1 else _("双方")
+                yield [pairing.name, unit.name, side, issued, signed, answered, escalated]
 
 
 DETAIL_SHEETS = [

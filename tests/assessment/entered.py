@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from cooperation.models import Activity
 from funds.models import ArrivalConfirmation, Disbursement, FundCommitment
+from parks.models import ParkInvestmentPlan
+from reminders.models import UrgingNotice
 from tasks.models import ProgressReport, TargetActual, TaskPeriod
 
 AUDITED = (
@@ -20,6 +22,8 @@ AUDITED = (
     Disbursement,
     ArrivalConfirmation,
     ProgressReport,
+    ParkInvestmentPlan,
+    UrgingNotice,
 )
 
 

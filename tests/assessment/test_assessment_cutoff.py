@@ -13,6 +13,8 @@ from assessment.services import build
 from cooperation.models import Activity, Pairing, Unit, User
 from funds import services as fund_services
 from funds.models import FundCommitment
+from parks.models import Park, ParkInvestmentPlan
+from reminders.models import UrgingNotice
 from tasks import services as task_services
 from tasks.models import ProgressReport, Target, Task, TaskPeriod, TaskUnit
 from tests.assessment.entered import entered_on, now
@@ -127,8 +129,31 @@ def test_exporting_the_year_again_after_changes_past_the_cut_off_gives_the_same_
         amount=Decimal("300000"),
         due=D(2025, 6, 30),
     )
+    notice = UrgingNotice.objects.create(
+        item_key="test:cutoff",
+        due=D(2025, 6, 30),
+        unit=unit,
+        pairing=jy,
+        summary="建设教育共同体",
+        url="/",
+        issued_on=D(2025, 7, 3),
+        sign_by=D(2025, 7, 5),
+        reply_by=D(2025, 7, 8),
+    )
+    park = Park.objects.create(name="尤溪教育产业园", pairing=jy, region=jy.mountain_region)
+    plan = ParkInvestmentPlan.objects.create(
+        park=park,
+        year=2025,
+        kind="government",
+        project_count=2,
+        planned_total=Decimal("100"),
+        planned_completion=Decimal("50"),
+        actual_completion=Decimal("20"),
+    )
     entered_on(D(2025, 1, 10), since)
     before = cells(export([jy]))
+    assert before[("催办督办", "D3")] == 1 and before[("催办督办", "G3")] == 0
+    assert "尤溪教育产业园" in {v for (sheet, _cell), v in before.items() if sheet == "园区建设情况"}
 
     # After the cut-off (today): a report approved, a payment reversed with an earlier date, an
     # activity added with an earlier date, a status changed, a fund-use list date corrected.
@@ -155,6 +180,10 @@ def test_exporting_the_year_again_after_changes_past_the_cut_off_gives_the_same_
     commitment.refresh_from_db()
     commitment.use_list_submitted = D(2025, 3, 20)
     commitment.save()
+    notice.escalated_on = D(2025, 12, 20)
+    notice.save()
+    plan.actual_completion = Decimal("60")
+    plan.save()
     # The changes are real: read as of today, the records say otherwise.
     assert TaskPeriod.objects.get(pk=period.pk).status == TaskPeriod.Status.DONE
     assert FundCommitment.objects.get(pk=commitment.pk).use_list_submitted == D(2025, 3, 20)
