@@ -351,6 +351,7 @@ class YearRecord:
             target.task = self.tasks[target.task_id]  # no query per target
         self.minimums: list[Minimum] = []
         self.minimum_of: dict[int, Minimum] = {}
+        self.minimums_of_task: dict[int, list[Minimum]] = defaultdict(list)
         for target in self.targets:
             if not target.counted_kinds:
                 continue
@@ -361,6 +362,7 @@ class YearRecord:
             minimum = Minimum(pairing_id, target, counted)
             self.minimums.append(minimum)
             self.minimum_of[target.pk] = minimum
+            self.minimums_of_task[target.task_id].append(minimum)
 
     # --- urging notices and park plans (read on demand) ------------------------------------
     def notices(self) -> list[NoticeAt]:
@@ -451,11 +453,7 @@ class YearRecord:
                 return commitment.confirmed_in_full_on
             return commitment.use_list_submitted
         if task.fulfilment == Task.Fulfilment.ACTIVITIES:
-            minimums = [
-                self.minimum_of[t.pk]
-                for t in self.targets
-                if t.task_id == task.pk and t.pk in self.minimum_of
-            ]
+            minimums = self.minimums_of_task.get(task.pk, [])
             if not minimums or not all(m.met for m in minimums):
                 return None
             return max(m.reached_on for m in minimums)  # type: ignore[type-var]

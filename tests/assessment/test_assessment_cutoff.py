@@ -265,3 +265,29 @@ def test_a_year_outside_the_pairings_years_is_not_scored(demo, export):
     assert [line["总分"] for line in summary] == ["不适用", "不适用"]
     assert all("2019 年不在结对起止年份（2024—2030）内" in line["计分依据"] for line in summary)
     assert all(v == "不适用" for line in summary for k, v in line.items() if k.endswith("分）"))
+
+
+# --------------------------------------------------------------------------------------------
+# The demo, dated as entered
+# --------------------------------------------------------------------------------------------
+
+
+def test_the_demos_records_are_dated_on_the_day_they_happened_once(demo):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from funds.models import Disbursement
+
+    payment = Disbursement.objects.get(commitment__pairing=demo["jy"], date=D(2025, 5, 20))
+    assert timezone.localtime(payment.recorded_at).date() == D(2025, 5, 20)
+    assert {timezone.localtime(h.history_date).date() for h in payment.history.all()} == {D(2025, 5, 20)}
+    festival = Activity.objects.get(title="晋江尤溪朱子文化旅游节")
+    assert {timezone.localtime(h.history_date).date() for h in festival.history.all()} == {D(2025, 4, 18)}
+    approved = ProgressReport.objects.get(
+        period__task__pairing=demo["jy"], period__year=2024, status="approved", completed_on=D(2024, 4, 29)
+    )
+    assert timezone.localtime(approved.reviewed_at).date() == D(2024, 5, 2)
+    # Loading the demo again dates nothing anew.
+    call_command("load_demo", "--quiet")
+    payment.refresh_from_db()
+    assert timezone.localtime(payment.recorded_at).date() == D(2025, 5, 20)
