@@ -55,6 +55,19 @@ def as_recorded(history_rows, key: str = "id") -> dict:
     return {pk: row for pk, row in last.items() if row["history_type"] != "-"}
 
 
+def recorded(model, moment: datetime.datetime, matching: Q, *fields: str) -> dict[int, dict]:
+    """Each object of `model` that matched `matching` at some point before `moment`, as its last
+    history row before `moment` says (one query). The caller checks the match again on that row:
+    an activity moved from 2025 to 2026 before the cut-off is no longer 2025's."""
+    history = model.history.model.objects
+    candidates = history.filter(matching, history_date__lt=moment).values("id")
+    return as_recorded(
+        history.filter(id__in=candidates, history_date__lt=moment)
+        .order_by("id", "history_date", "history_id")
+        .values("id", "history_type", *fields)
+    )
+
+
 @dataclass
 class PeriodAt:
     pk: int
@@ -208,13 +221,15 @@ class YearRecord:
 
     # --- task periods and actual values ------------------------------------------------------
     def _load_periods(self) -> None:
-        history = TaskPeriod.history.model.objects.filter(
-            task__pairing_id__in=self.ids, history_date__lt=self.moment
-        ).filter(Q(year=self.year) | Q(due_date__year=self.year))
-        rows = as_recorded(
-            history.order_by("id", "history_date", "history_id").values(
-                "id", "history_type", "task_id", "year", "due_date", "status", "completed_on"
-            )
+        rows = recorded(
+            TaskPeriod,
+            self.moment,
+            Q(task__pairing_id__in=self.ids) & (Q(year=self.year) | Q(due_date__year=self.year)),
+            "task_id",
+            "year",
+            "due_date",
+            "status",
+            "completed_on",
         )
         self.periods: dict[int, PeriodAt] = {
             pk: PeriodAt(pk, r["task_id"], r["year"], r["due_date"], r["status"], r["completed_on"])
@@ -262,28 +277,23 @@ class YearRecord:
 
     # --- funds -------------------------------------------------------------------------------
     def _load_commitments(self) -> None:
-        rows = as_recorded(
-            FundCommitment.history.model.objects.filter(
-                pairing_id__in=self.ids, year=self.year, history_date__lt=self.moment
-            )
-            .order_by("id", "history_date", "history_id")
-            .values(
-                "id",
-                "history_type",
-                "pairing_id",
-                "rule_id",
-                "year",
-                "purpose",
-                "payer_region_id",
-                "receiver_region_id",
-                "amount",
-                "due",
-                "due_text",
-                "use_list_due",
-                "use_list_submitted",
-            )
+        rows = recorded(
+            FundCommitment,
+            self.moment,
+            Q(pairing_id__in=self.ids, year=self.year),
+            "pairing_id",
+            "rule_id",
+            "year",
+            "purpose",
+            "payer_region_id",
+            "receiver_region_id",
+            "amount",
+            "due",
+            "due_text",
+            "use_list_due",
+            "use_list_submitted",
         )
-        rows = {pk: r for pk, r in rows.items() if r["year"] == self.year}
+        rows = {pk: r for pk, r in rows.items() if r["year"] == self.year and r["pairing_id"] in self.ids}
         region_ids = {r["payer_region_id"] for r in rows.values()} | {
             r["receiver_region_id"] for r in rows.values()
         }
@@ -306,18 +316,18 @@ class YearRecord:
                 use_list_submitted=submitted if submitted and submitted <= self.as_of else None,
                 as_of=self.as_of,
             )
-        recorded = Q(
+        counted = Q(
             commitment_id__in=list(self.commitments), date__lte=self.as_of, recorded_at__lt=self.moment
         )
         for pk, commitment_id, date, amount, kind, voucher in (
-            Disbursement.objects.filter(recorded)
+            Disbursement.objects.filter(counted)
             .order_by("date", "pk")
             .values_list("pk", "commitment_id", "date", "amount", "kind", "voucher_no")
         ):
             row = LedgerRow(pk, date, amount, str(Disbursement.Kind(kind).label), voucher)
             self.commitments[commitment_id].payments.append(row)
         for pk, commitment_id, date, amount in (
-            ArrivalConfirmation.objects.filter(recorded)
+            ArrivalConfirmation.objects.filter(counted)
             .order_by("date", "pk")
             .values_list("pk", "commitment_id", "date", "amount")
         ):
@@ -326,15 +336,19 @@ class YearRecord:
 
     # --- activities and yearly minimums ------------------------------------------------------
     def _load_activities(self) -> None:
-        rows = as_recorded(
-            Activity.history.model.objects.filter(pairing_id__in=self.ids, history_date__lt=self.moment)
-            .filter(date__year=self.year)
-            .order_by("id", "history_date", "history_id")
-            .values("id", "history_type", "pairing_id", "kind", "title", "date", "field")
+        rows = recorded(
+            Activity,
+            self.moment,
+            Q(pairing_id__in=self.ids, date__year=self.year),
+            "pairing_id",
+            "kind",
+            "title",
+            "date",
+            "field",
         )
         self.activities: dict[int, list[ActivityAt]] = defaultdict(list)
         for r in sorted(rows.values(), key=lambda r: (r["date"], r["id"])):
-            if r["date"].year == self.year and r["date"] <= self.as_of:
+            if r["date"].year == self.year and r["date"] <= self.as_of and r["pairing_id"] in self.ids:
                 self.activities[r["pairing_id"]].append(
                     ActivityAt(r["id"], r["pairing_id"], r["kind"], r["title"], r["date"], r["field"])
                 )
@@ -368,28 +382,25 @@ class YearRecord:
     def notices(self) -> list[NoticeAt]:
         """The urging notices issued in the year by the as-of day, as recorded at the cut-off, with
         what was done by then (signed, answered, escalated) — two queries."""
-        rows = as_recorded(
-            UrgingNotice.history.model.objects.filter(
-                pairing_id__in=self.ids, issued_on__year=self.year, history_date__lt=self.moment
-            )
-            .order_by("id", "history_date", "history_id")
-            .values(
-                "id",
-                "history_type",
-                "pairing_id",
-                "unit_id",
-                "issued_on",
-                "sign_by",
-                "signed_at",
-                "reply_by",
-                "replied_at",
-                "escalated_on",
-            )
+        rows = recorded(
+            UrgingNotice,
+            self.moment,
+            Q(pairing_id__in=self.ids, issued_on__year=self.year),
+            "pairing_id",
+            "unit_id",
+            "issued_on",
+            "sign_by",
+            "signed_at",
+            "reply_by",
+            "replied_at",
+            "escalated_on",
         )
         rows = {
             pk: r
             for pk, r in rows.items()
-            if r["issued_on"].year == self.year and r["issued_on"] <= self.as_of
+            if r["issued_on"].year == self.year
+            and r["issued_on"] <= self.as_of
+            and r["pairing_id"] in self.ids
         }
         units = Unit.objects.select_related("region").in_bulk({r["unit_id"] for r in rows.values()})
         notices = []
@@ -414,26 +425,21 @@ class YearRecord:
 
     def park_plans(self) -> list[dict]:
         """The year's park plan lines as recorded at the cut-off (one query; the park read with them)."""
-        rows = as_recorded(
-            ParkInvestmentPlan.history.model.objects.filter(
-                park__pairing_id__in=self.ids, year=self.year, history_date__lt=self.moment
-            )
-            .order_by("id", "history_date", "history_id")
-            .values(
-                "id",
-                "history_type",
-                "park_id",
-                "park__pairing_id",
-                "park__name",
-                "park__kind",
-                "year",
-                "kind",
-                "project_count",
-                "planned_total",
-                "planned_completion",
-                "actual_completion",
-                "source",
-            )
+        rows = recorded(
+            ParkInvestmentPlan,
+            self.moment,
+            Q(park__pairing_id__in=self.ids, year=self.year),
+            "park_id",
+            "park__pairing_id",
+            "park__name",
+            "park__kind",
+            "year",
+            "kind",
+            "project_count",
+            "planned_total",
+            "planned_completion",
+            "actual_completion",
+            "source",
         )
         return sorted(
             (r for r in rows.values() if r["year"] == self.year),

@@ -291,3 +291,21 @@ def test_the_demos_records_are_dated_on_the_day_they_happened_once(demo):
     call_command("load_demo", "--quiet")
     payment.refresh_from_db()
     assert timezone.localtime(payment.recorded_at).date() == D(2025, 5, 20)
+
+
+def test_an_activity_moved_out_of_the_year_before_the_cut_off_is_not_counted(demo, export):
+    jy = demo["jy"]
+    since = now()
+    exchange = Activity.objects.create(
+        pairing=jy, kind="exchange", title="晋江—尤溪教师交流", date=D(2025, 10, 1), field="教育"
+    )
+    entered_on(D(2025, 10, 2), since)
+    counted = {line["要求"]: line["实际次数"] for line in lines(export([jy])["交流活动"])}
+    assert counted["教育领域每年开展不少于一次的专技人员交流活动"] == 1
+
+    since = now()
+    exchange.date = D(2026, 3, 1)  # postponed, recorded in November
+    exchange.save()
+    entered_on(D(2025, 11, 5), since)
+    counted = {line["要求"]: line["实际次数"] for line in lines(export([jy])["交流活动"])}
+    assert counted["教育领域每年开展不少于一次的专技人员交流活动"] == 0
