@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from cooperation.models import Activity, Region, Unit
 from core.states import Standing, judge
@@ -489,8 +490,6 @@ class YearRecord:
 
     def status_label(self, period: PeriodAt, standing: Standing) -> str:
         """The status a user reads (逾期 wins over the typed status), as the sheets have always shown it."""
-        from django.utils.translation import gettext as _
-
         if standing.is_overdue:
             return _("逾期")
         if standing.is_done:
