@@ -13,19 +13,18 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessment.models import AssessmentScheme, AssessmentSection
 from assessment.record import YearRecord
-from cooperation.models import Activity, Pairing
+from cooperation.models import Pairing
 from core.states import Standing, State, judge
-from tasks.models import Target, Task, TaskPeriod, TaskUnit
+from tasks.models import Task, TaskPeriod, TaskUnit
 
 ZERO = Decimal("0")
 ONE = Decimal("1")
@@ -117,77 +116,6 @@ def period_outcome(
 # --------------------------------------------------------------------------------------------
 # Activities against the yearly minimums
 # --------------------------------------------------------------------------------------------
-
-# Kept for the dashboards until they count the explicit targets as well: the assessment itself
-# counts a minimum from its target's `activity_kinds` / `activity_field` (`Target.counts`).
-ACTIVITY_RULES: list[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = [
-    (("教育",), ("exchange", "training"), ("教育", "教师", "学校")),
-    (("医疗", "卫生", "健康"), ("exchange", "training"), ("卫生", "医疗", "健康", "医院")),
-    (("对接洽谈", "签约会", "推介会"), ("fair",), ()),
-    (("文体旅", "文旅", "文化旅游", "体育"), ("event",), ()),
-    (("培训",), ("training",), ()),
-    (("领导", "党政", "联席", "互访", "高层"), ("meeting", "visit"), ()),
-]
-
-
-def activity_rule(target_name: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-    for words, kinds, fields in ACTIVITY_RULES:
-        if any(word in target_name for word in words):
-            return kinds, fields
-    return None
-
-
-@dataclass
-class LegacyMinimum:
-    pairing: Pairing
-    target: Target
-    kinds: tuple[str, ...]
-    activities: list[Activity] = field(default_factory=list)
-
-    @property
-    def required(self) -> Decimal:
-        return self.target.value
-
-    @property
-    def count(self) -> int:
-        return len(self.activities)
-
-    @property
-    def met(self) -> bool:
-        return self.count >= self.target.value
-
-
-def activity_minimums(
-    pairings: list[Pairing], year: int
-) -> tuple[list[LegacyMinimum], dict[int, list[Activity]]]:
-    """The word-matched minimums the dashboards still show (see ACTIVITY_RULES); not used by the workbook."""
-    ids = [p.pk for p in pairings]
-    by_id = {p.pk: p for p in pairings}
-    activities: dict[int, list[Activity]] = defaultdict(list)
-    for activity in Activity.objects.filter(pairing_id__in=ids, date__year=year).order_by("date", "pk"):
-        activities[activity.pairing_id].append(activity)
-    targets = (
-        Target.objects.filter(task__pairing_id__in=ids, unit="次", comparator=Target.Comparator.AT_LEAST)
-        .filter(Q(year__isnull=True) | Q(year=year))
-        .filter(task__periods__year=year)
-        .select_related("task")
-        .distinct()
-        .order_by("task__pairing_id", "task__position", "task_id", "pk")
-    )
-    minimums = []
-    for target in targets:
-        rule = activity_rule(target.name)
-        if rule is None:
-            continue
-        kinds, fields = rule
-        matching = [
-            a
-            for a in activities.get(target.task.pairing_id, [])
-            if a.kind in kinds and (not fields or any(w in f"{a.field}{a.title}" for w in fields))
-        ]
-        minimums.append(LegacyMinimum(by_id[target.task.pairing_id], target, kinds, matching))
-    return minimums, activities
-
 
 # --------------------------------------------------------------------------------------------
 # Facts per pairing and side

@@ -14,8 +14,8 @@ The rules are the product's own, not new ones:
   confirmed = arrivals confirmed by the receiving side, outstanding = promised − paid;
 - park plans: planned vs actual completion (万元) of the plan lines; the rate is taken over the lines
   whose actual completion has been entered, so a park that has not reported does not pull it down;
-- yearly minimums of exchanges: the assessment's matching of targets to activities
-  (`assessment.scoring.activity_rule`), as in the workbook's 交流活动 sheet.
+- yearly minimums of exchanges: the targets that count activities (`Target.counts`), the rule the
+  task periods and the workbook's 交流活动 sheet follow.
 """
 
 from __future__ import annotations
@@ -31,14 +31,13 @@ from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessment.scoring import activity_rule
 from assessment.sheets import full_numbers
 from cooperation.models import Activity, Pairing
+from core.states import SOON_DAYS, State, judge
 from funds.models import FundCommitment
 from parks.models import ParkInvestmentPlan
 from reminders.models import UrgingNotice
-from core.states import SOON_DAYS, State, judge
-from tasks.models import PERIOD_KEY_PREFIX, Target, TaskPeriod, TaskUnit, YearLock, open_period_q
+from tasks.models import PERIOD_KEY_PREFIX, Target, TaskPeriod, TaskUnit, YearLock
 from tasks.models import overdue_q as period_overdue_q
 
 ZERO = Decimal("0")
@@ -537,39 +536,39 @@ def minimum_figures(
     """Yearly minimums against the activities that count, the same grouped by requirement, and the
     year's activities by kind (two queries).
 
-    The matching is the assessment's (`activity_rule`, as in `scoring.activity_minimums`), read from
-    plain values rather than model instances — a province has thousands of targets; a test holds the
-    two equal.
+    The minimums are the targets that count activities (`Target.activity_kinds`, `Target.counts`: the
+    rule the task periods and the workbook follow), read from plain values rather than model
+    instances — a province has thousands of targets.
     """
     ids = [p.pk for p in pairings]
     names = {p.pk: p.name for p in pairings}
-    activities: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+    activities: dict[int, list[tuple[str, str, str, str]]] = defaultdict(list)
     kinds: dict[str, int] = defaultdict(int)
     for pairing_id, kind, field_name, title, date in (
         Activity.objects.filter(pairing_id__in=ids, date__year=year)
         .order_by("date", "pk")
         .values_list("pairing_id", "kind", "field", "title", "date")
     ):
-        activities[pairing_id].append((kind, f"{field_name}{title}", f"{date.isoformat()} {title}"))
+        activities[pairing_id].append((kind, field_name, title, f"{date.isoformat()} {title}"))
         kinds[kind] += 1
     targets = (
-        Target.objects.filter(task__pairing_id__in=ids, unit="次", comparator=Target.Comparator.AT_LEAST)
+        Target.objects.filter(task__pairing_id__in=ids)
+        .exclude(activity_kinds="")
         .filter(Q(year__isnull=True) | Q(year=year))
         .filter(task__periods__year=year)
         .distinct()
         .order_by("task__pairing_id", "task__position", "task_id", "pk")
-        .values_list("pk", "task__pairing_id", "name", "source_text", "value", "task__position", "task_id")
+        .values_list(
+            "pk", "task__pairing_id", "name", "source_text", "value", "activity_kinds", "activity_field"
+        )
     )
     rows = []
-    for _pk, pairing_id, name, source_text, value, _position, _task in targets:
-        rule = activity_rule(name)
-        if rule is None:
-            continue  # a count that is not about exchanges (签约项目 …)
-        rule_kinds, words = rule
+    for _pk, pairing_id, name, source_text, value, counted_kinds, counted_field in targets:
+        rule = Target(activity_kinds=counted_kinds, activity_field=counted_field)
         counted = [
             label
-            for kind, text, label in activities.get(pairing_id, [])
-            if kind in rule_kinds and (not words or any(word in text for word in words))
+            for kind, field_name, title, label in activities.get(pairing_id, [])
+            if rule.counts(kind, field_name, title)
         ]
         rows.append(
             MinimumRow(pairing_id, names[pairing_id], name, source_text, int(value), len(counted), counted)
@@ -810,7 +809,11 @@ def build_leader_view(
         TaskPeriod.objects.filter(task__pairing_id__in=ids, year__lt=year)
         .filter(overdue_q(today))
         .exclude(
-            Exists(YearLock.objects.filter(pairing_id=OuterRef("task__pairing_id"), year=OuterRef("year"), locked=True))
+            Exists(
+                YearLock.objects.filter(
+                    pairing_id=OuterRef("task__pairing_id"), year=OuterRef("year"), locked=True
+                )
+            )
         )
         .count()
     )

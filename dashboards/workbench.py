@@ -40,7 +40,9 @@ def _unit_periods(user):
 
 def _open_rounds(pairing_ids, today: datetime.date) -> list[ReportingRound]:
     return list(
-        ReportingRound.objects.filter(pairing_id__in=pairing_ids, closed_on__isnull=True, opened_on__lte=today)
+        ReportingRound.objects.filter(
+            pairing_id__in=pairing_ids, closed_on__isnull=True, opened_on__lte=today
+        )
         .select_related("pairing")
         .order_by("due_date")[:LIMIT]
     )
@@ -55,7 +57,9 @@ def _overdue_by_unit(pairing_ids, today: datetime.date) -> list[dict]:
     counts: dict[tuple[int, str], int] = defaultdict(int)
     names: dict[int, str] = {}
     for label, periods in (("red", overdue), ("yellow", soon)):
-        for unit_id, name in TaskUnit.objects.filter(task__periods__in=periods).values_list("unit_id", "unit__name"):
+        for unit_id, name in TaskUnit.objects.filter(task__periods__in=periods).values_list(
+            "unit_id", "unit__name"
+        ):
             counts[(unit_id, label)] += 1
             names[unit_id] = name
     for (unit_id, label), n in counts.items():

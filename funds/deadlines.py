@@ -26,7 +26,9 @@ def deadlines(start: datetime.date, end: datetime.date, as_of: datetime.date) ->
     commitments = (
         FundCommitment.objects.filter(Q(due__range=(start, end)) | Q(use_list_due__range=(start, end)))
         .exclude(
-            Exists(YearLock.objects.filter(pairing_id=OuterRef("pairing_id"), year=OuterRef("year"), locked=True))
+            Exists(
+                YearLock.objects.filter(pairing_id=OuterRef("pairing_id"), year=OuterRef("year"), locked=True)
+            )
         )
         .select_related("receiver_region")
         .annotate(

@@ -44,7 +44,11 @@ def proof(commitment: FundCommitment | None, task: Task, year: int) -> Proof:
     if done_on is not None:
         decisive = [r for r in rows if r.date == done_on][-1:]
         ids = "".join(f" #{r.pk}" for r in decisive)
-        reason = _("由%(label)s%(ids)s 认定（资金承诺 #%(c)d）") % {"label": label, "ids": ids, "c": commitment.pk}
+        reason = _("由%(label)s%(ids)s 认定（资金承诺 #%(c)d）") % {
+            "label": label,
+            "ids": ids,
+            "c": commitment.pk,
+        }
     else:
         reason = _("由资金承诺 #%(c)d 的%(label)s认定：尚未足额") % {"c": commitment.pk, "label": label}
     actuals = {

@@ -19,7 +19,9 @@ from reminders import engine
 from reminders.models import DigestEntry, Notification
 
 
-def notify(user_ids: set[int], summary: str, url: str, label: str, key: str, unit_ids=(), pairing_id=0) -> int:
+def notify(
+    user_ids: set[int], summary: str, url: str, label: str, key: str, unit_ids=(), pairing_id=0
+) -> int:
     """One notification per user, the same entry in each one's digest, one webhook message per unit."""
     user_ids = set(User.objects.filter(pk__in=user_ids, is_active=True).values_list("pk", flat=True))
     if not user_ids and not unit_ids:
@@ -56,7 +58,11 @@ def report_event(sender, report, event: str, actor=None, **kwargs) -> None:
         units = set(User.objects.filter(pk__in=staff).exclude(unit=None).values_list("unit_id", flat=True))
         notify(staff, summary, url, _("已提交，待审核"), key, units, task.pairing_id)
     elif event in ("approved", "returned") and report.created_by_id and report.created_by_id != actor_id:
-        label = _("已审核通过") if event == "approved" else _("已退回：%(reason)s") % {"reason": report.return_reason}
+        label = (
+            _("已审核通过")
+            if event == "approved"
+            else _("已退回：%(reason)s") % {"reason": report.return_reason}
+        )
         notify({report.created_by_id}, summary, url, label[:200], key, (report.unit_id,), task.pairing_id)
 
 

@@ -37,4 +37,6 @@ class TasksConfig(AppConfig):
 
         pre_save.connect(remember_year, sender=Activity, dispatch_uid="tasks.fulfilment.activity_before")
         post_save.connect(activity_changed, sender=Activity, dispatch_uid="tasks.fulfilment.activity")
-        post_delete.connect(activity_changed, sender=Activity, dispatch_uid="tasks.fulfilment.activity_deleted")
+        post_delete.connect(
+            activity_changed, sender=Activity, dispatch_uid="tasks.fulfilment.activity_deleted"
+        )

@@ -31,7 +31,9 @@ def deadlines(start: datetime.date, end: datetime.date, as_of: datetime.date) ->
         .exclude(task__fulfilment__in=FUND_KINDS)
         .exclude(
             Exists(
-                YearLock.objects.filter(pairing_id=OuterRef("task__pairing_id"), year=OuterRef("year"), locked=True)
+                YearLock.objects.filter(
+                    pairing_id=OuterRef("task__pairing_id"), year=OuterRef("year"), locked=True
+                )
             )
         )
         .values_list(

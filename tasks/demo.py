@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cooperation.demo import upsert
 from cooperation.models import Unit, User
-from tasks import services
+from tasks import fulfilment, services
 from tasks.models import (
     Area,
     Evidence,
@@ -763,6 +763,7 @@ def _load_001(pairing, document, units) -> None:
             )
             _set_units(task, units, lead, co)
             _targets(task, targets)
+            fulfilment.link_from_plan(task)  # its yearly minimums are counted from activities
             services.sync_periods(task)
 
 

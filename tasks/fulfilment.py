@@ -58,9 +58,9 @@ def ledger_url(task: Task, year: int | None = None) -> str:
 
 def ledger_message(task: Task) -> str:
     """Why a ledger-kept period cannot be set by hand, and where to go instead."""
-    return _("本任务的年度完成情况由“%(source)s”认定，状态、完成日期和完成值随台账自动更新，不能手工修改。") % {
-        "source": task.get_fulfilment_display()
-    }
+    return _(
+        "本任务的年度完成情况由“%(source)s”认定，状态、完成日期和完成值随台账自动更新，不能手工修改。"
+    ) % {"source": task.get_fulfilment_display()}
 
 
 def locked_years(pairing_id: int) -> set[int]:
@@ -88,7 +88,9 @@ def apply(period: TaskPeriod, proof: Proof, locked: set[int] | None = None) -> b
             period.version = (period.version or 0) + 1
             period.save()
             changed = True
-        existing = {a.target_id: a for a in TargetActual.objects.filter(period=period, target_id__in=proof.actuals)}
+        existing = {
+            a.target_id: a for a in TargetActual.objects.filter(period=period, target_id__in=proof.actuals)
+        }
         for target_id, value in proof.actuals.items():
             actual = existing.get(target_id) or TargetActual(period=period, target_id=target_id)
             if actual.pk and actual.value == value:

@@ -25,8 +25,8 @@ from simple_history.models import HistoricalRecords
 
 from cooperation.models import Pairing, PolicyDocument, ScopedQuerySet, Unit
 from core.concurrency import VersionedModel
-from core.states import Standing, State, judge
 from core.roles import is_reporter
+from core.states import Standing, State, judge
 from core.uploads import upload_to
 
 # --------------------------------------------------------------------------------------------
@@ -380,7 +380,9 @@ class PeriodQuerySet(ScopedQuerySet):
 
     def unlocked(self) -> PeriodQuerySet:
         """Periods of years not locked: a locked year's outcome is recorded, nothing in it is still to do."""
-        locks = YearLock.objects.filter(pairing_id=OuterRef("task__pairing_id"), year=OuterRef("year"), locked=True)
+        locks = YearLock.objects.filter(
+            pairing_id=OuterRef("task__pairing_id"), year=OuterRef("year"), locked=True
+        )
         return self.exclude(Exists(locks))
 
     def due_within(self, days: int, today: datetime.date | None = None) -> PeriodQuerySet:

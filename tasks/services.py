@@ -28,7 +28,6 @@ from core.roles import is_reporter
 from core.text import clean_text
 from core.uploads import validate_upload
 from tasks import fulfilment
-from tasks.signals import report_event
 from tasks.models import (
     Evidence,
     EvidenceKind,
@@ -41,6 +40,7 @@ from tasks.models import (
     YearLock,
     is_year_locked,
 )
+from tasks.signals import report_event
 
 
 class PeriodLocked(PermissionDenied):

@@ -334,7 +334,10 @@ class TaskDetailView(ScopedPageMixin, DetailView):
             for report in period.report_list:
                 report.can_edit = report.pk in manageable_reports and report.is_editable and not period.locked
                 report.can_review = (
-                    is_liaison and report.status == "submitted" and not period.locked and report.created_by_id != user.pk
+                    is_liaison
+                    and report.status == "submitted"
+                    and not period.locked
+                    and report.created_by_id != user.pk
                 )
                 if report.can_edit:
                     # A returned report is corrected and submitted again on the same report.

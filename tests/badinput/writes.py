@@ -408,8 +408,18 @@ WRITES = [
         {"title": _task_url(lambda ctx: ctx.edu.pk), "body": _task_url(lambda ctx: ctx.edu.pk)},
     ),
     # A draft is its unit's own until submitted: its author reads it back.
-    Write("report_page", _report_page, {"text": None}, {"text": lambda ctx: ("yx_reporter", f"/tasks/{ctx.edu.pk}/")}),
-    Write("report_api", _report_api, {"text": None}, {"text": lambda ctx: ("yx_reporter", f"/tasks/{ctx.edu.pk}/")}),
+    Write(
+        "report_page",
+        _report_page,
+        {"text": None},
+        {"text": lambda ctx: ("yx_reporter", f"/tasks/{ctx.edu.pk}/")},
+    ),
+    Write(
+        "report_api",
+        _report_api,
+        {"text": None},
+        {"text": lambda ctx: ("yx_reporter", f"/tasks/{ctx.edu.pk}/")},
+    ),
     Write(
         "return_page",
         _return_page,

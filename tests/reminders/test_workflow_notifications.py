@@ -36,7 +36,9 @@ def test_the_units_robot_hears_that_its_report_was_returned(demo, users, edu):
     unit = Unit.objects.get(name="尤溪县教育局")
     unit.webhook_url = "https://oapi.dingtalk.com/robot/send?access=demo"
     unit.save()
-    report = services.save_report(edu.periods.get(year=2026), users["yx_reporter"], text="教师交流一次（12人）")
+    report = services.save_report(
+        edu.periods.get(year=2026), users["yx_reporter"], text="教师交流一次（12人）"
+    )
     services.submit_report(report, users["yx_reporter"])
     services.return_report(report, users["yx_liaison"], reason="请补充照片")
     message = OutboxMessage.objects.filter(unit=unit, channel="webhook").latest("pk")
@@ -48,7 +50,9 @@ def test_signing_and_answering_a_notice_tells_the_urging_office(demo, users, edu
 
     period = edu.periods.get(year=2025)
     engine.sweep(period.due_date.replace(year=2026, month=1, day=5))
-    notice = UrgingNotice.objects.filter(item_key=f"tasks.period:{period.pk}", unit__name="尤溪县教育局").get()
+    notice = UrgingNotice.objects.filter(
+        item_key=f"tasks.period:{period.pk}", unit__name="尤溪县教育局"
+    ).get()
     notice_services.sign_notice(notice, users["yx_reporter"])
     assert any("尤溪县教育局 已签收催办单" in t for t in titles(users["yx_liaison"])[:3])
     notice_services.answer_notice(notice, users["yx_reporter"], "已安排12月中旬开展教师交流")

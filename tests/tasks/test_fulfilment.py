@@ -28,7 +28,9 @@ D = datetime.date
 
 @pytest.fixture
 def use_list(demo):
-    return Task.objects.get(pairing=demo["jy"], title="尤溪县制定协作资金使用项目清单（以造血式产业类项目为主）")
+    return Task.objects.get(
+        pairing=demo["jy"], title="尤溪县制定协作资金使用项目清单（以造血式产业类项目为主）"
+    )
 
 
 def commitment_of(task: Task, year: int) -> FundCommitment:
@@ -52,7 +54,9 @@ def test_a_payment_and_its_reversal_move_the_period_as_the_system(fund, users):
     commitment = commitment_of(fund, 2026)
     period = fund.periods.get(year=2026)
     assert period.status == TaskPeriod.Status.NOT_STARTED and period.is_overdue()
-    fund_services.record_disbursement(commitment, user=users["jj_liaison"], date=D(2026, 11, 2), amount="5000000")
+    fund_services.record_disbursement(
+        commitment, user=users["jj_liaison"], date=D(2026, 11, 2), amount="5000000"
+    )
     period.refresh_from_db()
     assert period.status == TaskPeriod.Status.IN_PROGRESS and period.is_overdue()
     payment = fund_services.record_disbursement(
@@ -166,7 +170,9 @@ def test_my_tasks_lists_continuing_work_for_a_unit_whose_tasks_have_no_deadline(
 
 
 def test_the_overdue_filter_shows_the_period_that_is_overdue(edu_kept, client_for):
-    page = client_for("yx_liaison").get("/tasks/", {"overdue": "true", "q": "推动教育医疗合作"}).content.decode()
+    page = (
+        client_for("yx_liaison").get("/tasks/", {"overdue": "true", "q": "推动教育医疗合作"}).content.decode()
+    )
     body = page[page.index("<tbody>") :]
     row = body[body.index("推动教育医疗合作") :]
     row = row[: row.index("</tr>")]

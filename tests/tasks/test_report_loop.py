@@ -39,7 +39,9 @@ def test_a_returned_report_is_corrected_and_submitted_again_on_the_same_report(r
     assert returned.status == ProgressReport.Status.SUBMITTED and "12名教师" in returned.text
     texts = [h.text for h in returned.history.order_by("history_date")]
     assert any("12名教师" not in t for t in texts) and "12名教师" in texts[-1]  # both versions kept
-    assert ProgressReport.objects.filter(period=returned.period, unit=returned.unit).count() == 1  # no new report
+    assert (
+        ProgressReport.objects.filter(period=returned.period, unit=returned.unit).count() == 1
+    )  # no new report
 
 
 def test_nobody_approves_his_own_report(demo, users, client_for):

@@ -326,7 +326,10 @@ def test_the_import_links_minimums_to_activities_and_the_money_to_its_fund_rule(
         first_year=2024,
     )
     import_plan(fresh, plan_000, users["yx_liaison"])
-    kept = {t.title: (t.fulfilment, t.fund_rule_id) for t in Task.objects.filter(pairing=fresh).exclude(fulfilment="")}
+    kept = {
+        t.title: (t.fulfilment, t.fund_rule_id)
+        for t in Task.objects.filter(pairing=fresh).exclude(fulfilment="")
+    }
     money = [title for title, (kind, rule_id) in kept.items() if kind == "fund_paid" and rule_id == rule.pk]
     assert len(money) == 1
     minimums = Task.objects.filter(pairing=fresh, fulfilment="activities")
