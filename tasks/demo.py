@@ -763,7 +763,12 @@ def _load_001(pairing, document, units) -> None:
             )
             _set_units(task, units, lead, co)
             _targets(task, targets)
-            fulfilment.link_from_plan(task)  # its yearly minimums are counted from activities
+            # Its yearly minimums are counted from activities, as an import links them.
+            linked_before = (task.fulfilment, task.fund_rule_id)
+            for target in fulfilment.link_from_plan(task, list(task.targets.all())):
+                target.save()
+            if (task.fulfilment, task.fund_rule_id) != linked_before:
+                task.save()
             services.sync_periods(task)
 
 

@@ -630,14 +630,9 @@ def _write(
             **node.deadline,
         )
         task.full_clean(exclude=["pairing", "parent", "document", "area"])
-        as_actor(task, user)
-        task.save()
-        units = [matcher.match(name) for name in node.units]
-        if units:
-            task_services.set_task_units(task, units[: node.leads], units[node.leads :], user=user)
         once_year = task.deadline_date.year if task.deadline_kind == Task.DeadlineKind.ONCE else None
-        for row in node.targets:
-            target = Target(
+        targets = [
+            Target(
                 task=task,
                 name=row["name"],
                 comparator=row["comparator"],
@@ -646,9 +641,18 @@ def _write(
                 year=None if row["yearly"] else once_year,
                 source_text=row["source_text"],
             )
+            for row in node.targets
+        ]
+        fulfilment.link_from_plan(task, targets)  # minimums by activities, the money by its ledger
+        as_actor(task, user)
+        task.save()
+        units = [matcher.match(name) for name in node.units]
+        if units:
+            task_services.set_task_units(task, units[: node.leads], units[node.leads :], user=user)
+        for target in targets:
+            target.task = task
             as_actor(target, user)
             target.save()
-        fulfilment.link_from_plan(task, user)  # minimums by activities, the money by its ledger
         task_services.sync_periods(task, user)
         tasks.append(task)
         for child in node.children:
