@@ -36,6 +36,7 @@ def paragraph(document, starts: str):
 
 def test_a4_with_the_standard_margins(document):
     section = document.sections[0]
+
     def mm(length) -> float:
         return round(length.mm, 1)  # stored in twentieths of a point
 
