@@ -82,15 +82,20 @@ def cn_date(value: datetime.date | None) -> str:
     return _("%(y)d年%(m)d月%(d)d日") % {"y": value.year, "m": value.month, "d": value.day}
 
 
+def _plain(value: Decimal) -> str:
+    text = f"{value.normalize():f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def wan_text(amount: Decimal | None) -> str:
-    """12000000 → 1200万元; 12345 → 1.2345万元 (documents of this kind speak in 万元)."""
+    """12000000 → 1200万元; 12345 → 1.2345万元; 4000000000 → 40亿元 (documents of this kind speak in
+    万元, and in 亿元 from one 亿 up)."""
     if amount is None:
         return "—"
-    value = (Decimal(amount) / Decimal(10000)).normalize()
-    text = f"{value:f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return _("%(n)s万元") % {"n": text}
+    amount = Decimal(amount)
+    if abs(amount) >= Decimal(100_000_000):
+        return _("%(n)s亿元") % {"n": _plain(amount / Decimal(100_000_000))}
+    return _("%(n)s万元") % {"n": _plain(amount / Decimal(10000))}
 
 
 def quantity(value: Decimal | None, unit: str) -> str:

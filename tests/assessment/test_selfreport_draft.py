@@ -138,3 +138,26 @@ def test_a_year_without_records_says_so(demo, users):
     report = draft(demo["jy"], 2023, users["jj_liaison"], today=AFTER_THE_YEAR)
     assert "2023年度无协作资金安排记录。" in section(report, "协作资金保障情况")
     assert "2023年度无交流活动记录。" in section(report, "交流互访情况")
+
+
+def test_every_demo_pairing_and_year_drafts_and_builds_a_file(demo, users):
+    from assessment.reportdocx import build_docx
+    from cooperation.models import Pairing
+
+    for pairing in Pairing.objects.all():
+        for year in (2018, 2024, 2025):
+            report = draft(pairing, year, users["admin"], today=AFTER_THE_YEAR)
+            assert pairing.name in report.title and len(report.sections) == 7
+            assert build_docx(report).startswith(b"PK")
+
+
+def test_money_reads_in_wan_and_yi_yuan():
+    from decimal import Decimal
+
+    from assessment.selfreport import wan_text
+
+    assert wan_text(Decimal("12000000.00")) == "1200万元"
+    assert wan_text(Decimal("5600000")) == "560万元"
+    assert wan_text(Decimal("12345")) == "1.2345万元"
+    assert wan_text(Decimal("120000000")) == "1.2亿元"
+    assert wan_text(Decimal("4000000000")) == "40亿元"
