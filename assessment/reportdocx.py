@@ -3,8 +3,8 @@
 A4, margins 上 37 mm / 下 35 mm / 左 28 mm / 右 26 mm; a grid of 22 lines of 28 characters (3号, a
 fixed line pitch); the title in 2号 小标宋 centred; the addressee (主送) flush left; the body in 3号
 仿宋_GB2312 with first-level headings 一、 in 黑体, second-level （一） in 楷体_GB2312 and items
-1. in 仿宋; the attachment list (附件); the issuer centred over the date, the date four characters
-from the right; page numbers “— N —” in 4号 宋体, odd pages right and even pages left.
+1. in 仿宋; the attachment list (附件); the issuer and the date of a document without a seal (the issuer two
+characters from the right, the date's first character two to the right of the issuer's); page numbers “— N —” in 4号 宋体, odd pages right and even pages left.
 
 The Chinese font names are written for East Asian text (w:eastAsia), with the language zh-CN, and
 the font table names a CJK face each falls back to (w:altName): a machine without the Founder and
@@ -203,14 +203,23 @@ def _text_width(text: str) -> float:
     return sum(CHAR / 2 if ord(ch) < 0x2E80 else CHAR for ch in text)
 
 
+def signature_indents(issuer: str, date: str) -> tuple[float, float]:
+    """Right indents (points) of the issuer and the date of a document without a seal (GB/T 9704-2012
+    7.3.5.2): the issuer two characters from the right, the date on the next line with its first
+    character two to the right of the issuer's; a date longer than that keeps two characters from
+    the right and moves the issuer left instead."""
+    issuer_width, date_width = _text_width(issuer), _text_width(date)
+    issuer_right = 2 * CHAR
+    date_right = issuer_right + issuer_width - 2 * CHAR - date_width
+    if date_right < 2 * CHAR:
+        date_right = 2 * CHAR
+        issuer_right = date_right + date_width + 2 * CHAR - issuer_width
+    return issuer_right, date_right
+
+
 def _signature(document, issuer: str, date: str) -> None:
-    """The issuer centred over the date; the date four characters from the right (no seal)."""
-    right = CHAR * 4
-    date_width = _text_width(date)
-    for text, indent in (
-        (issuer, right + max(0.0, (date_width - _text_width(issuer)) / 2)),
-        (date, right),
-    ):
+    issuer_right, date_right = signature_indents(issuer, date)
+    for text, indent in ((issuer, issuer_right), (date, date_right)):
         if not text:
             continue
         paragraph = _paragraph(document, text, BODY_FONT, indent_chars=0, align=WD_ALIGN_PARAGRAPH.RIGHT)
@@ -284,8 +293,7 @@ def build_docx(report: Draft) -> bytes:
                 paragraph.paragraph_format.left_indent = Pt(CHAR * 5 + CHAR * 1.5)
                 paragraph.paragraph_format.first_line_indent = Pt(-CHAR * (4.5 if index == 1 else 1.5))
 
-    # Two blank lines above the signature.
-    _paragraph(document, "", BODY_FONT, indent_chars=0)
+    # One blank line above the signature.
     _paragraph(document, "", BODY_FONT, indent_chars=0)
     _signature(document, clean(report.issuer), clean(report.date))
     _footers(document, section)

@@ -81,7 +81,13 @@ def test_attachments_issuer_and_date(document):
     issuer, date = document.paragraphs[-2], document.paragraphs[-1]
     assert (issuer.text, date.text) == ("晋江市农业农村局", "2026年1月10日")
     assert issuer.alignment == date.alignment == WD_ALIGN_PARAGRAPH.RIGHT
-    assert date.paragraph_format.right_indent == Pt(64)  # four characters from the right
+    # Without a seal (GB/T 9704 7.3.5.2): the date's first character two characters right of the
+    # issuer's first; the date (8 characters wide here) longer than that: two from the right.
+    issuer_right, date_right = issuer.paragraph_format.right_indent.pt, date.paragraph_format.right_indent.pt
+    assert date_right == 32
+    issuer_left_edge = issuer_right + 8 * 16  # 晋江市农业农村局: 8 characters of 16 pt
+    date_left_edge = date_right + 3 * 16 + 7 * 8  # 年月日 full width, 7 digits half width
+    assert issuer_left_edge - date_left_edge == 32
 
 
 def test_page_numbers_in_the_footers_odd_right_even_left(document):
