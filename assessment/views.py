@@ -309,11 +309,17 @@ def selfreport(request, pk: int):
         form = SelfReportForm(initial=initial)
         sections = SelfReportSections(initial=section_rows, prefix="sections")
         status = 200
+    for section_form in sections.forms:
+        # Each body box as tall as its text (within reason), so the liaison reads it without scrolling.
+        lines = str(section_form["body"].value() or "").count("\n") + 2
+        section_form.fields["body"].widget.attrs["rows"] = min(40, max(6, lines))
     context = {
         "pairing": pairing,
         "year": year,
         "years": [y for y, _label in year_choices()],
         "form": form,
+        "head_fields": [form["title"], form["addressee"], form["opening"]],
+        "tail_fields": [form["closing"], form["attachments"], form["issuer"], form["date"]],
         "sections": sections,
     }
     return render(request, "assessment/selfreport.html", context, status=status)
