@@ -185,6 +185,8 @@ def export_download(request, pk: int):
 # the assessment export for reporters.
 
 SELFREPORT_MAX_SECTIONS = 12
+# About the characters a line of a body box holds on a desktop screen (for its height).
+SELFREPORT_LINE_CHARS = 80
 
 
 def _selfreport_pairing(request, pk: int) -> Pairing:
@@ -311,7 +313,8 @@ def selfreport(request, pk: int):
         status = 200
     for section_form in sections.forms:
         # Each body box as tall as its text (within reason), so the liaison reads it without scrolling.
-        lines = str(section_form["body"].value() or "").count("\n") + 2
+        text = str(section_form["body"].value() or "")
+        lines = sum(1 + len(line) // SELFREPORT_LINE_CHARS for line in text.splitlines()) + 1
         section_form.fields["body"].widget.attrs["rows"] = min(40, max(6, lines))
     context = {
         "pairing": pairing,
