@@ -6,9 +6,11 @@ fixed line pitch); the title in 2号 小标宋 centred; the addressee (主送) f
 1. in 仿宋; the attachment list (附件); the issuer and the date of a document without a seal (the issuer two
 characters from the right, the date's first character two to the right of the issuer's); page numbers “— N —” in 4号 宋体, odd pages right and even pages left.
 
-The Chinese font names are written for East Asian text (w:eastAsia), with the language zh-CN, and
-the font table names a CJK face each falls back to (w:altName): a machine without the Founder and
-GB2312 fonts (LibreOffice on Linux, WPS) still sets every character in a Simplified Chinese face.
+The Chinese font names are written for East Asian text (w:eastAsia), with the language zh-CN (in
+the runs, the defaults and themeFontLang: the template's are Japanese). Where the Founder and GB2312
+fonts are missing, the language is what makes LibreOffice pick a Simplified Chinese face (Noto CJK
+SC on Linux) rather than a Japanese one; it ignores the font table's hints. The font table still
+names each font with the GB2312 charset, its family and a fallback (w:altName) for Word and WPS.
 """
 
 from __future__ import annotations
