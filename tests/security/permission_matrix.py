@@ -562,6 +562,28 @@ PAGES: dict[str, Entry] = {
     "assessment:export_download": Entry(
         {"read": Act("GET", "302 404 404 404 200 404 200")}, kwargs=lambda o: {"pk": o.export.pk}
     ),
+    # self-assessment report: P's liaison staff draft it; reporters and leaders of P: 403; Q's: 404
+    "assessment:selfreport": Entry(
+        {
+            "read": Act("GET", PAGE_MANAGE_GET, query={"year": "2025"}),
+            "draft": Act("GET", PAGE_MANAGE_GET, query={"year": "2025", "download": "1"}),
+            # The .docx of the edited text; nothing is stored by design.
+            "download": Act(
+                "POST",
+                "302 403 403 403 200 404 200",
+                data=lambda o: {
+                    "year": "2025",
+                    "title": "自评报告",
+                    "sections-TOTAL_FORMS": "1",
+                    "sections-INITIAL_FORMS": "0",
+                    "sections-0-heading": "工作情况",
+                    "sections-0-body": "正文",
+                },
+                changes=False,
+            ),
+        },
+        kwargs=lambda o: {"pk": o.jy.pk},
+    ),
 }
 
 
