@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from planparser import metadata as meta
+from planparser.conflicts import find_conflicts
 from planparser.deadlines import find_deadlines
 from planparser.headings import Heading, detect_heading
-from planparser.conflicts import find_conflicts
 from planparser.nodes import Attachment, DocumentInfo, Node, PlanTree
 from planparser.targets import find_targets
 from planparser.text import join_fragments, normalise
@@ -300,7 +300,9 @@ def _continues(previous: str, *, heading: bool) -> bool:
     return not (len(previous) <= 16 and _NO_PUNCT.match(previous))
 
 
-_NOTE_LINE = re.compile(r"^[（(〔【]?\s*(?:责任单位|牵头单位|配合单位|责任部门|牵头部门)\s*[：:].*[）)〕】]?$")
+_NOTE_LINE = re.compile(
+    r"^[（(〔【]?\s*(?:责任单位|牵头单位|配合单位|责任部门|牵头部门)\s*[：:].*[）)〕】]?$"
+)
 _HAS_NOTE = re.compile(r"(?:责任单位|牵头单位|配合单位|责任部门|牵头部门)\s*[：:]|牵头[）)〕]")
 
 
@@ -383,9 +385,7 @@ _RESULTS = re.compile(r"回顾|发展基础|工作基础|基本情况|主要成�
 _HEADING_YEAR = re.compile(r"^\s*((?:19|20)\d{2})\s*年(?!\s*(?:前|底))")
 
 
-def _finish(
-    builder: _Builder, issued: date | None, *, facts: bool = False, year: int | None = None
-) -> Node:
+def _finish(builder: _Builder, issued: date | None, *, facts: bool = False, year: int | None = None) -> Node:
     raw = "\n".join(builder.paras)
     units, roles, leads, notes, text = units_and_roles(raw)
     first, _, rest = text.partition("\n")
@@ -487,7 +487,12 @@ def _plan_in_attachment(tree: PlanTree, blocks: dict[str, list[_Line]]) -> tuple
         if len(block) < 3:
             continue
         inner_lines = [
-            _Line(no=ln.no, text=ln.text, blanks_before=ln.blanks_before, kind="table" if "\t" in ln.text else "text")
+            _Line(
+                no=ln.no,
+                text=ln.text,
+                blanks_before=ln.blanks_before,
+                kind="table" if "\t" in ln.text else "text",
+            )
             for ln in block
         ]
         info = DocumentInfo()

@@ -64,6 +64,7 @@ _UNITS = (
     "千米",
     "公顷",
     "人次",
+    "标箱",
     "家次",
     "场次",
     "元",
@@ -106,15 +107,13 @@ _NAME_AFTER = re.compile(r"^(?:事|规定|分配|全会|中全会|大(?!于))")
 _DESCRIBES_AFTER = re.compile(r"^\s*(?:的)?\s*(?:以上)?(?:重大|重点|大)?(?:项目|企业|产业项目)")
 _QUOTED = re.compile(r"“[^”]{0,40}”|\"[^\"]{0,40}\"")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?!\s*(?:前|以前|底前))")
-_FIELDS = re.compile(
-    r"(?P<fields>[\u4e00-\u9fff]{2,4}(?:、[\u4e00-\u9fff]{2,4})+)等?(?:领域|方面|行业)"
-)
+_FIELDS = re.compile(r"(?P<fields>[\u4e00-\u9fff]{2,4}(?:、[\u4e00-\u9fff]{2,4})+)等?(?:领域|方面|行业)")
 _LE_BEFORE = re.compile(r"(不超过|不高于|最多|控制在|(?<!不)低于|(?<!不)少于|不多于)\s*$")
 _GE_AFTER = re.compile(r"^\s*(及以上|以上|多)")
 _LE_AFTER = re.compile(r"^\s*(以内|以下|之内)")
 _VERBS = re.compile(
     r"完成|实现|达到|达成|举办|召开|开展|组织|培训|安排|建立|建成|新增|引进|选派|落实|签约|培育|创建|"
-    r"安置|转移|招引|突破|提高|增长|增加|帮扶|资助|投入|到位|占|达|办|接收|输送|互访"
+    r"安置|转移|招引|突破|提高|增长|增加|帮扶|资助|投入|到位|占|达|办|接收|输送|互访|打造|报批|现有"
 )
 _EVENT_UNITS = ("次", "场", "场次", "期", "批")
 _YEARLY = re.compile(r"每年度|每年|年均|年平均|每一年")
@@ -144,8 +143,8 @@ def find_targets(text: str, *, default_year: int | None = None) -> list[Target]:
         start, end = m.span()
         before = shielded[max(0, start - 12) : start]
         after = shielded[end : end + 6]
-        if before.endswith("第") or (unit in ("个", "期") and _NOT_AFTER.match(after)):
-            continue
+        if before.endswith(("第", "按")) or (unit in ("个", "期") and _NOT_AFTER.match(after)):
+            continue  # "第28次" is an ordinal; "各按100%纳入统计" a rule of counting
         if start > 0 and (shielded[start - 1].isdigit() or shielded[start - 1] == "."):
             continue
         chinese = not num[0].isdigit()
@@ -220,7 +219,9 @@ def _fields(text: str, sentence: int, pos: int, clause_start: int) -> list[str]:
     lead = text[sentence:pos]
     if "分别" not in lead and "每个领域" not in lead and "各领域" not in lead:
         return []
-    clause_numbers = re.findall(r"\d+(?:\.\d+)?\s*%|\d+(?:\.\d+)?", text[clause_start : clause_bounds(text, pos)[1]])
+    clause_numbers = re.findall(
+        r"\d+(?:\.\d+)?\s*%|\d+(?:\.\d+)?", text[clause_start : clause_bounds(text, pos)[1]]
+    )
     if len(clause_numbers) > 1:
         return []
     found = list(_FIELDS.finditer(lead))

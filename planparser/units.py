@@ -216,7 +216,7 @@ def unit_side(name: str) -> tuple[str | None, str]:
 
 
 def _merge_roles(parts: list[str]) -> list[str]:
-    """ ["各市", "县〔区〕"] → ["各市、县〔区〕"]: the region words after a role belong to it."""
+    """["各市", "县〔区〕"] → ["各市、县〔区〕"]: the region words after a role belong to it."""
     merged: list[str] = []
     for part in parts:
         if merged and merged[-1].startswith("各") and _REGION_WORD.match(part or ""):
@@ -228,7 +228,9 @@ def _merge_roles(parts: list[str]) -> list[str]:
 
 def _split_places(piece: str) -> list[str]:
     """ "厦门〔宁夏〕大学" → ["厦门大学", "宁夏大学"]: a place in brackets inside a name."""
-    m = re.fullmatch(r"(?P<a>[^〔（(〈、]{2,4})[〔（(〈](?P<b>[^〕）)〉、]{2,4})[〕）)〉](?P<c>大学|学院|医院|银行)", piece)
+    m = re.fullmatch(
+        r"(?P<a>[^〔（(〈、]{2,4})[〔（(〈](?P<b>[^〕）)〉、]{2,4})[〕）)〉](?P<c>大学|学院|医院|银行)", piece
+    )
     if m:
         return [m.group("a") + m.group("c"), m.group("b") + m.group("c")]
     return [piece]

@@ -61,7 +61,9 @@ def render_tree(tree: PlanTree, *, attachments: bool = False) -> str:
         for item in tree.notice_items:
             lines.append("    " + " ".join(p for p in (item.number, item.title) if p))
             for d in item.deadlines:
-                lines.append("          " + _("期限：%(when)s　〔%(text)s〕") % {"when": _when(d), "text": d.text})
+                lines.append(
+                    "          " + _("期限：%(when)s　〔%(text)s〕") % {"when": _when(d), "text": d.text}
+                )
     for conflict in tree.conflicts:
         lines.append("")
         lines.append(
@@ -87,7 +89,9 @@ def render_tree(tree: PlanTree, *, attachments: bool = False) -> str:
     )
     nodes = list(tree.walk())
     lines.append(
-        _("编号任务 %(tasks)d 个；责任单位 %(units)d 个（%(links)d 处），角色 %(roles)d 处；期限 %(deadlines)d 个；指标 %(targets)d 个；往年实绩 %(facts)d 个；前后不一致 %(conflicts)d 处")
+        _(
+            "编号任务 %(tasks)d 个；责任单位 %(units)d 个（%(links)d 处），角色 %(roles)d 处；期限 %(deadlines)d 个；指标 %(targets)d 个；往年实绩 %(facts)d 个；前后不一致 %(conflicts)d 处"
+        )
         % {
             "tasks": len(nodes),
             "units": len({u for n in nodes for u in n.units}),
@@ -116,7 +120,9 @@ def _render_node(node: Node, lines: list[str]) -> None:
     lines.append(f"{pad}{node.number}{gap}{node.title}")
     if node.units:
         if node.leads > 1 or any(n.role.startswith(("牵头", "主责")) for n in node.unit_notes):
-            lines.append(pad + "      " + _("牵头单位：%(units)s") % {"units": "、".join(node.units[: node.leads])})
+            lines.append(
+                pad + "      " + _("牵头单位：%(units)s") % {"units": "、".join(node.units[: node.leads])}
+            )
             if node.units[node.leads :]:
                 lines.append(
                     pad + "      " + _("配合单位：%(units)s") % {"units": "、".join(node.units[node.leads :])}
@@ -136,7 +142,9 @@ def _render_node(node: Node, lines: list[str]) -> None:
                 "cmp": _COMPARATORS[t.comparator],
                 "value": f"{t.value:,}",
                 "unit": t.unit,
-                "yearly": _("（每年）") if t.yearly else (_("（%(year)d年）") % {"year": t.year} if t.year else ""),
+                "yearly": _("（每年）")
+                if t.yearly
+                else (_("（%(year)d年）") % {"year": t.year} if t.year else ""),
                 "text": t.text,
             }
         )
