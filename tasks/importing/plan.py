@@ -34,6 +34,7 @@ from cooperation.scoping import is_liaison_of
 from core.history import as_actor
 from core.importflow import ImportRefused
 from planparser import PLAN_JSON_SCHEMA
+from planparser.units import unit_side
 from tasks import services as task_services
 from tasks.models import Area, Target, Task
 
@@ -214,14 +215,26 @@ def _edited_targets(node: dict, edit: dict | None, label: str, errors: list[str]
         if not name:
             errors.append(_("%(where)s，名称：不能为空。") % {"where": where})
         if comparator not in Target.Comparator.values:
-            errors.append(_("%(where)s，比较：只能是 ≥、≤ 或 =。") % {"where": where})
+            errors.append(_("%(where)s，比较：只能是 ≥、≤、= 或 ≈。") % {"where": where})
         if not unit or len(unit) > 10:
             errors.append(_("%(where)s，单位：须填写，最多 10 个字。") % {"where": where})
-        if value < 0 or value >= Decimal("1e16") or value != value.quantize(Decimal("0.01")):
+        # A decrease is a negative change of a rate ("下降 3%" → ≤ −3 %); amounts are never negative.
+        negative_ok = unit in ("%", "个百分点", "百分点")
+        if (
+            (value < 0 and not negative_ok)
+            or abs(value) >= Decimal("1e16")
+            or value != value.quantize(Decimal("0.01"))
+        ):
             errors.append(
-                _("%(where)s，目标值：须为不小于 0、最多两位小数、小于 10¹⁶ 的数（%(v)s）。")
+                _(
+                    "%(where)s，目标值：须为不小于 0（百分比的降幅可为负数）、最多两位小数、小于 10¹⁶ 的数（%(v)s）。"
+                )
                 % {"where": where, "v": value}
             )
+        year = row.get("year")
+        if year not in (None, "") and not (str(year).isdigit() and 1900 < int(year) < 2200):
+            errors.append(_("%(where)s，年度：“%(v)s”不是年份。") % {"where": where, "v": year})
+            year = None
         targets.append(
             {
                 "name": name,
@@ -229,6 +242,7 @@ def _edited_targets(node: dict, edit: dict | None, label: str, errors: list[str]
                 "value": value,
                 "unit": unit,
                 "yearly": bool(row.get("yearly")),
+                "year": int(year) if year not in (None, "") else None,
                 "source_text": (row.get("text") or name)[:200],
             }
         )
@@ -299,7 +313,7 @@ def build_nodes(plan: dict, edits: dict[str, dict] | None = None) -> tuple[list[
                 # A group names the area of its subtree (its title as edited, max 40 characters).
                 area_name=(title[:40] or None) if nid in groups else area,
                 depth=depth,
-                leads=max(1, int(edit.get("leads") or 1)),
+                leads=max(1, int(edit.get("leads") or node.get("leads") or 1)),
             )
             plan_node.children = build(
                 node["children"], nid + ".", depth + 1, plan_node.area_name, path + number
@@ -371,16 +385,56 @@ def side_regions(pairing: Pairing) -> list[Region]:
     return regions
 
 
-class UnitMatcher:
-    """Unit names of a plan → existing units of the pairing's regions (exact name or short name).
+# The short forms plans use for department names, and the full form units are registered under:
+# "发改委" = "发展改革委" = "发展和改革委员会". Applied to both sides of a comparison.
+UNIT_SYNONYMS = [
+    (re.compile(r"发展改革委(?!员会)|发改委"), "发展和改革委员会"),
+    (re.compile(r"发展改革局|发改局"), "发展和改革局"),
+    (re.compile(r"卫生健康委(?!员会)|卫健委"), "卫生健康委员会"),
+    (re.compile(r"卫生计生委|卫计委"), "卫生和计划生育委员会"),
+    (re.compile(r"工业和信息化厅|工信厅"), "工业和信息化厅"),
+    (re.compile(r"人力资源保障厅|人社厅"), "人力资源和社会保障厅"),
+    (re.compile(r"人力资源保障局|人力社保局|人社局"), "人力资源和社会保障局"),
+    (re.compile(r"文化旅游厅|文旅厅"), "文化和旅游厅"),
+    (re.compile(r"文化旅游局|文旅局"), "文化和旅游局"),
+    (re.compile(r"农科院"), "农业科学院"),
+    (re.compile(r"广电局"), "广播电视局"),
+    (re.compile(r"(?<!科学技术)科协$"), "科学技术协会"),
+]
+_REGION_SUFFIX = re.compile(r"(回族自治区|壮族自治区|维吾尔自治区|自治区|自治州|省|市|县|区|镇|乡|街道)$")
 
-    Loads the candidate units once (one query); a name that matches none is proposed as new,
-    under the side whose name prefixes it (尤溪县… → 尤溪县), else the coastal side.
+
+def canonical_unit_name(name: str) -> str:
+    """The key one unit's spellings share: brackets alike, no spaces, short department names in
+    full ("宁夏发改委" → "宁夏发展和改革委员会")."""
+    key = normalise_unit_name(name)
+    for pattern, full in UNIT_SYNONYMS:
+        key = pattern.sub(full, key)
+    return key
+
+
+def region_stems(region: Region) -> list[str]:
+    """How a plan may name a region at the start of a unit: 宁夏回族自治区, 宁夏; 晋江市, 晋江."""
+    stem = _REGION_SUFFIX.sub("", region.name)
+    return [region.name] + ([stem] if len(stem) >= 2 and stem != region.name else [])
+
+
+class UnitMatcher:
+    """Unit names of a plan → existing units of the pairing's regions, on the right side.
+
+    Loads the candidate units once (one query). A name matches a unit by its full or short name,
+    with the short department names plans use read in full (发改委 = 发展改革委 = 发展和改革委员会);
+    a name that starts with a region of either side ("宁夏农业农村厅", "尤溪县教育局") matches only
+    a unit of that region. "两省区X" / "两市X" (``planparser.unit_side``) names one unit of each
+    side: X of the coastal region and X of the mountain region. A name that matches none is
+    proposed as new — never created without the user's confirmation — under the region its name
+    starts with, both sides' for "两省区X", else no region: the user picks it in the preview.
     """
 
     def __init__(self, pairing: Pairing):
         self.pairing = pairing
-        paths = {pairing.coastal_region.path, pairing.mountain_region.path}
+        self.sides = [pairing.coastal_region, pairing.mountain_region]
+        paths = {region.path for region in self.sides}
         units = [
             u
             for u in Unit.objects.select_related("region").order_by("region__path", "pk")
@@ -388,25 +442,84 @@ class UnitMatcher:
         ] + list(pairing.units.select_related("region"))
         self.by_name: dict[str, Unit] = {}
         self.by_short: dict[str, Unit] = {}
+        self.by_region_stem: dict[tuple[int, str], Unit] = {}
+        self.regions = side_regions(pairing)
         for unit in units:
-            self.by_name.setdefault(normalise_unit_name(unit.name), unit)
-            if unit.short_name:
-                self.by_short.setdefault(normalise_unit_name(unit.short_name), unit)
+            self.add(unit)
+
+    def add(self, unit: Unit) -> None:
+        self.by_name.setdefault(canonical_unit_name(unit.name), unit)
+        if unit.short_name:
+            self.by_short.setdefault(canonical_unit_name(unit.short_name), unit)
+        for text in filter(None, (unit.name, unit.short_name)):
+            for prefix in region_stems(unit.region):
+                if text.startswith(prefix) and len(text) > len(prefix):
+                    key = (unit.region_id, canonical_unit_name(text[len(prefix) :]))
+                    self.by_region_stem.setdefault(key, unit)
+
+    def _in_region(self, region: Region, stem: str) -> Unit | None:
+        return self.by_region_stem.get((region.pk, canonical_unit_name(stem)))
 
     def match(self, name: str) -> Unit | None:
-        key = normalise_unit_name(name)
-        return self.by_name.get(key) or self.by_short.get(key)
+        """The one existing unit ``name`` means, or None (a "两省区X" name: see ``resolve``)."""
+        if unit_side(name)[0] == "both":
+            return None
+        key = canonical_unit_name(name)
+        found = self.by_name.get(key) or self.by_short.get(key)
+        if found:
+            return found
+        for region in self.sides:
+            for prefix in region_stems(region):
+                if name.startswith(prefix) and len(name) > len(prefix):
+                    return self._in_region(region, name[len(prefix) :])
+        return None
 
-    def default_region(self, name: str) -> Region:
-        sides = [self.pairing.mountain_region, self.pairing.coastal_region]
-        for region in sides:
-            if name.startswith(region.name):
-                return region
-        for region in sides:
-            stem = re.sub(r"(自治区|自治州|省|市|县|区|镇|乡|街道)$", "", region.name)
-            if len(stem) >= 2 and name.startswith(stem):
-                return region
-        return self.pairing.coastal_region
+    def resolve(self, name: str) -> list[tuple[str, Unit | None, Region | None]]:
+        """(name of the unit, existing unit or None, region it belongs to) for each unit ``name``
+        stands for: one for an ordinary name, one per side for "两省区X"."""
+        side, stem = unit_side(name)
+        if side != "both":
+            unit = self.match(name)
+            return [(name, unit, unit.region if unit else self.default_region(name))]
+        found = []
+        for region in self.sides:
+            unit = self._in_region(region, stem)
+            full = unit.name if unit else region.name + canonical_unit_name(stem)
+            found.append((full, unit or self.by_name.get(canonical_unit_name(full)), region))
+        return found
+
+    def default_region(self, name: str) -> Region | None:
+        """The side (or region within it) a new unit's name starts with, or None: the user says."""
+        for region in sorted(self.regions, key=lambda r: -len(r.name)):
+            for prefix in region_stems(region):
+                if name.startswith(prefix):
+                    return region
+        return None
+
+
+def preview_unit_rows(matcher: UnitMatcher, names: list[str], post=None) -> list[dict]:
+    """The preview's unit table: each unit the plan's names stand for ("两省区X" → one per
+    side), matched to an existing unit or new with the region shown for it — the region chosen
+    in the form, else the one the name says, else none (the user must choose before confirming).
+    Form fields ``u<i>-name`` / ``u<i>-region`` are what ``confirm_choices`` reads back."""
+    rows: list[dict] = []
+    seen: set[str] = set()
+    for source in names:
+        for full, unit, region in matcher.resolve(source):
+            if full in seen:
+                continue
+            seen.add(full)
+            index = len(rows)
+            region_id = None
+            if unit is None:
+                chosen = (post or {}).get(f"u{index}-region")
+                region_id = (
+                    int(chosen) if chosen and str(chosen).isdigit() else (region.pk if region else None)
+                )
+            rows.append(
+                {"index": index, "name": full, "source": source, "match": unit, "region_id": region_id}
+            )
+    return rows
 
 
 def guess_unit_kind(name: str) -> str:
@@ -448,13 +561,18 @@ def import_plan(
     start_year: int | None = None,
     end_year: int | None = None,
     full_text: str = "",
+    create_units: bool = False,
+    keep_notice_items: list[int] | None = None,
 ) -> ImportResult:
     """Create the pairing's tasks from a checked plan tree, all or nothing.
 
     ``document``: an existing PolicyDocument of the pairing; otherwise ``new_document`` (keys
     doc_number, title, issuers, issued; defaults from the tree's metadata) is created and linked.
     ``unit_regions`` maps a new unit's name to the id of the region (within the pairing's sides)
-    it is created under. ``start_year``/``end_year`` default to the document's issue year (not
+    it is created under: the user's confirmation in the preview. A unit found nowhere and not in
+    ``unit_regions`` is refused — unless ``create_units`` (a management command run on a file,
+    whose run is the confirmation), which creates it under the region its name starts with, else
+    the coastal side. ``start_year``/``end_year`` default to the document's issue year (not
     before the pairing's start) and the pairing's end year. Only liaison staff of the pairing may
     confirm (PermissionDenied otherwise); every row's history names ``user``. ``user`` None is
     the system (a management command, as in ``tasks.services``): no permission check, history
@@ -463,6 +581,10 @@ def import_plan(
     if user is not None and not is_liaison_of(user, pairing.pk):
         raise PermissionDenied(_("只有本结对的联络员可以从方案生成任务。"))
     plan = validate_plan_json(plan)
+    notices = plan.get("notice_items") or []
+    kept = [notices[i] for i in sorted(set(keep_notice_items or [])) if 0 <= i < len(notices)]
+    if kept:
+        plan = {**plan, "nodes": [*plan["nodes"], *kept]}
     # Edits arrive straight from the preview's POST: a NUL byte would reach the database, where
     # PostgreSQL refuses it with an error page. Refused here, with the text that holds it.
     nul = [
@@ -530,22 +652,33 @@ def import_plan(
                 % {"tasks": "、".join(again[:10]) + ("……" if len(again) > 10 else "")}
             )
 
-    # Units: matched or new (under a region of the pairing's sides).
+    # Units: matched, or new — only those the user confirmed, under the region the preview showed
+    # (within the pairing's sides). "两省区X" stands for one unit of each side.
     matcher = UnitMatcher(pairing)
-    allowed_regions = {r.pk: r for r in side_regions(pairing)}
+    allowed_regions = {r.pk: r for r in matcher.regions}
     new_units: dict[str, Region] = {}
+    unconfirmed: list[str] = []
     for node in all_nodes:
         for name in node.units:
-            if matcher.match(name) is None and name not in new_units:
-                region_id = (unit_regions or {}).get(name)
-                if region_id:
-                    region = allowed_regions.get(int(region_id))
-                    if region is None:
-                        errors.append(_("新单位“%(u)s”：所选地区不在本结对的两侧地区内。") % {"u": name})
-                        continue
-                else:
-                    region = matcher.default_region(name)
-                new_units[name] = region
+            for full, unit, _region in matcher.resolve(name):
+                if unit is not None or full in new_units or full in unconfirmed:
+                    continue
+                region_id = (unit_regions or {}).get(full)
+                if not region_id and create_units:
+                    region_id = (_region or pairing.coastal_region).pk
+                if not region_id:
+                    unconfirmed.append(full)
+                    continue
+                region = allowed_regions.get(int(region_id))
+                if region is None:
+                    errors.append(_("新单位“%(u)s”：所选地区不在本结对的两侧地区内。") % {"u": full})
+                    continue
+                new_units[full] = region
+    if unconfirmed:
+        errors.append(
+            _("这些单位在本结对的地区中找不到，须在预览中确认新建并选择所在地区：%(units)s。")
+            % {"units": "、".join(unconfirmed[:20]) + ("……" if len(unconfirmed) > 20 else "")}
+        )
 
     if errors:
         raise PlanImportRefused(errors)
@@ -588,7 +721,7 @@ def _write(
         as_actor(unit, user)
         unit.save()
         units_created.append(unit)
-        matcher.by_name[normalise_unit_name(name)] = unit
+        matcher.add(unit)
 
     areas = {a.name: a for a in Area.objects.filter(pairing=pairing)}
     order = max((a.order for a in areas.values()), default=-1)
@@ -631,9 +764,16 @@ def _write(
         task.full_clean(exclude=["pairing", "parent", "document", "area"])
         as_actor(task, user)
         task.save()
-        units = [matcher.match(name) for name in node.units]
+        units: list[Unit] = []
+        leads = 0
+        for index, name in enumerate(node.units):
+            for full, unit, _region in matcher.resolve(name):
+                unit = unit or matcher.by_name[canonical_unit_name(full)]
+                if unit not in units:
+                    units.append(unit)
+                    leads += index < node.leads
         if units:
-            task_services.set_task_units(task, units[: node.leads], units[node.leads :], user=user)
+            task_services.set_task_units(task, units[:leads], units[leads:], user=user)
         once_year = task.deadline_date.year if task.deadline_kind == Task.DeadlineKind.ONCE else None
         for row in node.targets:
             target = Target(
@@ -642,7 +782,7 @@ def _write(
                 comparator=row["comparator"],
                 value=row["value"],
                 unit=row["unit"],
-                year=None if row["yearly"] else once_year,
+                year=None if row["yearly"] else (row["year"] or once_year),
                 source_text=row["source_text"],
             )
             as_actor(target, user)
