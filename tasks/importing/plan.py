@@ -256,15 +256,19 @@ def build_nodes(plan: dict, edits: dict[str, dict] | None = None) -> tuple[list[
     (text, normalised again by ``tasks.services.parse_deadline`` when it differs from the
     parser's), ``targets`` (rows with name, comparator, value, unit, yearly, drop) and ``drop``;
     ``leads`` (default 1) says how many of the first units lead (tasks/importing/table.py: a
-    responsibility table's 牵头单位 column may name several).
+    responsibility table's 牵头单位 column may name several); ``area`` renames the area a group
+    node names; ``add_children`` (nodes in the plan's JSON shape) splits a node into sub-tasks,
+    whose ids follow the parsed children's.
     """
     edits = edits or {}
     errors: list[str] = []
     groups = area_groups(plan["nodes"])
 
-    def build(nodes: list[dict], prefix: str, depth: int, area: str | None, path: str) -> list[PlanNode]:
+    def build(
+        nodes: list[dict], prefix: str, depth: int, area: str | None, path: str, start: int = 0
+    ) -> list[PlanNode]:
         built = []
-        for index, node in enumerate(nodes):
+        for index, node in enumerate(nodes, start=start):
             nid = f"{prefix}{index}"
             edit = edits.get(nid) or {}
             if edit.get("drop"):
@@ -310,14 +314,32 @@ def build_nodes(plan: dict, edits: dict[str, dict] | None = None) -> tuple[list[
                 deadline_text=text,
                 deadline=deadline,
                 targets=_edited_targets(node, edit, label, errors),
-                # A group names the area of its subtree (its title as edited, max 40 characters).
-                area_name=(title[:40] or None) if nid in groups else area,
+                # A group names the area of its subtree (its title as edited, max 40 characters,
+                # or the name the officer gave the area).
+                area_name=((edit.get("area") or title)[:40] or None) if nid in groups else area,
                 depth=depth,
                 leads=max(1, int(edit.get("leads") or node.get("leads") or 1)),
             )
             plan_node.children = build(
                 node["children"], nid + ".", depth + 1, plan_node.area_name, path + number
             )
+            added = edit.get("add_children") or []
+            if added:
+                # Sub-tasks the officer split the node into ("落实帮扶资金" and "制定资金使用项目清单"
+                # under 三、（四）): nodes of the plan's own shape, ids after the parsed children.
+                try:
+                    validate_plan_json({"document": plan["document"], "nodes": added})
+                except PlanImportRefused as refused:
+                    errors.extend(refused.errors)
+                else:
+                    plan_node.children += build(
+                        added,
+                        nid + ".",
+                        depth + 1,
+                        plan_node.area_name,
+                        path + number,
+                        start=len(node["children"]),
+                    )
             built.append(plan_node)
         return built
 
