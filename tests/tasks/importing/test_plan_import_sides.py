@@ -23,11 +23,23 @@ def plan_004():
 @pytest.fixture
 def minning(demo):
     """The 闽宁 pairing without the demo's own tasks, so the document's tree goes in whole."""
+    return fresh_minning(demo)
+
+
+def fresh_minning(demo):
+    """The 闽宁 pairing as before the demo imported seed 004: no tasks, no document's units."""
+    from cooperation.demo import UNITS
+    from cooperation.models import Unit
     from tasks.models import Task
 
     pairing = demo["mn"]
     Task.objects.filter(pairing=pairing).delete()
     pairing.documents.filter(doc_number="闽扶协函〔2024〕8号").delete()
+    backbone = {name for name, *_rest in UNITS}
+    sides = Unit.objects.filter(region__path__startswith=pairing.coastal_region.path) | Unit.objects.filter(
+        region__path__startswith=pairing.mountain_region.path
+    )
+    sides.exclude(name__in=backbone).filter(task_units__isnull=True, users__isnull=True).delete()
     return pairing
 
 

@@ -14,12 +14,9 @@ SEEDS = Path(__file__).resolve().parents[3] / "fixtures" / "seeds"
 
 
 def _minning(demo):
-    from tasks.models import Task
+    from .test_plan_import_sides import fresh_minning
 
-    pairing = demo["mn"]
-    Task.objects.filter(pairing=pairing).delete()
-    pairing.documents.filter(doc_number="闽扶协函〔2024〕8号").delete()
-    return pairing
+    return fresh_minning(demo)
 
 
 def test_letter_preview_shows_the_attachment_plan_roles_and_both_sides(client_for, demo, users):
