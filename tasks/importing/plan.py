@@ -3,7 +3,7 @@
 The parser (reports/plan_parser) proposes; this module writes. ``import_plan`` takes the tree in
 the plan tree's JSON (``to_json(parse_plan(text))``), the officer's edits keyed by node id, and
 creates — in ONE transaction — the source document (or uses an existing one of the pairing),
-missing units, areas, tasks (numbers as printed, parents, titles, bodies), their responsible
+the new units the officer confirmed (matching: ``tasks.importing.units``), areas, tasks (numbers as printed, parents, titles, bodies), their responsible
 units (first = lead, the rest co-operating, through ``tasks.services.set_task_units``), targets
 and periods (``tasks.services.sync_periods``). Everything is checked before the first write;
 any error and nothing is written (``PlanImportRefused`` with every message in Chinese).
