@@ -25,6 +25,7 @@ from simple_history.models import HistoricalRecords
 
 from cooperation.models import Pairing, PolicyDocument, ScopedQuerySet, Unit
 from core.concurrency import VersionedModel
+from core.figures import about_met
 from core.roles import is_reporter
 from core.states import Standing, State, judge
 from core.uploads import upload_to
@@ -542,6 +543,7 @@ class Target(models.Model):
         AT_LEAST = ">=", "≥"
         AT_MOST = "<=", "≤"
         EQUAL = "=", "="
+        ABOUT = "≈", _("≈（左右）")
 
     scope_field = "task__pairing"
 
@@ -606,6 +608,8 @@ class Target(models.Model):
             return actual >= self.value
         if self.comparator == self.Comparator.AT_MOST:
             return actual <= self.value
+        if self.comparator == self.Comparator.ABOUT:
+            return about_met(actual, self.value, rate=self.unit in ("%", "个百分点", "百分点"))
         return actual == self.value
 
     def completion_rate(self, actual: Decimal | None) -> Decimal | None:
