@@ -13,7 +13,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -627,3 +627,52 @@ def evidence_download(request, pk):
     """Serve an evidence file under its original name, to people who may see its task only."""
     evidence = get_object_or_404(Evidence.objects.visible_to(request.user), pk=pk)
     return protected_download(evidence.file, evidence.original_name)
+
+
+@login_required
+@require_POST
+def report_bulk_review(request):
+    """Approve or return several submitted reports at once (liaison staff): all or nothing.
+
+    Each report goes through the same service as one by one — its own history row, its own
+    notification, the four-eyes rule — inside one transaction: a refusal on any report (another
+    pairing's, not submitted any more, his own) changes none of them and names the report.
+    """
+    back = reverse("tasks:my_tasks") + "#to-review"
+    action = request.POST.get("bulk_action")
+    ids = []
+    for raw in request.POST.getlist("report"):
+        try:
+            ids.append(int(raw))
+        except ValueError:
+            return _respond(request, False, _("所选报告无效。"), back, 400)
+    if action not in ("approve", "return") or not ids:
+        return _respond(request, False, _("请选择报告，并选择“批量通过”或“批量退回”。"), back, 400)
+    reason = request.POST.get("reason", "")
+    reports = list(
+        ProgressReport.objects.visible_to(request.user).filter(pk__in=ids).select_related("period__task")
+    )
+    if len(reports) != len(set(ids)):
+        missing = _("所选报告中有不存在或无权查看的报告，未做任何修改。")
+        if _wants_json(request):
+            return _respond(request, False, missing, back, 404)
+        raise Http404(missing)
+
+    def work():
+        for report in reports:
+            try:
+                if action == "approve":
+                    services.approve_report(report, request.user)
+                else:
+                    services.return_report(report, request.user, reason=reason)
+            except (PermissionDenied, ValidationError) as exc:
+                named = _("“%(task)s”（%(year)s年，%(unit)s）：%(why)s；未做任何修改。") % {
+                    "task": report.period.task.title,
+                    "year": report.period.year,
+                    "unit": report.unit.name,
+                    "why": _message(exc),
+                }
+                raise type(exc)(named) from exc
+
+    done = _("已批量通过 %(n)d 份报告。") if action == "approve" else _("已批量退回 %(n)d 份报告。")
+    return _run(request, back, done % {"n": len(reports)}, work)
