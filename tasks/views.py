@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
@@ -25,7 +26,9 @@ from django_filters.views import FilterView
 from cooperation.models import Pairing
 from cooperation.scoping import is_liaison_of
 from core.concurrency import VersionConflict, VersionedFormViewMixin
+from core.excel import Column
 from core.history import history_rows
+from core.listexport import XlsxExportMixin
 from core.panels import task_panels
 from core.permissions import ScopedPageMixin
 from core.roles import is_liaison, is_reporter, liaison_or_superuser
@@ -94,13 +97,52 @@ def current_period(task: Task, year: int):
     return periods[-1] if periods else None
 
 
-class TaskListView(ScopedPageMixin, FilterView):
-    """All tasks of the user's pairings, filtered with the API's FilterSet, 30 a page."""
+class TaskListView(XlsxExportMixin, ScopedPageMixin, FilterView):
+    """All tasks of the user's pairings, filtered with the API's FilterSet, 30 a page (and as .xlsx)."""
 
     model = Task
     filterset_class = TaskFilterSet
     paginate_by = 30
     template_name = "tasks/task_list.html"
+    export_title = _lazy("任务清单")
+    export_columns = [
+        Column(_lazy("结对"), 24, wrap=True),
+        Column(_lazy("序号"), 10),
+        Column(_lazy("任务"), 40, wrap=True),
+        Column(_lazy("领域"), 12),
+        Column(_lazy("牵头单位"), 24, wrap=True),
+        Column(_lazy("配合单位"), 24, wrap=True),
+        Column(_lazy("完成时限"), 20, wrap=True),
+        Column(_lazy("本年度状态"), 16),
+        Column(_lazy("截止日期"), 12, "date"),
+        Column(_lazy("完成日期"), 12, "date"),
+    ]
+
+    def export_queryset(self):
+        data = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
+        self.export_year = int(data.get("year") or timezone.localdate().year)
+        self.export_columns = [
+            *self.export_columns[:7],
+            Column(_("%(year)d 年度状态") % {"year": self.export_year}, 16),
+            *self.export_columns[8:],
+        ]
+        return self.object_list
+
+    def export_row(self, task) -> list:
+        period = current_period(task, self.export_year)
+        units = list(task.task_units.all())
+        return [
+            task.pairing.name,
+            task.number,
+            task.title,
+            task.area.name if task.area else "",
+            "、".join(u.unit.name for u in units if u.role == TaskUnit.Role.LEAD),
+            "、".join(u.unit.name for u in units if u.role != TaskUnit.Role.LEAD),
+            task.deadline_display,
+            period.standing().label if period else "",
+            period.due_date if period else None,
+            period.completed_on if period else None,
+        ]
 
     def get_queryset(self):
         return (
