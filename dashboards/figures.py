@@ -34,11 +34,11 @@ from django.utils.translation import gettext as _
 from assessment.scoring import activity_rule
 from assessment.sheets import full_numbers
 from cooperation.models import Activity, Pairing
+from core.states import SOON_DAYS, Standing, State, judge
 from funds.models import FundCommitment
 from parks.models import ParkInvestmentPlan
 from reminders.models import UrgingNotice
-from core.states import SOON_DAYS, Standing, State, judge
-from tasks.models import PERIOD_KEY_PREFIX, Target, TaskPeriod, TaskUnit, YearLock, open_period_q
+from tasks.models import PERIOD_KEY_PREFIX, Target, TaskPeriod, TaskUnit
 from tasks.models import overdue_q as period_overdue_q
 
 ZERO = Decimal("0")
@@ -419,7 +419,9 @@ def task_figures(
         # 逾期 wins over the typed status while it applies (TaskPeriod.display_status).
         split = {row["status"]: row["n"] - row["late"] - row["later"], "overdue": row["late"]}
         if row["later"]:
-            split[TaskPeriod.Status.IN_PROGRESS.value] = split.get(TaskPeriod.Status.IN_PROGRESS.value, 0) + row["later"]
+            split[TaskPeriod.Status.IN_PROGRESS.value] = (
+                split.get(TaskPeriod.Status.IN_PROGRESS.value, 0) + row["later"]
+            )
         name = row["task__area__name"] or _("未分类")
         area = areas.setdefault(name, AreaRow(name, order=row["task__area__order"] or 0))
         area.order = min(area.order, row["task__area__order"] or 0)

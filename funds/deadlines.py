@@ -30,20 +30,26 @@ def deadlines(start: datetime.date, end: datetime.date, as_of: datetime.date) ->
     commitments = (
         FundCommitment.objects.filter(Q(due__range=(start, end)) | Q(use_list_due__range=(start, end)))
         .exclude(
-            Exists(YearLock.objects.filter(pairing_id=OuterRef("pairing_id"), year=OuterRef("year"), locked=True))
+            Exists(
+                YearLock.objects.filter(pairing_id=OuterRef("pairing_id"), year=OuterRef("year"), locked=True)
+            )
         )
         .select_related("receiver_region")
         .annotate(
             paid_then=Coalesce(Sum("disbursements__amount", filter=Q(disbursements__date__lte=as_of)), zero),
             proves_arrival=Exists(
-                Task.objects.filter(fund_rule_id=OuterRef("rule_id"), fulfilment=Task.Fulfilment.FUND_CONFIRMED)
+                Task.objects.filter(
+                    fund_rule_id=OuterRef("rule_id"), fulfilment=Task.Fulfilment.FUND_CONFIRMED
+                )
             ),
         )
     )
     # Arrivals confirmed by the day, for the commitments that prove a task on arrival (one query).
     confirmed_then = dict(
         FundCommitment.objects.filter(pk__in=[c.pk for c in commitments if c.proves_arrival])
-        .annotate(total=Coalesce(Sum("confirmations__amount", filter=Q(confirmations__date__lte=as_of)), zero))
+        .annotate(
+            total=Coalesce(Sum("confirmations__amount", filter=Q(confirmations__date__lte=as_of)), zero)
+        )
         .values_list("pk", "total")
     )
     for c in commitments:

@@ -20,7 +20,12 @@ def pairing_panels(request, pairing) -> list[Panel]:
 
 def _tasks_panel(request, pairing) -> list[Panel]:
     today = timezone.localdate()
-    context = {"pairing": pairing, "year": today.year, "today": today, **status_counts(pairing, today.year, today)}
+    context = {
+        "pairing": pairing,
+        "year": today.year,
+        "today": today,
+        **status_counts(pairing, today.year, today),
+    }
     if context["total"] == 0 and context["older_overdue"] == 0:
         return []
     return [Panel(template="tasks/panel.html", context=context, order=20, title=_("任务"))]

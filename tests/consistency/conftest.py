@@ -59,5 +59,3 @@ def ctx(frozen, clock, client):
     api = APIClient()
     api.force_authenticate(admin)
     return Ctx(client=client, api=api, today=frozen, clock=clock)
-
-

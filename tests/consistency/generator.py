@@ -11,9 +11,10 @@ reporter, and a plan of:
 - a yearly task, a one-off task and a task without a deadline, whose periods are moved by progress
   reports (draft / submitted / returned / approved, marking the work done on time, late or on an
   unknown day), by hand (推进中, 暂缓, 已完成), or left alone; now and then a due date moved by hand;
-- often a fund rule with its yearly commitments and a task proved by it (fund_paid, fund_confirmed
-  or fund_use_list), paid on time, late, in part, in full then reversed, or not at all; arrivals
-  confirmed or not; fund-use lists submitted on time, late or never;
+- often a fund rule with its yearly commitments (now and then one year's never made) and a task
+  proved by it (fund_paid, fund_confirmed or fund_use_list), paid on time, late, in part, in full
+  then reversed, or not at all; arrivals confirmed or not; fund-use lists submitted on time, late
+  or never;
 - often a task proved by activities (a yearly minimum, sometimes one count per field: 教育, 医疗);
 - sometimes a locked past year.
 """
@@ -68,8 +69,12 @@ class _Maker:
     # --- the pairing ---------------------------------------------------------------------------
     def pairing(self, province: Region, i: int) -> tuple[Pairing, list[Unit], list[Unit], User]:
         rng = self.rng
-        coastal = Region.objects.create(name=f"{self.tag}沿海{i}区", level=Region.Level.COUNTY, parent=province)
-        mountain = Region.objects.create(name=f"{self.tag}山区{i}县", level=Region.Level.COUNTY, parent=province)
+        coastal = Region.objects.create(
+            name=f"{self.tag}沿海{i}区", level=Region.Level.COUNTY, parent=province
+        )
+        mountain = Region.objects.create(
+            name=f"{self.tag}山区{i}县", level=Region.Level.COUNTY, parent=province
+        )
         names = rng.sample(DEPARTMENTS, 4)
         coastal_units = [Unit.objects.create(name=f"{coastal.name}{d}", region=coastal) for d in names[:3]]
         mountain_units = [Unit.objects.create(name=f"{mountain.name}{d}", region=mountain) for d in names[1:]]
@@ -142,7 +147,9 @@ class _Maker:
         )
 
     def continuing(self, pairing, position, units) -> Task:
-        return self.task(pairing, position, units, title=f"持续推进任务{position}", deadline_kind=Task.DeadlineKind.NONE)
+        return self.task(
+            pairing, position, units, title=f"持续推进任务{position}", deadline_kind=Task.DeadlineKind.NONE
+        )
 
     # --- what people do to periods -------------------------------------------------------------
     def work(self, period: TaskPeriod, unit: Unit) -> None:
@@ -151,8 +158,21 @@ class _Maker:
         if period.year > today.year + 1:
             return
         fate = rng.choice(
-            ["nothing", "nothing", "in_progress", "draft", "submitted", "returned", "done_report",
-             "done_report", "done_report", "progress_report", "paused", "done_by_hand", "move_due"]
+            [
+                "nothing",
+                "nothing",
+                "in_progress",
+                "draft",
+                "submitted",
+                "returned",
+                "done_report",
+                "done_report",
+                "done_report",
+                "progress_report",
+                "paused",
+                "done_by_hand",
+                "move_due",
+            ]
         )
         year_start = max(D(period.year, 1, 1), D(2020, 1, 1))
         if year_start > today:
@@ -183,7 +203,12 @@ class _Maker:
             marks_done = fate == "done_report"
             with self.at(moment):
                 report = services.save_report(
-                    period, None, text=f"进展{period.pk}", marks_done=marks_done, completed_on=done_on, unit=unit
+                    period,
+                    None,
+                    text=f"进展{period.pk}",
+                    marks_done=marks_done,
+                    completed_on=done_on,
+                    unit=unit,
                 )
             if fate == "draft":
                 return
@@ -219,8 +244,12 @@ class _Maker:
             last_year=pairing.end_year,
         )
         kind = rng.choice(
-            [Task.Fulfilment.FUND_PAID, Task.Fulfilment.FUND_PAID, Task.Fulfilment.FUND_CONFIRMED,
-             Task.Fulfilment.FUND_USE_LIST]
+            [
+                Task.Fulfilment.FUND_PAID,
+                Task.Fulfilment.FUND_PAID,
+                Task.Fulfilment.FUND_CONFIRMED,
+                Task.Fulfilment.FUND_USE_LIST,
+            ]
         )
         month, day = (3, 31) if kind == Task.Fulfilment.FUND_USE_LIST else (4, 30)
         task = self.task(
@@ -237,9 +266,13 @@ class _Maker:
         )
         if kind != Task.Fulfilment.FUND_USE_LIST:
             Target.objects.create(task=task, name="安排帮扶资金", value=amount / 10000, unit="万元")
+        # Now and then the office never made one year's commitment: nothing proves that year.
+        forgotten = rng.choice(list(pairing.active_years(until=today.year))) if rng.random() < 0.15 else None
         for year in rule.pairing.active_years(until=today.year):
             if year > today.year:
                 break
+            if year == forgotten:
+                continue
             with self.at(D(year, 1, 2)):
                 commitment, _new = funds_services.ensure_yearly_commitment(rule, year)
             self.pay(commitment)
@@ -321,7 +354,10 @@ class _Maker:
                 day = _day_between(rng, D(year, 1, 1), min(D(year, 12, 31), today))
                 with self.at(self.later(day, 10)):  # recorded some days after it took place
                     Activity.objects.create(
-                        pairing=pairing, kind="exchange", title=f"交流{year}", date=day,
+                        pairing=pairing,
+                        kind="exchange",
+                        title=f"交流{year}",
+                        date=day,
                         field=rng.choice(["教育", "医疗", "文旅"]),
                     )
 
@@ -363,4 +399,3 @@ def generate(n: int, seed: int, today: datetime.date, clock=None) -> World:
                 with make.at(D(year + 1, rng.randint(1, 3), 15)):  # after the year's assessment
                     services.lock_year(pairing, year)
     return world
-

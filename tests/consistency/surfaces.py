@@ -81,7 +81,9 @@ class Surface:
 
 def periods_of(pairing_ids: list[int], year: int) -> dict[int, list[TaskPeriod]]:
     """The periods of `year` by pairing, each knowing whether its year is locked (`year_locked`)."""
-    locked = YearLock.objects.filter(pairing_id=OuterRef("task__pairing_id"), year=OuterRef("year"), locked=True)
+    locked = YearLock.objects.filter(
+        pairing_id=OuterRef("task__pairing_id"), year=OuterRef("year"), locked=True
+    )
     by_pairing: dict[int, list[TaskPeriod]] = defaultdict(list)
     periods = TaskPeriod.objects.filter(task__pairing_id__in=pairing_ids, year=year)
     for period in periods.select_related("task").annotate(year_locked=Exists(locked)):
@@ -168,7 +170,9 @@ def read_leader_view(ctx: Ctx, ids: list[int], year: int, as_of: datetime.date) 
     for pk in ids:
         items = [item for member in scope[pk] for item in lights.get(member, [])]
         reading: Reading = {
-            light: sum(1 for i in items if i.light == light or (light == "overdue" and i.light == "escalated"))
+            light: sum(
+                1 for i in items if i.light == light or (light == "overdue" and i.light == "escalated")
+            )
             for light in LIGHT_KEYS
         }
         for state in State:  # period by period: the state each light was given
@@ -229,7 +233,10 @@ def read_dashboard(ctx: Ctx, ids: list[int], year: int, as_of: datetime.date) ->
     board = build_dashboard([by_pk[pk] for pk in ids], year, as_of)
     rows = {row.pairing.pk: row for row in board.rows}
     _status, _areas, by_pairing, _escalated, _by = task_figures(ids, year, as_of)
-    assert sum(row.done for row in board.rows) == board.done and sum(r.overdue for r in board.rows) == board.overdue
+    assert (
+        sum(row.done for row in board.rows) == board.done
+        and sum(r.overdue for r in board.rows) == board.overdue
+    )
     return {
         pk: _status_reading(by_pairing.get(pk, {}), {"done": rows[pk].done, "overdue": rows[pk].overdue})
         for pk in ids
@@ -302,7 +309,10 @@ def read_period_filters(ctx: Ctx, ids: list[int], year: int, as_of: datetime.dat
     return readings
 
 
-PERIOD_FILTER_KEYS = {"filter:overdue": frozenset({S.OVERDUE}), **{f"state:{s.value}": frozenset({s}) for s in State}}
+PERIOD_FILTER_KEYS = {
+    "filter:overdue": frozenset({S.OVERDUE}),
+    **{f"state:{s.value}": frozenset({s}) for s in State},
+}
 
 
 def read_task_filters(ctx: Ctx, ids: list[int], year: int, as_of: datetime.date) -> dict[int, Reading]:
@@ -332,7 +342,9 @@ def obligations(ids: list[int]) -> dict[str, set[int]]:
     )
     commitments = {
         (rule, year): pk
-        for pk, rule, year in FundCommitment.objects.filter(pairing_id__in=ids).values_list("pk", "rule_id", "year")
+        for pk, rule, year in FundCommitment.objects.filter(pairing_id__in=ids).values_list(
+            "pk", "rule_id", "year"
+        )
     }
     for pk, year, kind, rule in periods:
         owners[f"tasks.period:{pk}"].add(pk)
@@ -402,7 +414,9 @@ def workbook_outcome(label: str) -> str:
         return "overdue"
     if label.startswith("逾期") and label.endswith("完成"):
         return "done_late"
-    return {"按时完成": "done", "未到期": "open", "暂缓": "paused", "不适用": "na"}.get(label, "other:" + label)
+    return {"按时完成": "done", "未到期": "open", "暂缓": "paused", "不适用": "na"}.get(
+        label, "other:" + label
+    )
 
 
 def read_workbook_rows(path: Path) -> list[dict]:
@@ -410,7 +424,9 @@ def read_workbook_rows(path: Path) -> list[dict]:
     from openpyxl import load_workbook
 
     book = load_workbook(path, read_only=True)
-    sheet = next(ws for ws in book.worksheets if ws.title.startswith("任务完成情况") or "任务完成情况" in ws.title)
+    sheet = next(
+        ws for ws in book.worksheets if ws.title.startswith("任务完成情况") or "任务完成情况" in ws.title
+    )
     rows = list(sheet.iter_rows(values_only=True))
     header_at = next(i for i, row in enumerate(rows) if row and "按时 / 逾期" in row)
     header = rows[header_at]
@@ -469,7 +485,13 @@ SURFACES: list[Surface] = [
     Surface("one-pager (page)", read_leader_page, LIGHT_KEYS, with_children=True, per_pairing_request=True),
     Surface("dashboard (function)", read_dashboard, STATUS_KEYS, any_day=True),
     Surface("dashboard API (rows)", read_dashboard_api_rows, ROW_KEYS),
-    Surface("dashboard API (a pairing)", read_dashboard_api, DASHBOARD_API_KEYS, with_children=True, per_pairing_request=True),
+    Surface(
+        "dashboard API (a pairing)",
+        read_dashboard_api,
+        DASHBOARD_API_KEYS,
+        with_children=True,
+        per_pairing_request=True,
+    ),
     Surface("task-periods API filters", read_period_filters, PERIOD_FILTER_KEYS),
     Surface("tasks API overdue filter", read_task_filters, {"tasks:overdue": frozenset({S.OVERDUE})}),
     Surface("reminder dry run", read_reminders, REMINDER_KEYS, covers=_chaseable, any_day=True),

@@ -41,9 +41,12 @@ def test_the_pairing_page_counts_this_years_overdue_work_and_earlier_years_apart
     # Work of last year still open and overdue, so that "every year" and "this year" differ.
     last_year = TaskPeriod.objects.filter(task__pairing=jy, year=this_year - 1).exclude(due_date=None).first()
     TaskPeriod.objects.filter(pk=last_year.pk).update(status="not_started", completed_on=None)
-    states = [p.standing(ctx.today).state for p in TaskPeriod.objects.filter(task__pairing=jy, year=this_year)]
+    states = [
+        p.standing(ctx.today).state for p in TaskPeriod.objects.filter(task__pairing=jy, year=this_year)
+    ]
     older = sum(
-        p.standing(ctx.today).is_overdue for p in TaskPeriod.objects.filter(task__pairing=jy, year__lt=this_year)
+        p.standing(ctx.today).is_overdue
+        for p in TaskPeriod.objects.filter(task__pairing=jy, year__lt=this_year)
     )
     assert older >= 1
 
@@ -54,7 +57,9 @@ def test_the_pairing_page_counts_this_years_overdue_work_and_earlier_years_apart
     for state in (State.DONE, State.DONE_LATE, State.SOON, State.ON_TRACK, State.CONTINUING, State.PAUSED):
         assert numbers[state.value] == states.count(state), state
     # The 逾期 badge links to the filter that lists the same periods: the year's overdue ones.
-    listed = ctx.api.get("/api/v1/task-periods/", {"pairing": jy.pk, "year": this_year, "overdue": "true"}).json()
+    listed = ctx.api.get(
+        "/api/v1/task-periods/", {"pairing": jy.pk, "year": this_year, "overdue": "true"}
+    ).json()
     assert listed["count"] == numbers["overdue"]
 
 
@@ -97,12 +102,12 @@ def test_the_dashboard_as_of_a_past_day_counts_work_done_later_as_open(demo, ctx
     board = build_dashboard([jy], 2026, before)
     later_board = build_dashboard([jy], 2026, D(2026, 6, 2))
 
-    # As the one-pager says of that day: the work was still going on (持续推进), not done.
-    light = next(item for item in build_leader_view([jy], 2026, before).lights if item.period.pk == period.pk)
-    assert light.state == State.CONTINUING
     assert board.done == later_board.done - 1
     assert board.status_count("in_progress") == later_board.status_count("in_progress") + 1
     assert board.rows[0].done == board.done
+    # As the one-pager says of that day: the work was still going on (持续推进), not done.
+    light = next(item for item in build_leader_view([jy], 2026, before).lights if item.period.pk == period.pk)
+    assert light.state == State.CONTINUING
 
 
 def test_the_dashboard_api_lights_carry_their_state(demo, ctx):
@@ -110,7 +115,9 @@ def test_the_dashboard_api_lights_carry_their_state(demo, ctx):
     data = ctx.api.get("/api/v1/dashboard/", {"pairing": jy.pk, "year": 2025}).json()
     periods = {p.pk: p for p in TaskPeriod.objects.filter(task__pairing=jy, year=2025)}
     lights = data["leader"]["lights"]
-    assert lights and all(light["state"] == periods[light["period"]].standing(ctx.today).state for light in lights)
+    assert lights and all(
+        light["state"] == periods[light["period"]].standing(ctx.today).state for light in lights
+    )
     # "ok" (按时) is both done on time and not yet due: the state tells them apart.
     assert {light["state"] for light in lights if light["light"] == "ok"} <= {"done", "on_track", "na"}
 
@@ -156,3 +163,28 @@ def test_money_paid_but_not_confirmed_is_chased_once_for_a_task_proved_on_arriva
     period.refresh_from_db()
     assert period.standing(ctx.today).is_done
     assert f"funds.confirmation:{open_2026.pk}" not in chased()
+
+
+def test_a_fund_kept_year_without_its_commitment_is_chased_as_the_task(demo, ctx, open_2026):
+    """The tasks app left every fund-kept period to the funds app; a year whose commitment was never
+    made was overdue on every page and chased by nobody. Now it is chased as the task — and a year
+    with its commitment is still chased once, as the money."""
+    from reminders import engine
+
+    period = TaskPeriod.objects.get(
+        task__fund_rule=open_2026.rule, task__fulfilment=Task.Fulfilment.FUND_PAID, year=2026
+    )
+    assert period.standing(ctx.today).is_overdue
+
+    def chased():
+        return {p.item.key for p in engine.plan(ctx.today) if p.item.due < ctx.today}
+
+    keys = chased()
+    assert f"funds.commitment:{open_2026.pk}" in keys and f"tasks.period:{period.pk}" not in keys
+
+    commitment_id = open_2026.pk
+    open_2026.delete()  # the year's commitment was never made
+
+    keys = chased()
+    assert f"tasks.period:{period.pk}" in keys
+    assert not any(key.startswith("funds.") and key.endswith(f":{commitment_id}") for key in keys)
