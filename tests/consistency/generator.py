@@ -325,15 +325,16 @@ class _Maker:
     def activities(self, pairing, position, units) -> None:
         rng, today = self.rng, self.today
         per_field = rng.random() < 0.5
+        month, day = (12, 31) if rng.random() < 0.7 else (6, 30)
         task = self.task(
             pairing,
             position,
             units,
             title=f"交流任务{position}",
             deadline_kind=Task.DeadlineKind.YEARLY,
-            deadline_month=12,
-            deadline_day=31,
-            deadline_text="每年年底前",
+            deadline_month=month,
+            deadline_day=day,
+            deadline_text=f"每年{month}月{day}日前",
             fulfilment=Task.Fulfilment.ACTIVITIES,
         )
         fields = ["教育", "医疗"] if per_field else [""]
@@ -360,6 +361,15 @@ class _Maker:
                         date=day,
                         field=rng.choice(["教育", "医疗", "文旅"]),
                     )
+        if rng.random() < 0.3:
+            # One planned ahead: recorded today for a day later this month.
+            Activity.objects.create(
+                pairing=pairing,
+                kind="exchange",
+                title="计划中的交流",
+                date=today + datetime.timedelta(days=rng.randint(1, 20)),
+                field=rng.choice(["教育", "医疗"]),
+            )
 
 
 def generate(n: int, seed: int, today: datetime.date, clock=None) -> World:

@@ -188,3 +188,40 @@ def test_a_fund_kept_year_without_its_commitment_is_chased_as_the_task(demo, ctx
     keys = chased()
     assert f"tasks.period:{period.pk}" in keys
     assert not any(key.startswith("funds.") and key.endswith(f":{commitment_id}") for key in keys)
+
+
+def test_an_activity_planned_ahead_does_not_hide_overdue_work(demo, ctx):
+    """A yearly minimum due 30 June, met only by an exchange entered ahead for later this month: the
+    work is overdue today on every surface — the lights, the API's state and the overdue filter."""
+    from cooperation.models import Activity
+    from tasks.models import Target
+
+    jy = demo["jy"]
+
+    def persist(derived):
+        return Task.objects.create(
+            pairing=jy,
+            title="上半年开展交流",
+            start_year=2026,
+            end_year=2026,
+            deadline_kind=Task.DeadlineKind.YEARLY,
+            deadline_month=6,
+            deadline_day=30,
+            fulfilment=Task.Fulfilment.ACTIVITIES,
+        )
+
+    task = services.save_task(persist, changed=[], deadline_text="")
+    Target.objects.create(task=task, name="交流", value=1, unit="次", activity_kinds="exchange")
+    Activity.objects.create(pairing=jy, kind="exchange", title="计划中的交流", date=D(2026, 12, 20))
+    period = task.periods.get(year=2026)
+    assert period.standing(ctx.today).is_overdue
+
+    listed = ctx.api.get("/api/v1/task-periods/", {"pairing": jy.pk, "year": 2026, "overdue": "true"}).json()
+    assert period.pk in {row["id"] for row in listed["results"]}
+    # …and the dashboards count it overdue, as the one-pager's light does.
+    periods = TaskPeriod.objects.filter(task__pairing=jy, year=2026)
+    assert build_dashboard([jy], 2026, ctx.today).overdue == sum(
+        p.standing(ctx.today).is_overdue for p in periods
+    )
+    light = next(i for i in build_leader_view([jy], 2026, ctx.today).lights if i.period.pk == period.pk)
+    assert light.light == "overdue"
