@@ -326,6 +326,27 @@ def read_task_filters(ctx: Ctx, ids: list[int], year: int, as_of: datetime.date)
     return {pk: {"tasks:overdue": frozenset(by_pairing.get(pk, ()))} for pk in ids}
 
 
+def read_task_list_page(ctx: Ctx, ids: list[int], year: int, as_of: datetime.date) -> dict[int, Reading]:
+    """The task list page `/tasks/?pairing=&year=&overdue=true`: its rows, and the rows whose badge
+    for the year says 逾期."""
+    readings = {}
+    for pk in ids:
+        response = ctx.client.get("/tasks/", {"pairing": pk, "year": year, "overdue": "true"})
+        assert response.status_code == 200
+        html = response.content.decode()
+        body = html[html.index("<tbody>") : html.index("</tbody>")]
+        rows = [row for row in body.split("<tr>")[1:] if "没有符合条件的任务" not in row]
+        assert "pagination" not in html or len(rows) < 30  # one page holds a generated pairing's tasks
+        readings[pk] = {
+            "page:rows": len(rows),
+            "page:badges": sum('class="badge badge-overdue"' in row for row in rows),
+        }
+    return readings
+
+
+TASK_LIST_PAGE_KEYS = {"page:rows": frozenset({S.OVERDUE}), "page:badges": frozenset({S.OVERDUE})}
+
+
 # --------------------------------------------------------------------------------------------
 # (e) The reminder dry run
 # --------------------------------------------------------------------------------------------
@@ -494,6 +515,9 @@ SURFACES: list[Surface] = [
     ),
     Surface("task-periods API filters", read_period_filters, PERIOD_FILTER_KEYS),
     Surface("tasks API overdue filter", read_task_filters, {"tasks:overdue": frozenset({S.OVERDUE})}),
+    Surface(
+        "task list page (overdue filter)", read_task_list_page, TASK_LIST_PAGE_KEYS, per_pairing_request=True
+    ),
     Surface("reminder dry run", read_reminders, REMINDER_KEYS, covers=_chaseable, any_day=True),
     Surface("assessment workbook", read_workbook, WORKBOOK_KEYS, covers=_assessed, any_day=True),
 ]
