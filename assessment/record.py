@@ -225,7 +225,7 @@ class YearRecord:
         rows = recorded(
             TaskPeriod,
             self.moment,
-            Q(task__pairing_id__in=self.ids) & (Q(year=self.year) | Q(due_date__year=self.year)),
+            Q(task__pairing_id__in=self.ids) & Q(year=self.year),
             "task_id",
             "year",
             "due_date",
@@ -241,9 +241,10 @@ class YearRecord:
         self.period_of_task: dict[int, PeriodAt] = {
             p.task_id: p for p in self.periods.values() if p.year == self.year
         }
-        # … and the periods due in the year (任务完成情况).
+        # … and the year's periods with a due date (任务完成情况): a period belongs to its own year,
+        # even when its due date was moved into the next January (the one rule of every surface).
         self.due_periods = sorted(
-            (p for p in self.periods.values() if p.due is not None and p.due.year == self.year),
+            (p for p in self.periods.values() if p.due is not None and p.year == self.year),
             key=lambda p: (
                 self.tasks[p.task_id].pairing_id,
                 p.due,

@@ -69,6 +69,8 @@ class Surface:
     any_day: bool = False
     # Pages showing only the current year.
     current_year_only: bool = False
+    # The day the surface judges `year` on when asked on `as_of` (the workbook: the year's cut-off).
+    judged_on: Callable[[int, datetime.date], datetime.date] = lambda year, as_of: as_of
     # One request per pairing and year: the large run reads it for the current year only (the other
     # years come from the same function, read as the function surface).
     per_pairing_request: bool = False
@@ -417,7 +419,18 @@ def _chaseable(period: TaskPeriod, as_of: datetime.date) -> bool:
 
     if period.due_date is None or period.due_date < as_of - datetime.timedelta(days=LOOKBACK_DAYS):
         return False
-    return not period.year_locked
+    return not period.year_locked and _has_someone_to_tell(period)
+
+
+def _has_someone_to_tell(period: TaskPeriod) -> bool:
+    """A reminder needs a person: a user of a responsible unit or the pairing's liaison staff (the
+    闽宁 demo pairing has no accounts: nothing can be sent, and nothing is)."""
+    from cooperation.models import Role, User, pairing_audience
+
+    pairing_id = period.task.pairing_id
+    if pairing_audience({pairing_id}, [Role.LIAISON]).get(pairing_id):
+        return True
+    return User.objects.filter(is_active=True, unit__task_units__task_id=period.task_id).exists()
 
 
 REMINDER_KEYS = {"chased": frozenset({S.OVERDUE}), "twice": frozenset()}
@@ -435,6 +448,8 @@ def workbook_outcome(label: str) -> str:
         return "overdue"
     if label.startswith("逾期") and label.endswith("完成"):
         return "done_late"
+    if label.endswith("天后到期") or label in ("今天到期", "即将到期"):
+        return "open"  # core.states' 即将到期 (within 30 days): open work
     return {"按时完成": "done", "未到期": "open", "暂缓": "paused", "不适用": "na"}.get(
         label, "other:" + label
     )
@@ -452,6 +467,12 @@ def read_workbook_rows(path: Path) -> list[dict]:
     header_at = next(i for i, row in enumerate(rows) if row and "按时 / 逾期" in row)
     header = rows[header_at]
     return [dict(zip(header, row, strict=False)) for row in rows[header_at + 1 :] if any(row)]
+
+
+def _cut_off(year: int, as_of: datetime.date) -> datetime.date:
+    from assessment.scoring import as_of_date
+
+    return as_of_date(year, as_of)
 
 
 def read_workbook(ctx: Ctx, ids: list[int], year: int, as_of: datetime.date) -> dict[int, Reading]:
@@ -519,5 +540,12 @@ SURFACES: list[Surface] = [
         "task list page (overdue filter)", read_task_list_page, TASK_LIST_PAGE_KEYS, per_pairing_request=True
     ),
     Surface("reminder dry run", read_reminders, REMINDER_KEYS, covers=_chaseable, any_day=True),
-    Surface("assessment workbook", read_workbook, WORKBOOK_KEYS, covers=_assessed, any_day=True),
+    Surface(
+        "assessment workbook",
+        read_workbook,
+        WORKBOOK_KEYS,
+        covers=_assessed,
+        any_day=True,
+        judged_on=lambda year, as_of: _cut_off(year, as_of),
+    ),
 ]
