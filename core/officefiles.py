@@ -83,7 +83,32 @@ def check_ooxml(fileobj: IO[bytes], kind: tuple[str, str] = XLSX) -> None:
             raise UnsafeFile(
                 _("文件不是有效的 %(label)s 文件：缺少 %(part)s。") % {"label": label, "part": required}
             )
+        for entry in entries:
+            if entry.filename.lower().endswith((".xml", ".rels", ".vml")) and _declares_markup(
+                archive, entry
+            ):
+                raise UnsafeFile(
+                    _("文件包含不安全的实体或文档类型声明（XML），已拒绝。请另存为 %(label)s 后再上传。")
+                    % {"label": label}
+                )
     fileobj.seek(0)
+
+
+# Office XML never declares a document type or entities; a part that does is an entity trick
+# ("billion laughs", external entities). Refused here whatever XML parser openpyxl or python-docx
+# uses afterwards (with lxml installed, openpyxl no longer goes through defusedxml).
+MARKUP_DECLARATIONS = (b"<!doctype", b"<!entity")
+
+
+def _declares_markup(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bool:
+    tail = b""
+    with archive.open(entry) as part:
+        while chunk := part.read(1 << 20):
+            window = (tail + chunk).lower()
+            if any(word in window for word in MARKUP_DECLARATIONS):
+                return True
+            tail = window[-16:]
+    return False
 
 
 def open_xlsx(fileobj: IO[bytes], *, read_only: bool = True):

@@ -20,4 +20,6 @@ class FundsConfig(AppConfig):
             if not raw:
                 fulfilment.sync_commitment(instance.pk)
 
-        post_save.connect(commitment_saved, sender=FundCommitment, dispatch_uid="funds.fulfilment.commitment")
+        post_save.connect(
+            commitment_saved, sender=FundCommitment, weak=False, dispatch_uid="funds.fulfilment.commitment"
+        )

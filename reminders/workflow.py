@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from cooperation.models import Role, User, pairing_audience
 from core.deadlines import DeadlineItem
+from core.quiet import is_quiet
 from reminders import engine
 from reminders.models import DigestEntry, Notification
 
@@ -22,7 +23,10 @@ from reminders.models import DigestEntry, Notification
 def notify(
     user_ids: set[int], summary: str, url: str, label: str, key: str, unit_ids=(), pairing_id=0
 ) -> int:
-    """One notification per user, the same entry in each one's digest, one webhook message per unit."""
+    """One notification per user, the same entry in each one's digest, one webhook message per unit
+    (none while records of the past are loaded: `core.quiet`)."""
+    if is_quiet():
+        return 0
     user_ids = set(User.objects.filter(pk__in=user_ids, is_active=True).values_list("pk", flat=True))
     if not user_ids and not unit_ids:
         return 0

@@ -20,6 +20,11 @@ from core.discovery import PROJECT_APPS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+# openpyxl parses through defusedxml only when it does not use lxml (which python-docx brings in):
+# keep it on the defended parser. (Uploaded files are also refused before parsing when an XML part
+# declares a document type or entities: core/officefiles.py.)
+os.environ["OPENPYXL_LXML"] = "False"
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 

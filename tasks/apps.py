@@ -13,6 +13,7 @@ class TasksConfig(AppConfig):
         from cooperation.models import Activity
         from tasks import fulfilment
 
+        # (weak=False: the receivers below are local functions, held by nothing else.)
         # An activity added, moved or removed re-judges the pairing's activity-kept periods of the
         # years it touches (its old year too, read from the row before the save).
         def activity_changed(sender, instance, raw=False, **kwargs):
@@ -35,8 +36,12 @@ class TasksConfig(AppConfig):
 
         from django.db.models.signals import pre_save
 
-        pre_save.connect(remember_year, sender=Activity, dispatch_uid="tasks.fulfilment.activity_before")
-        post_save.connect(activity_changed, sender=Activity, dispatch_uid="tasks.fulfilment.activity")
+        pre_save.connect(
+            remember_year, sender=Activity, weak=False, dispatch_uid="tasks.fulfilment.activity_before"
+        )
+        post_save.connect(
+            activity_changed, sender=Activity, weak=False, dispatch_uid="tasks.fulfilment.activity"
+        )
         post_delete.connect(
             activity_changed, sender=Activity, dispatch_uid="tasks.fulfilment.activity_deleted"
         )

@@ -68,7 +68,18 @@ def draft(edu, users):
     return services.save_report(period, users["yx_reporter"], text="2026年开展教育交流一次")
 
 
-def test_a_report_edited_through_the_api_with_a_stale_version_gets_409(api_for, draft, snapshot):
+@pytest.fixture
+def colleague(users):
+    """A second reporter of 尤溪县教育局: a draft is its unit's own, so he may edit it too."""
+    from cooperation.models import Role, User
+
+    users["yx_colleague"] = User.objects.create_user(
+        "yx_colleague", password="colleague-pass-1", unit=users["yx_reporter"].unit, role=Role.REPORTER
+    )
+    return "yx_colleague"
+
+
+def test_a_report_edited_through_the_api_with_a_stale_version_gets_409(api_for, draft, snapshot, colleague):
     url = f"/api/v1/progress-reports/{draft.pk}/"
     version = draft.version
     assert (
@@ -76,21 +87,21 @@ def test_a_report_edited_through_the_api_with_a_stale_version_gets_409(api_for, 
         == 200
     )
     before = snapshot()
-    stale = api_for("yx_liaison").patch(url, {"text": "联络员改写", "version": version}, format="json")
+    stale = api_for(colleague).patch(url, {"text": "同事改写", "version": version}, format="json")
     assert stale.status_code == 409 and CONFLICT in stale.json()["detail"]
     assert snapshot() == before
     draft.refresh_from_db()
     assert draft.text == "交流两次"
 
 
-def test_a_report_edited_on_the_page_with_a_stale_version_gets_409(client_for, draft, snapshot):
+def test_a_report_edited_on_the_page_with_a_stale_version_gets_409(client_for, draft, snapshot, colleague):
     url = f"/tasks/periods/{draft.period_id}/reports/{draft.pk}/"
     version = draft.version
     json = {"accept": "application/json"}
     first = client_for("yx_reporter").post(url, {"text": "交流两次", "version": version}, headers=json)
     assert first.status_code == 200 and first.json()["ok"]
     before = snapshot()
-    stale = client_for("yx_liaison").post(url, {"text": "联络员改写", "version": version}, headers=json)
+    stale = client_for(colleague).post(url, {"text": "同事改写", "version": version}, headers=json)
     assert stale.status_code == 409 and CONFLICT in stale.json()["message"]
     assert snapshot() == before
 

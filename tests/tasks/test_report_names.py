@@ -17,7 +17,7 @@ def test_a_report_written_by_an_import_shows_no_author_and_a_persons_report_show
     # The system path (an import or a job): no user behind the report.
     imported = services.save_report(period, None, unit=unit, text="2026年一季度：开展教师交流2批次")
     assert imported.created_by is None
-    client = api_for("yx_liaison")
+    client = api_for("yx_reporter")  # a draft is its unit's own until submitted
     row = client.get(f"/api/v1/progress-reports/{imported.pk}/").json()
     assert row["created_by_name"] is None and row["reviewed_by_name"] is None
     listed = client.get("/api/v1/progress-reports/", {"period": period.pk}).json()["results"]

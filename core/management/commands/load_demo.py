@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from core.discovery import app_modules
+from core.quiet import quietly
 
 
 class Command(BaseCommand):
@@ -19,7 +20,8 @@ class Command(BaseCommand):
         context: dict = {}
         # Each project app may ship `<app>/demo.py` with load(context); they run in dependency order
         # (core/discovery.py), each seeing what the previous ones returned.
-        with transaction.atomic():
+        # The demo replays past events (reports submitted, returned, approved): nobody is notified.
+        with transaction.atomic(), quietly():
             for module in app_modules("demo", "load"):
                 result = module.load(context)
                 context.update(result or {})

@@ -68,15 +68,15 @@ CASES = {
     ),
     "billion_laughs_in_sheet": (
         lambda: replace_part(good_bytes(), "xl/worksheets/sheet1.xml", BILLION_LAUGHS),
-        "无法读取该 Excel 文件，文件可能已损坏或包含不安全的内容。",
+        "文件包含不安全的实体或文档类型声明（XML），已拒绝。",
     ),
     "external_entity_in_sheet": (
         lambda: replace_part(good_bytes(), "xl/worksheets/sheet1.xml", EXTERNAL_ENTITY),
-        "无法读取该 Excel 文件，文件可能已损坏或包含不安全的内容。",
+        "文件包含不安全的实体或文档类型声明（XML），已拒绝。",
     ),
     "entities_in_workbook_part": (
         lambda: replace_part(good_bytes(), "xl/workbook.xml", WORKBOOK_ENTITY),
-        "无法读取该 Excel 文件，文件可能已损坏或包含不安全的内容。",
+        "文件包含不安全的实体或文档类型声明（XML），已拒绝。",
     ),
     "zip_bomb": (lambda: zip_bomb(good_bytes()), "压缩比超过 100:1，可能是压缩炸弹"),
     "damaged_half_way": (
