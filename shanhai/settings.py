@@ -354,11 +354,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.ScopedPermission"],
-    # JSON only: the browsable API's HTML forms are a developer's tool (DEBUG=1), not a page.
-    "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
-        *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
-    ],
+    # The browsable API's HTML pages and forms are a developer's tool: served only under DEBUG.
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.api.negotiation.DebugOnlyBrowsableAPI",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
