@@ -180,6 +180,8 @@ class DocumentListView(ScopedPageMixin, ListView):
             super()
             .get_queryset()
             .prefetch_related(
-                Prefetch("pairings", queryset=Pairing.objects.visible_to(self.request.user).only("id", "name"))
+                Prefetch(
+                    "pairings", queryset=Pairing.objects.visible_to(self.request.user).only("id", "name")
+                )
             )
         )

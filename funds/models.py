@@ -87,8 +87,12 @@ def money_sides_problems(pairing, payer_region, payer_unit, receiver_region, rec
     for name, region in (("payer_region", payer_region), ("receiver_region", receiver_region)):
         if not any(region.path.startswith(side) for side in sides):
             problems[name] = str(_("须为本结对一方的地区（或其下级）。"))
-    if payer_region.path.startswith(receiver_region.path) or receiver_region.path.startswith(payer_region.path):
-        problems["receiver_region"] = str(_("接收方与拨付方不能是同一地区或互为上下级：拨付与到账确认须由两方分别完成。"))
+    if payer_region.path.startswith(receiver_region.path) or receiver_region.path.startswith(
+        payer_region.path
+    ):
+        problems["receiver_region"] = str(
+            _("接收方与拨付方不能是同一地区或互为上下级：拨付与到账确认须由两方分别完成。")
+        )
     for name, unit, region in (
         ("payer_unit", payer_unit, payer_region),
         ("receiver_unit", receiver_unit, receiver_region),

@@ -426,7 +426,9 @@ def save_report(
             if not TaskUnit.objects.filter(task_id=period.task_id, unit_id=unit.pk).exists():
                 # Nobody files in the name of a unit that has no part in the task (a liaison
                 # neither): a report speaks for a responsible unit.
-                raise ValidationError({"unit": _("“%(unit)s”不是本任务的责任单位，不能以其名义填报。") % {"unit": unit}})
+                raise ValidationError(
+                    {"unit": _("“%(unit)s”不是本任务的责任单位，不能以其名义填报。") % {"unit": unit}}
+                )
             report = ProgressReport(period=period, unit=unit, created_by=user if user else None)
             report.text, report.marks_done, report.completed_on = text, marks_done, completed_on
             as_actor(report, user)

@@ -8,7 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from cooperation.scoping import document_problem
-from funds.models import ArrivalConfirmation, Disbursement, FundCommitment, FundUseProject, money_sides_problems
+from funds.models import (
+    ArrivalConfirmation,
+    Disbursement,
+    FundCommitment,
+    FundUseProject,
+    money_sides_problems,
+)
 
 
 class FundCommitmentSerializer(serializers.ModelSerializer):
@@ -71,7 +77,10 @@ class FundCommitmentSerializer(serializers.ModelSerializer):
             return attrs.get(name, getattr(self.instance, name, None))
 
         problems = money_sides_problems(
-            *(current(n) for n in ("pairing", "payer_region", "payer_unit", "receiver_region", "receiver_unit"))
+            *(
+                current(n)
+                for n in ("pairing", "payer_region", "payer_unit", "receiver_region", "receiver_unit")
+            )
         )
         problem = document_problem(current("document"), current("pairing"))
         if problem:

@@ -86,7 +86,9 @@ def test_liaison_of_another_pairing_cannot_write_into_this_one(api_for, demo):
     before = Activity.objects.count()
     client = api_for("wz_liaison")
     response = client.post("/api/v1/activities/", activity_payload(demo["jy"]), format="json")
-    unknown = client.post("/api/v1/activities/", {**activity_payload(demo["jy"]), "pairing": 99999}, format="json")
+    unknown = client.post(
+        "/api/v1/activities/", {**activity_payload(demo["jy"]), "pairing": 99999}, format="json"
+    )
     # Another pairing reads like one that does not exist: the same 400, the same words.
     assert response.status_code == unknown.status_code == 400
     assert response.json()["pairing"][0] == unknown.json()["pairing"][0].replace("99999", str(demo["jy"].pk))

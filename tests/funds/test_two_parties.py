@@ -45,7 +45,12 @@ def test_the_receiving_liaison_cannot_reverse_a_payment(api_for, client_for, pai
         f"/api/v1/disbursements/{paid.pk}/reverse/", {"note": "未收到"}, format="json"
     )
     assert response.status_code == 403
-    assert client_for("yx_liaison").post(f"/funds/disbursements/{paid.pk}/reverse/", {"note": "未收到"}).status_code == 403
+    assert (
+        client_for("yx_liaison")
+        .post(f"/funds/disbursements/{paid.pk}/reverse/", {"note": "未收到"})
+        .status_code
+        == 403
+    )
     assert not Disbursement.objects.filter(reverses=paid).exists()
 
 
@@ -53,7 +58,9 @@ def test_the_paying_side_records_and_reverses(api_for, open_2026):
     client = api_for("jj_liaison")
     response = client.post("/api/v1/disbursements/", {"commitment": open_2026.pk, **PAYMENT}, format="json")
     assert response.status_code == 201, response.content
-    reversal = client.post(f"/api/v1/disbursements/{response.json()['id']}/reverse/", {"note": "凭证错误"}, format="json")
+    reversal = client.post(
+        f"/api/v1/disbursements/{response.json()['id']}/reverse/", {"note": "凭证错误"}, format="json"
+    )
     assert reversal.status_code == 201, reversal.content
 
 
@@ -88,7 +95,12 @@ def test_the_paying_side_does_not_change_the_receivers_use_list(api_for, client_
     )
     assert created.status_code == 403
     assert client_for("jj_liaison").get(f"/funds/{commitment.pk}/use-projects/new/").status_code == 403
-    assert client_for("jj_liaison").post(f"/funds/{commitment.pk}/submit-list/", {"date": "2025-03-01"}).status_code == 403
+    assert (
+        client_for("jj_liaison")
+        .post(f"/funds/{commitment.pk}/submit-list/", {"date": "2025-03-01"})
+        .status_code
+        == 403
+    )
     assert FundUseProject.objects.values().get(pk=project.pk) == before
     assert not FundUseProject.objects.filter(name="晋江代报项目").exists()
 

@@ -34,7 +34,11 @@ def api_viewsets() -> dict[str, type]:
     found = {}
     for view in views():
         cls = getattr(view.callback, "cls", None)
-        if view.route.startswith("api/v1/") and cls is not None and getattr(cls, "queryset", None) is not None:
+        if (
+            view.route.startswith("api/v1/")
+            and cls is not None
+            and getattr(cls, "queryset", None) is not None
+        ):
             found.setdefault(view.route.split("/")[2].lstrip("^"), cls)
     return found
 
@@ -96,5 +100,6 @@ def scoped_models() -> list[type]:
     return [
         model
         for model in apps.get_models()
-        if isinstance(model._default_manager.all(), ScopedQuerySet) and model._meta.label != "cooperation.Pairing"
+        if isinstance(model._default_manager.all(), ScopedQuerySet)
+        and model._meta.label != "cooperation.Pairing"
     ]

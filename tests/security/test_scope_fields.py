@@ -32,7 +32,9 @@ def test_a_liaison_cannot_move_his_own_unit_to_a_province_and_see_its_pairings(a
     jj = users["jj_liaison"]
     before = visible_pairings(jj)
     fujian = Region.objects.get(code="350000")
-    response = api_for("jj_liaison").patch(f"/api/v1/units/{jj.unit_id}/", {"region": fujian.pk}, format="json")
+    response = api_for("jj_liaison").patch(
+        f"/api/v1/units/{jj.unit_id}/", {"region": fujian.pk}, format="json"
+    )
     assert response.status_code == 400
     assert "系统管理员" in response.json()["region"][0]
     assert Unit.objects.get(pk=jj.unit_id).region.name == "晋江市"
@@ -43,7 +45,9 @@ def test_every_liaison_is_refused_moving_a_unit_and_nobody_inherits_a_wider_scop
     fujian = Region.objects.get(code="350000")
     wz = users["wz_liaison"]
     before = {name: visible_pairings(users[name]) for name in ("wz_liaison", "jj_liaison", "yx_liaison")}
-    response = api_for("wz_liaison").patch(f"/api/v1/units/{wz.unit_id}/", {"region": fujian.pk}, format="json")
+    response = api_for("wz_liaison").patch(
+        f"/api/v1/units/{wz.unit_id}/", {"region": fujian.pk}, format="json"
+    )
     assert response.status_code == 400
     assert {name: visible_pairings(users[name]) for name in before} == before
 
@@ -73,7 +77,9 @@ def test_the_superuser_still_moves_a_unit(api_for, users):
 def test_a_liaison_cannot_move_a_side_of_his_pairing(api_for, users, changting, side):
     zhejiang = Region.objects.get(name="浙江省")
     before = {name: visible_pairings(users[name]) for name in ("jj_liaison", "wz_liaison")}
-    response = api_for("jj_liaison").patch(f"/api/v1/pairings/{changting.pk}/", {side: zhejiang.pk}, format="json")
+    response = api_for("jj_liaison").patch(
+        f"/api/v1/pairings/{changting.pk}/", {side: zhejiang.pk}, format="json"
+    )
     assert response.status_code == 400
     changting.refresh_from_db()
     assert getattr(changting, side).name in ("晋江市", "长汀县")

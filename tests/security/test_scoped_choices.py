@@ -42,7 +42,12 @@ def test_every_filter_form_of_the_pages_lists_only_what_the_user_sees(client_for
         form = response.context["filter"].form
         for name, field in form.fields.items():
             if isinstance(field, forms.ModelChoiceField):
-                assert not beyond_scope(field, users[persona]), (url, persona, name, beyond_scope(field, users[persona]))
+                assert not beyond_scope(field, users[persona]), (
+                    url,
+                    persona,
+                    name,
+                    beyond_scope(field, users[persona]),
+                )
 
 
 def _serializer_fields(serializer):
@@ -107,7 +112,9 @@ def test_a_foreign_target_reads_like_an_unknown_one(api_for, edu, users):
     """A value for another pairing's target said "不属于本任务", an unknown id "对象不存在"."""
     from tasks.models import Target
 
-    foreign = Target.objects.exclude(task__pairing__in=Pairing.objects.visible_to(users["yx_reporter"])).first()
+    foreign = Target.objects.exclude(
+        task__pairing__in=Pairing.objects.visible_to(users["yx_reporter"])
+    ).first()
     period = edu.periods.get(year=2026)
     client = api_for("yx_reporter")
 

@@ -78,7 +78,9 @@ def test_a_reporter_still_moves_his_work_between_not_started_and_in_progress(api
 def test_the_liaison_still_reopens_a_done_period(api_for, users, period):
     period = decided(period, "done", users["yx_liaison"])
     response = api_for("yx_liaison").patch(
-        f"/api/v1/task-periods/{period.pk}/", {"status": "in_progress", "version": period.version}, format="json"
+        f"/api/v1/task-periods/{period.pk}/",
+        {"status": "in_progress", "version": period.version},
+        format="json",
     )
     assert response.status_code == 200, response.content
     period.refresh_from_db()
@@ -102,6 +104,8 @@ def test_a_liaison_cannot_file_a_report_in_the_name_of_a_unit_with_no_part_in_th
     assert ProgressReport.objects.count() == before
     lead = period.task.units.first()
     response = api_for("yx_liaison").post(
-        "/api/v1/progress-reports/", {"period": period.pk, "unit": lead.pk, "text": "代填：两地教师交流"}, format="json"
+        "/api/v1/progress-reports/",
+        {"period": period.pk, "unit": lead.pk, "text": "代填：两地教师交流"},
+        format="json",
     )
     assert response.status_code == 201, response.content
