@@ -20,7 +20,7 @@ from cooperation.models import Pairing, PolicyDocument, User
 from parks.models import Park
 from tasks.models import Task
 
-from .scope import PERSONAS, api_viewsets, filter_pages
+from .scope import PERSONAS, api_viewsets, filter_pages, model_forms
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +48,27 @@ def test_every_filter_form_of_the_pages_lists_only_what_the_user_sees(client_for
                     name,
                     beyond_scope(field, users[persona]),
                 )
+
+
+def _edit_pages() -> dict[str, type]:
+    return {
+        route: cls for route, cls in model_forms().items() if route.count("<") == 1 and "<int:pk>" in route
+    }
+
+
+@pytest.mark.parametrize("route", sorted(_edit_pages()))
+def test_every_select_of_every_page_form_lists_only_what_the_user_sees(client_for, users, finance, route):
+    model = _edit_pages()[route].form_class._meta.model
+    for persona in PERSONAS:
+        row = model._default_manager.manageable_by(users[persona]).order_by("pk").first()
+        if row is None:
+            continue
+        page = client_for(persona).get(route.replace("<int:pk>", str(row.pk)))
+        if page.status_code != 200 or "form" not in (page.context or {}):
+            continue
+        for name, field in page.context["form"].fields.items():
+            if isinstance(field, forms.ModelChoiceField):
+                assert not beyond_scope(field, users[persona]), (route, persona, name)
 
 
 def _serializer_fields(serializer):
