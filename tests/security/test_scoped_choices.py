@@ -50,6 +50,22 @@ def test_every_filter_form_of_the_pages_lists_only_what_the_user_sees(client_for
                 )
 
 
+@pytest.mark.parametrize("basename", sorted(api_viewsets()))
+def test_every_filter_form_of_the_api_lists_only_what_the_user_sees(users, finance, basename):
+    """The browsable API's filter form (a Wenzhou liaison was offered Jinjiang's commitments)."""
+    filterset_class = getattr(api_viewsets()[basename], "filterset_class", None)
+    if filterset_class is None:
+        pytest.skip("no filters")
+    model = filterset_class._meta.model
+    for persona in PERSONAS:
+        request = RequestFactory().get(f"/api/v1/{basename}/")
+        request.user = users[persona]
+        form = filterset_class({}, queryset=model._default_manager.all(), request=request).form
+        for name, field in form.fields.items():
+            if isinstance(field, forms.ModelChoiceField):
+                assert not beyond_scope(field, users[persona]), (basename, persona, name)
+
+
 def _edit_pages() -> dict[str, type]:
     return {
         route: cls for route, cls in model_forms().items() if route.count("<") == 1 and "<int:pk>" in route
