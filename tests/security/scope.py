@@ -1,6 +1,6 @@
 """What the scope tests iterate over, found from the project itself so that a new endpoint, form or
 field joins them without a line here: the API's viewsets, the pages' filter lists and forms, the
-personas, and each persona's reach (what he sees and manages)."""
+personas."""
 
 from __future__ import annotations
 
@@ -67,39 +67,3 @@ def model_forms() -> dict[str, type]:
             found["/" + view.route] = cls
     return found
 
-
-def reach(user) -> dict[str, frozenset]:
-    """What `user` sees and manages, as sets of ids: the scope every write must leave no wider.
-
-    Pairings seen and managed, units managed, commitments he may pay and confirm, and, for every
-    model with a scoped queryset, the rows he sees and manages.
-    """
-    from cooperation.models import Pairing, Unit
-    from funds.models import FundCommitment
-
-    sets = {
-        "pairings seen": Pairing.objects.visible_to(user),
-        "pairings managed": Pairing.objects.manageable_by(user),
-        "units managed": Unit.objects.manageable_by(user),
-        "commitments payable": FundCommitment.objects.payable_by(user),
-        "commitments confirmable": FundCommitment.objects.confirmable_by(user),
-    }
-    for model in scoped_models():
-        label = model._meta.label
-        sets[f"{label} seen"] = model._default_manager.visible_to(user)
-        sets[f"{label} managed"] = model._default_manager.manageable_by(user)
-    return {name: frozenset(qs.values_list("pk", flat=True)) for name, qs in sets.items()}
-
-
-def scoped_models() -> list[type]:
-    """Models whose rows belong to pairings (their queryset scopes rows by pairing)."""
-    from django.apps import apps
-
-    from cooperation.scoping import ScopedQuerySet
-
-    return [
-        model
-        for model in apps.get_models()
-        if isinstance(model._default_manager.all(), ScopedQuerySet)
-        and model._meta.label != "cooperation.Pairing"
-    ]
