@@ -66,4 +66,3 @@ def model_forms() -> dict[str, type]:
         if form_class is not None and issubclass(form_class, forms.ModelForm):
             found["/" + view.route] = cls
     return found
-
