@@ -19,11 +19,32 @@ class RegionFilter(django_filters.ModelChoiceFilter):
         super().__init__(queryset=Region.objects.all(), **kwargs)
 
 
+def _scoped(queryset, request):
+    """The rows of a choice filter's queryset that the request's user may see (none without one)."""
+    if callable(queryset):
+        queryset = queryset(request)
+    if not hasattr(queryset, "visible_to"):
+        return queryset
+    user = getattr(request, "user", None)
+    return queryset.visible_to(user) if user is not None else queryset.none()
+
+
 class SearchFilterSet(django_filters.FilterSet):
-    """Adds `q`: a free-text search over the fields named in `search_fields`."""
+    """Adds `q`: a free-text search over the fields named in `search_fields`.
+
+    Every choice filter offers only what the user may see: the select on the page and the browsable
+    API list nothing of another pairing, and an id outside the user's scope is refused with the
+    same words as an id that does not exist ("?pairing=<another pairing>" reads like "?pairing=99999").
+    """
 
     search_fields: tuple[str, ...] = ()
     q = django_filters.CharFilter(method="search", label=_("搜索"))
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        for choice_filter in self.filters.values():
+            if getattr(choice_filter, "queryset", None) is not None:
+                choice_filter.queryset = _scoped(choice_filter.queryset, request)
 
     def search(self, queryset, name, value):
         value = value.strip()

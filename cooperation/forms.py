@@ -18,6 +18,12 @@ class ActivityForm(forms.ModelForm):
 
 
 class PairingForm(forms.ModelForm):
+    """A pairing's name, kind, status, years and notes; its liaison units only for superusers.
+
+    Who sees and manages a pairing follows from its sides, parent and liaison units
+    (`Pairing.scope_defining_fields`): the liaison staff it lets in cannot change them.
+    """
+
     class Meta:
         model = Pairing
         fields = [
@@ -31,3 +37,9 @@ class PairingForm(forms.ModelForm):
             "notes",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is None or not user.is_superuser:
+            for name in Pairing.scope_defining_fields:
+                self.fields.pop(name, None)

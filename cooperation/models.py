@@ -121,6 +121,10 @@ class Unit(models.Model):
         ASSOCIATION = "association", _("协会商会")
         OTHER = "other", _("其他")
 
+    # Who sees which pairings follows the unit's region: set when the unit is created, then only
+    # by superusers (core.permissions.set_once_fields).
+    scope_defining_fields = ("region",)
+
     name = models.CharField(_("名称"), max_length=120)
     short_name = models.CharField(_("简称"), max_length=60, blank=True)
     region = models.ForeignKey(
@@ -199,6 +203,15 @@ class Pairing(models.Model):
         ENDED = "ended", _("已结束")
 
     scope_field = ""
+    # Who sees and manages the pairing follows from these: superusers only (set_once_fields).
+    scope_defining_fields = (
+        "coastal_region",
+        "mountain_region",
+        "parent",
+        "coastal_liaison",
+        "mountain_liaison",
+        "units",
+    )
 
     name = models.CharField(_("名称"), max_length=150, blank=True, help_text=_("留空时由两侧名称生成"))
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.MOUNTAIN_COAST)

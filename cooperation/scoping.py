@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
 
 from core.roles import is_liaison
 
@@ -62,6 +63,9 @@ class ScopedQuerySet(models.QuerySet):
         inner = self.model._default_manager.filter(**{f"{field}__in": ids})
         return self.filter(pk__in=inner.values("pk"))
 
+    def freeze_scope(self, user) -> None:
+        freeze_scope(user)
+
     def visible_to(self, user) -> QuerySet:
         if not user.is_authenticated:
             return self.none()
@@ -96,6 +100,16 @@ class ScopedQuerySet(models.QuerySet):
             )
             rows = rows.exclude(pk__in=outside.values("pk"))
         return rows
+
+
+def freeze_scope(user) -> None:
+    """Read the user's pairings now and keep them for the rest of this request.
+
+    Called before a write (core.api.viewsets): every check of the write, the one after the save
+    included, then sees the scope as it was before it, so no change can approve itself.
+    """
+    request_scope(user)
+    _cached_pairing_ids(user)
 
 
 def request_scope(user) -> None:
@@ -173,6 +187,9 @@ class PairingQuerySet(ScopedQuerySet):
 
 class ReferenceQuerySet(models.QuerySet):
     """Regions: reference data every signed-in user reads; only superusers change it."""
+
+    def freeze_scope(self, user) -> None:
+        freeze_scope(user)
 
     def visible_to(self, user) -> QuerySet:
         return self if user.is_authenticated else self.none()
@@ -271,3 +288,13 @@ def is_liaison_of(user, pairing_id: int) -> bool:
     if user.is_superuser:
         return True
     return is_liaison(user) and _models().Pairing.objects.visible_to(user).filter(pk=pairing_id).exists()
+
+
+def document_problem(document, pairing) -> str | None:
+    """A row of a pairing may cite only a document of that pairing: anyone who sees the row must be
+    able to open its source (a document of another pairing would show its title to them)."""
+    if document is None or pairing is None:
+        return None
+    if document.pairings.filter(pk=getattr(pairing, "pk", pairing)).exists():
+        return None
+    return _("来源文件须为本结对的政策文件。")

@@ -100,6 +100,9 @@ class PairingUpdateView(ScopedPageMixin, UpdateView):
     manage = True
     template_name = "cooperation/form.html"
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
     def form_valid(self, form):
         messages.success(self.request, _("结对信息已保存。"))
         return super().form_valid(form)
@@ -110,7 +113,9 @@ class DocumentDetailView(ScopedPageMixin, DetailView):
     template_name = "cooperation/document_detail.html"
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_related("pairings")
+        # A shared document names only the pairings this user may see.
+        visible = Pairing.objects.visible_to(self.request.user)
+        return super().get_queryset().prefetch_related(Prefetch("pairings", queryset=visible))
 
 
 class ActivityCreateView(LoginRequiredMixin, CreateView):
@@ -174,5 +179,9 @@ class DocumentListView(ScopedPageMixin, ListView):
         return (
             super()
             .get_queryset()
-            .prefetch_related(Prefetch("pairings", queryset=Pairing.objects.only("id", "name")))
+            .prefetch_related(
+                Prefetch(
+                    "pairings", queryset=Pairing.objects.visible_to(self.request.user).only("id", "name")
+                )
+            )
         )

@@ -31,6 +31,28 @@ def restrict(queryset: QuerySet, user, action: str = VIEW) -> QuerySet:
     raise ValueError(f"unknown action {action!r}; one of {ACTIONS}")
 
 
+def set_once_fields(model) -> tuple[str, ...]:
+    """Fields that decide who sees or manages a row: set when it is created, then only by superusers.
+
+    A model names them in `scope_defining_fields` (a unit's region, a pairing's sides and parent,
+    a commitment's payer and receiver); the first step of its `scope_field` (the pairing, the
+    commitment, the task a row belongs to) is always one of them: moving a row to another pairing
+    would show it to people who did not see it.
+    """
+    names = list(getattr(model, "scope_defining_fields", ()))
+    first = (getattr(model, "scope_field", "") or "").split("__")[0]
+    if first and first not in names and model._meta.get_field(first).many_to_one:
+        names.append(first)
+    return tuple(names)
+
+
+def freeze_scope(queryset: QuerySet, user) -> None:
+    """From now on in this request, `user`'s scope is read as it is now (see `restrict`)."""
+    freeze = getattr(queryset, "freeze_scope", None)
+    if freeze is not None and user is not None and user.is_authenticated:
+        freeze(user)
+
+
 def denied_message() -> str:
     return _("您没有权限修改此内容：只有本结对的联络员可以修改。")
 

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cooperation.models import Pairing, PolicyDocument, Region, ScopedQuerySet, Unit
-from core.roles import is_liaison, is_reporter, is_viewer, liaison_or_superuser
+from core.roles import is_liaison, is_viewer
 from core.states import SOON_DAYS as STATES_SOON_DAYS
 from core.states import Standing, State, judge
 from core.uploads import upload_to
@@ -57,6 +57,9 @@ USE_LIST_STATES = {
     State.PAUSED: "open",
     State.NA: "open",
 }
+# Who pays and who confirms arrival follows from these (`payable_by`, `confirmable_by`): set when
+# the promise is written down, then changed by superusers only (core.permissions.set_once_fields).
+MONEY_SIDES = ("pairing", "payer_region", "payer_unit", "receiver_region", "receiver_unit")
 
 
 def money_field(verbose_name, **kwargs) -> models.DecimalField:
@@ -71,27 +74,55 @@ def _due_date(year: int, month: int, day: int) -> datetime.date:
         return datetime.date(year, month, 28)
 
 
+def money_sides_problems(pairing, payer_region, payer_unit, receiver_region, receiver_unit) -> dict[str, str]:
+    """What is wrong with who pays and who receives (empty when nothing is).
+
+    The two sides are two parties: each region lies within a side of the pairing, neither contains
+    the other (else one office would both pay and confirm), and each unit sits in its side's region.
+    """
+    problems: dict[str, str] = {}
+    if pairing is None or payer_region is None or receiver_region is None:
+        return problems
+    sides = [pairing.coastal_region.path, pairing.mountain_region.path]
+    for name, region in (("payer_region", payer_region), ("receiver_region", receiver_region)):
+        if not any(region.path.startswith(side) for side in sides):
+            problems[name] = str(_("须为本结对一方的地区（或其下级）。"))
+    if payer_region.path.startswith(receiver_region.path) or receiver_region.path.startswith(
+        payer_region.path
+    ):
+        problems["receiver_region"] = str(
+            _("接收方与拨付方不能是同一地区或互为上下级：拨付与到账确认须由两方分别完成。")
+        )
+    for name, unit, region in (
+        ("payer_unit", payer_unit, payer_region),
+        ("receiver_unit", receiver_unit, receiver_region),
+    ):
+        if unit is not None and not unit.region.path.startswith(region.path):
+            problems[name] = str(_("单位须在“%(region)s”之内。") % {"region": region.name})
+    return problems
+
+
 class CommitmentQuerySet(ScopedQuerySet):
     """Commitments: liaison staff of the pairing manage them; two more rights are narrower."""
 
     def payable_by(self, user) -> models.QuerySet:
-        """Commitments the user may record payments on: liaison staff of the pairing, or any
-        non-viewer of the commitment's paying unit (the coastal side's finance bureau)."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        visible = self.visible_to(user)
-        if is_liaison(user):
-            return visible
-        if is_reporter(user) and user.unit_id:
-            return visible.filter(payer_unit_id=user.unit_id)
-        return self.none()
+        """Commitments the user may record and reverse payments on: the paying side only — its
+        receiving partner cannot declare the money paid. That is any non-viewer of the paying unit
+        (the coastal side's finance bureau), or liaison staff whose unit sits in the paying region."""
+        return self._side(user, "payer")
 
     def confirmable_by(self, user) -> models.QuerySet:
         """Commitments whose arrival the user may confirm: the receiving side only — its paying
         partner cannot declare the money arrived. That is the receiving unit itself, or liaison
         staff whose unit sits in the receiving region."""
+        return self._side(user, "receiver")
+
+    def _side(self, user, side: str) -> models.QuerySet:
+        """Visible commitments of which the user's unit is the `side` ("payer" / "receiver").
+
+        A liaison office above both sides (a city's office of two of its counties) is neither: the
+        two steps of the money are always done by two different parties.
+        """
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
@@ -99,12 +130,12 @@ class CommitmentQuerySet(ScopedQuerySet):
         if is_viewer(user) or not user.unit_id:
             return self.none()
         visible = self.visible_to(user)
-        condition = Q(receiver_unit_id=user.unit_id)
+        condition = Q(**{f"{side}_unit_id": user.unit_id})
         if is_liaison(user):
-            # The receiving region is the unit's region or one of its ancestors: its id is on the path.
+            # The side's region is the unit's region or one of its ancestors: its id is on the path.
             path = Unit.objects.filter(pk=user.unit_id).values_list("region__path", flat=True).first() or ""
             ancestors = [int(part) for part in path.strip("/").split("/") if part]
-            condition |= Q(receiver_region_id__in=ancestors)
+            condition |= Q(**{f"{side}_region_id__in": ancestors})
         return visible.filter(condition)
 
 
@@ -128,6 +159,7 @@ class FundRule(models.Model):
     """
 
     scope_field = "pairing"
+    scope_defining_fields = MONEY_SIDES
 
     pairing = models.ForeignKey(
         Pairing, verbose_name=_("结对"), on_delete=models.CASCADE, related_name="fund_rules"
@@ -184,6 +216,12 @@ class FundRule(models.Model):
         return f"{self.pairing} · {self.due_text} {self.purpose}"
 
     def clean(self) -> None:
+        if self.pairing_id and self.payer_region_id and self.receiver_region_id:
+            problems = money_sides_problems(
+                self.pairing, self.payer_region, self.payer_unit, self.receiver_region, self.receiver_unit
+            )
+            if problems:
+                raise ValidationError(problems)
         if self.last_year and self.last_year < self.first_year:
             raise ValidationError({"last_year": _("截止年份不能早于起始年份。")})
         if bool(self.use_list_due_month) != bool(self.use_list_due_day):
@@ -227,6 +265,7 @@ class FundCommitment(models.Model):
     """
 
     scope_field = "pairing"
+    scope_defining_fields = MONEY_SIDES
 
     pairing = models.ForeignKey(
         Pairing, verbose_name=_("结对"), on_delete=models.CASCADE, related_name="fund_commitments"
@@ -335,6 +374,12 @@ class FundCommitment(models.Model):
         return reverse("funds:commitment_detail", args=[self.pk])
 
     def clean(self) -> None:
+        if self.pairing_id and self.payer_region_id and self.receiver_region_id:
+            problems = money_sides_problems(
+                self.pairing, self.payer_region, self.payer_unit, self.receiver_region, self.receiver_unit
+            )
+            if problems:
+                raise ValidationError(problems)
         if self.amount is not None and self.pk and self.amount < self.paid_total:
             raise ValidationError(
                 {"amount": _("承诺金额不能低于已拨付的 %(paid)s 元。") % {"paid": f"{self.paid_total:,.2f}"}}
@@ -644,11 +689,8 @@ class ArrivalConfirmation(models.Model):
 
 class FundUseProjectQuerySet(ScopedQuerySet):
     def manageable_by(self, user) -> models.QuerySet:
-        """The list is the receiving side's: its liaison staff and its receiving unit keep it
-        (liaison staff of the pairing may too, as for everything in their pairing)."""
-        base = super().manageable_by(user)
-        if not user.is_authenticated or liaison_or_superuser(user):
-            return base
+        """The list is the receiving side's (it says where the money it received goes): its
+        liaison staff and its receiving unit keep it; the paying side reads it."""
         confirmable = FundCommitment.objects.confirmable_by(user)
         return self.filter(commitment__in=confirmable.values("pk"))
 

@@ -111,7 +111,7 @@ def record_disbursement(
     a zero or negative amount, more than is outstanding, a date in the future, a bad file.
     """
     if user is not None and not FundCommitment.objects.payable_by(user).filter(pk=commitment.pk).exists():
-        raise PermissionDenied(_("您没有权限登记此笔拨付：只有本结对的联络员或拨付单位可以登记。"))
+        raise PermissionDenied(_("只有拨付方（支援方联络员或拨付单位）可以登记拨付。"))
     amount = _amount(amount)
     _not_future(date)
     if evidence:
@@ -161,7 +161,7 @@ def reverse_disbursement(
     """Correct a wrong payment by appending its reversal (冲销): the original row stays as it was."""
     commitment = payment.commitment
     if user is not None and not FundCommitment.objects.payable_by(user).filter(pk=commitment.pk).exists():
-        raise PermissionDenied(_("您没有权限冲销此笔拨付：只有本结对的联络员或拨付单位可以冲销。"))
+        raise PermissionDenied(_("只有拨付方（支援方联络员或拨付单位）可以冲销拨付。"))
     if payment.kind != Disbursement.Kind.PAYMENT:
         raise ValidationError(_("冲销记录不能再被冲销。"))
     if Disbursement.objects.filter(reverses=payment).exists():
@@ -237,8 +237,7 @@ def confirm_arrival(
 def submit_use_list(commitment: FundCommitment, *, user, date: datetime.date | None = None) -> FundCommitment:
     """The receiving side reports its fund-use project list as submitted on `date` (default today)."""
     if user is not None and not FundCommitment.objects.confirmable_by(user).filter(pk=commitment.pk).exists():
-        if not FundCommitment.objects.manageable_by(user).filter(pk=commitment.pk).exists():
-            raise PermissionDenied(_("只有接收方或本结对的联络员可以报送资金使用项目清单。"))
+        raise PermissionDenied(_("资金使用项目清单由接收方（受援方联络员或接收单位）报送。"))
     date = date or timezone.localdate()
     _not_future(date)
     if not commitment.use_projects.exists():

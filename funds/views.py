@@ -96,7 +96,7 @@ class CommitmentDetailView(ScopedPageMixin, DetailView):
             steps=c.chain(),
             may_pay=may_pay,
             may_confirm=may_confirm,
-            may_edit_list=may_confirm or can_manage(user, c),
+            may_edit_list=may_confirm,
             can_manage=can_manage(user, c),
             payment_form=DisbursementForm(initial={"date": timezone.localdate()}) if may_pay else None,
             arrival_form=ArrivalForm(initial={"date": timezone.localdate(), "amount": c.unconfirmed})
@@ -165,7 +165,7 @@ class DisbursementCreateView(CommitmentActionView):
         return FundCommitment.objects.payable_by(self.request.user).filter(pk=commitment.pk).exists()
 
     def refusal(self) -> str:
-        return _("您没有权限登记此笔拨付：只有本结对的联络员或拨付单位可以登记。")
+        return _("只有拨付方（支援方联络员或拨付单位）可以登记拨付。")
 
     def act(self, data) -> None:
         row = services.record_disbursement(self.object, user=self.request.user, **data)
@@ -198,10 +198,10 @@ class SubmitListView(CommitmentActionView):
         return _("报送资金使用项目清单")
 
     def allowed(self, commitment) -> bool:
-        user = self.request.user
-        return FundCommitment.objects.confirmable_by(user).filter(pk=commitment.pk).exists() or can_manage(
-            user, commitment
-        )
+        return FundCommitment.objects.confirmable_by(self.request.user).filter(pk=commitment.pk).exists()
+
+    def refusal(self) -> str:
+        return _("资金使用项目清单由接收方（受援方联络员或接收单位）报送。")
 
     def act(self, data) -> None:
         services.submit_use_list(self.object, user=self.request.user, date=data["date"])
@@ -216,7 +216,7 @@ class ReverseDisbursementView(LoginRequiredMixin, View):
             Disbursement.objects.visible_to(request.user).select_related("commitment"), pk=kwargs["pk"]
         )
         if not can_manage(request.user, self.payment):
-            raise PermissionDenied(_("您没有权限冲销此笔拨付：只有本结对的联络员或拨付单位可以冲销。"))
+            raise PermissionDenied(_("只有拨付方（支援方联络员或拨付单位）可以冲销拨付。"))
         return super().dispatch(request, *args, **kwargs)
 
     def render_form(self, form, status=200):
@@ -301,9 +301,8 @@ class UseProjectCreateView(LoginRequiredMixin, UseProjectFormMixin, CreateView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.commitment = get_object_or_404(FundCommitment.objects.visible_to(request.user), pk=kwargs["pk"])
-        may = FundCommitment.objects.confirmable_by(request.user).filter(pk=self.commitment.pk).exists()
-        if not (may or can_manage(request.user, self.commitment)):
-            raise PermissionDenied(_("资金使用项目清单由接收方或本结对的联络员维护。"))
+        if not FundCommitment.objects.confirmable_by(request.user).filter(pk=self.commitment.pk).exists():
+            raise PermissionDenied(_("资金使用项目清单由接收方（受援方联络员或接收单位）维护。"))
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):

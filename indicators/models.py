@@ -148,6 +148,8 @@ class RegionIndicator(models.Model):
     """One region's figure for one indicator and year: expected target, actual value, and its source."""
 
     scope_field = ""
+    # Who sees and enters a figure follows its region and source: set once (core.permissions.set_once_fields).
+    scope_defining_fields = ("region", "source_document")
 
     region = models.ForeignKey(
         Region, verbose_name=_("地区"), on_delete=models.PROTECT, related_name="indicator_figures"

@@ -46,7 +46,7 @@ class ProjectFilterSet(SearchFilterSet):
         fields = ["pairing", "park", "stage", "industry", "hematopoietic"]
 
 
-class ProjectInvestmentFilterSet(django_filters.FilterSet):
+class ProjectInvestmentFilterSet(SearchFilterSet):
     class Meta:
         model = ProjectInvestment
         fields = ["project", "year"]

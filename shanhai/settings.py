@@ -359,6 +359,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.ScopedPermission"],
+    # The browsable API's HTML pages and forms are a developer's tool: served only under DEBUG.
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.api.negotiation.DebugOnlyBrowsableAPI",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",

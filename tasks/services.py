@@ -37,6 +37,7 @@ from tasks.models import (
     TargetActual,
     Task,
     TaskPeriod,
+    TaskUnit,
     YearLock,
     is_year_locked,
 )
@@ -247,7 +248,10 @@ def update_period(
     if status is not None and status != period.status:
         if status not in TaskPeriod.Status.values:
             raise ValidationError({"status": _("未知的状态“%(s)s”。") % {"s": status}})
-        if not liaison and status not in (TaskPeriod.Status.NOT_STARTED, TaskPeriod.Status.IN_PROGRESS):
+        reporter_statuses = (TaskPeriod.Status.NOT_STARTED, TaskPeriod.Status.IN_PROGRESS)
+        # Both ends count: a reporter neither sets 已完成 / 暂缓 nor undoes the liaison's (or an
+        # approved report's) 已完成 / 暂缓 by moving the period back (the state before the change).
+        if not liaison and (status not in reporter_statuses or period.status not in reporter_statuses):
             raise PermissionDenied(
                 _(
                     "填报员只能把任务设为“未开始”或“推进中”；完成须通过进展报告经联络员审核，暂缓由联络员决定。"
@@ -419,6 +423,12 @@ def save_report(
                 raise ValidationError({"unit": _("请指定填报单位。")})
             if user is not None and is_reporter(user) and unit.pk != user.unit_id:
                 raise PermissionDenied(_("填报员只能以本单位名义填报。"))
+            if not TaskUnit.objects.filter(task_id=period.task_id, unit_id=unit.pk).exists():
+                # Nobody files in the name of a unit that has no part in the task (a liaison
+                # neither): a report speaks for a responsible unit.
+                raise ValidationError(
+                    {"unit": _("“%(unit)s”不是本任务的责任单位，不能以其名义填报。") % {"unit": unit}}
+                )
             report = ProgressReport(period=period, unit=unit, created_by=user if user else None)
             report.text, report.marks_done, report.completed_on = text, marks_done, completed_on
             as_actor(report, user)

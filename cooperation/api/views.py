@@ -57,6 +57,12 @@ class PairingViewSet(ScopedModelViewSet):
     ordering_fields = ["name", "start_year", "kind"]
     permission_classes = [PairingPermission]
 
+    def get_serializer(self, *args, **kwargs):
+        if getattr(self, "action", None) == "create" and can_create_pairing(self.request.user):
+            # Setting up a pairing is the admin's work, as in the admin site: any side, any parent.
+            return super(ScopedModelViewSet, self).get_serializer(*args, **kwargs)
+        return super().get_serializer(*args, **kwargs)
+
     def perform_create(self, serializer) -> None:
         # The admin may create any pairing (no scope to stay within); checked again here so that
         # dropping PairingPermission could never let anybody else through.

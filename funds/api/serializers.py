@@ -7,7 +7,14 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from funds.models import ArrivalConfirmation, Disbursement, FundCommitment, FundUseProject
+from cooperation.scoping import document_problem
+from funds.models import (
+    ArrivalConfirmation,
+    Disbursement,
+    FundCommitment,
+    FundUseProject,
+    money_sides_problems,
+)
 
 
 class FundCommitmentSerializer(serializers.ModelSerializer):
@@ -66,6 +73,20 @@ class FundCommitmentSerializer(serializers.ModelSerializer):
         return obj.days_late()
 
     def validate(self, attrs):
+        def current(name):
+            return attrs.get(name, getattr(self.instance, name, None))
+
+        problems = money_sides_problems(
+            *(
+                current(n)
+                for n in ("pairing", "payer_region", "payer_unit", "receiver_region", "receiver_unit")
+            )
+        )
+        problem = document_problem(current("document"), current("pairing"))
+        if problem:
+            problems["document"] = problem
+        if problems:
+            raise serializers.ValidationError(problems)
         amount = attrs.get("amount")
         if self.instance is not None and amount is not None and amount < self.instance.paid_total:
             raise serializers.ValidationError(

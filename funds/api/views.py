@@ -9,9 +9,10 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
+from rest_framework.serializers import ListSerializer
 
 from cooperation.models import Role
-from core.api.viewsets import ScopedModelViewSet
+from core.api.viewsets import ScopedModelViewSet, scope_choices
 from funds import services
 from funds.api.serializers import (
     ArrivalConfirmationSerializer,
@@ -50,6 +51,13 @@ class LedgerViewSet(
 
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        if self.request is not None and not isinstance(serializer, ListSerializer):
+            # Another pairing's commitment reads exactly like one that does not exist.
+            scope_choices(serializer, self.request.user)
+        return serializer
 
     def _commitment(self, serializer) -> FundCommitment:
         # Another pairing's commitment is "not found", exactly as in a list.

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from cooperation.scoping import document_problem
 from parks.models import Park, ParkInvestmentPlan, Project, ProjectInvestment
 
 
@@ -48,6 +49,13 @@ class ParkSerializer(serializers.ModelSerializer):
             "document",
             "notes",
         ]
+
+    def validate(self, attrs):
+        pairing = attrs.get("pairing", getattr(self.instance, "pairing", None))
+        problem = document_problem(attrs.get("document", getattr(self.instance, "document", None)), pairing)
+        if problem:
+            raise serializers.ValidationError({"document": problem})
+        return attrs
 
 
 class ParkInvestmentPlanSerializer(serializers.ModelSerializer):

@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cooperation.models import Unit
+from cooperation.scoping import document_problem
 from core.concurrency import VersionedSerializerMixin
 from tasks.models import (
     Evidence,
@@ -177,6 +178,9 @@ class TaskSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
             probe.pk = self.instance.pk
         probe.clean()
         pairing = attrs.get("pairing", getattr(self.instance, "pairing", None))
+        problem = document_problem(attrs.get("document", getattr(self.instance, "document", None)), pairing)
+        if problem:
+            raise serializers.ValidationError({"document": problem})
         for kind in attrs.get("required_evidence", []):
             if pairing is not None and kind.pairing_id != pairing.pk:
                 raise serializers.ValidationError({"required_evidence": _("材料类型不属于本结对。")})

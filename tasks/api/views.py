@@ -80,10 +80,13 @@ class TaskViewSet(VersionedViewSetMixin, ScopedModelViewSet):
             changed=serializer.validated_data.keys(),
             deadline_text=serializer.validated_data.get("deadline_text", ""),
             user=user,
-            lead=None if units is None else [u["unit"] for u in units if u["role"] == TaskUnit.Role.LEAD],
+            # `role` may be left out (the model's default: lead); reading it as required was a 500.
+            lead=None
+            if units is None
+            else [u["unit"] for u in units if u.get("role", TaskUnit.Role.LEAD) == TaskUnit.Role.LEAD],
             cooperating=()
             if units is None
-            else [u["unit"] for u in units if u["role"] != TaskUnit.Role.LEAD],
+            else [u["unit"] for u in units if u.get("role", TaskUnit.Role.LEAD) != TaskUnit.Role.LEAD],
         )
 
     def perform_create(self, serializer) -> None:

@@ -44,8 +44,11 @@ def test_a_filter_or_search_for_another_pairing_returns_none(api_for, demo):
     client = api_for("yx_liaison")
     wz = demo["wz"]
     assert results(client.get("/api/v1/pairings/", {"q": "温州"})) == []
-    assert results(client.get("/api/v1/pairings/", {"parent": wz.pk})) == []
-    assert results(client.get("/api/v1/activities/", {"pairing": wz.pk})) == []
+    # Another pairing's id reads exactly like an id that does not exist.
+    for url, name in [("/api/v1/pairings/", "parent"), ("/api/v1/activities/", "pairing")]:
+        foreign, unknown = client.get(url, {name: wz.pk}), client.get(url, {name: 99999})
+        assert foreign.status_code == unknown.status_code == 400
+        assert foreign.json() == unknown.json()
     assert results(client.get("/api/v1/documents/", {"q": "温政发"})) == []
     assert client.get(f"/api/v1/pairings/{wz.pk}/").status_code == 404
 
@@ -83,7 +86,12 @@ def test_liaison_of_another_pairing_cannot_write_into_this_one(api_for, demo):
     before = Activity.objects.count()
     client = api_for("wz_liaison")
     response = client.post("/api/v1/activities/", activity_payload(demo["jy"]), format="json")
-    assert response.status_code == 403
+    unknown = client.post(
+        "/api/v1/activities/", {**activity_payload(demo["jy"]), "pairing": 99999}, format="json"
+    )
+    # Another pairing reads like one that does not exist: the same 400, the same words.
+    assert response.status_code == unknown.status_code == 400
+    assert response.json()["pairing"][0] == unknown.json()["pairing"][0].replace("99999", str(demo["jy"].pk))
     assert Activity.objects.count() == before
     activity = Activity.objects.filter(pairing=demo["jy"]).first()
     assert (
@@ -99,7 +107,7 @@ def test_liaison_cannot_move_a_row_into_a_pairing_he_does_not_manage(api_for, de
     response = api_for("yx_liaison").patch(
         f"/api/v1/activities/{activity.pk}/", {"pairing": demo["wz"].pk}, format="json"
     )
-    assert response.status_code == 403
+    assert response.status_code == 400  # Wenzhou's pairing is not his to name: "does not exist"
     activity.refresh_from_db()
     assert activity.pairing_id == demo["jy"].pk
     assert activity.history.count() == 1  # the refused change left no history row

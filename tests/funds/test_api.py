@@ -42,7 +42,11 @@ def test_commitments_carry_names_and_derived_figures(api_for, demo):
 
 def test_another_pairings_funds_never_show(api_for, demo, commitment):
     client = api_for("wz_liaison")
-    assert results(client.get("/api/v1/fund-commitments/", {"pairing": demo["jy"].pk})) == []
+    # Another pairing's id reads exactly like one that does not exist (it was an empty list, and an
+    # unknown id a 400: the difference told that the pairing exists).
+    foreign = client.get("/api/v1/fund-commitments/", {"pairing": demo["jy"].pk})
+    unknown = client.get("/api/v1/fund-commitments/", {"pairing": 99999})
+    assert foreign.status_code == unknown.status_code == 400 and foreign.json() == unknown.json()
     assert results(client.get("/api/v1/disbursements/", {"q": "晋财拨"})) == []
     assert results(client.get("/api/v1/fund-use-projects/", {"q": "尤溪"})) == []
     assert client.get(f"/api/v1/fund-commitments/{commitment.pk}/").status_code == 404

@@ -49,7 +49,8 @@ def test_filters_and_search_never_reach_other_pairings_figures(api_for, demo):
     zone = Region.objects.get(name="闽西南协同发展区")
     assert results(client.get(URL, {"region": zone.pk})) == []
     assert results(client.get(URL, {"q": "闽西南"})) == []
-    assert results(client.get(URL, {"pairing": demo["wz"].pk})) == []
+    foreign, unknown = client.get(URL, {"pairing": demo["wz"].pk}), client.get(URL, {"pairing": 99999})
+    assert foreign.status_code == unknown.status_code == 400 and foreign.json() == unknown.json()
     other = RegionIndicator.objects.filter(region=zone).first()
     assert client.get(f"{URL}{other.pk}/").status_code == 404
     # jj_liaison sees the zone's figures: they come from the plan of his 晋江（长汀） pairing.

@@ -245,7 +245,7 @@ class Objects:
 
         row = services.record_disbursement(
             self.commitment,
-            user=self.user("yx_liaison"),
+            user=self.user("jj_finance"),  # the paying unit: 尤溪 receives, it cannot pay
             date=date(2026, 4, 20),
             amount=Decimal("1000000"),
             voucher_no="PZ-2026-001",
@@ -263,7 +263,7 @@ class Objects:
 
         return services.record_disbursement(
             self.commitment,
-            user=self.user("yx_liaison"),
+            user=self.user("jj_finance"),  # the paying unit: 尤溪 receives, it cannot pay
             date=date(2026, 4, 21),
             amount=Decimal("500000"),
             voucher_no="PZ-2026-002",

@@ -28,11 +28,14 @@ PAGE_LIST = "302 200 200 200 200 200 200"  # a list: everybody signed in (scopin
 PAGE_READ = "302 200 200 200 200 404 200"  # an object of P: another pairing's liaison gets 404
 PAGE_MANAGE_GET = "302 403 403 403 200 404 200"  # a form only P's liaison staff may open
 PAGE_MANAGE_POST = "302 403 403 403 302 404 302"  # ... and send (302: saved, back to the page)
+PAYING_SIDE_GET = "302 403 403 403 403 404 200"  # payments: 晋江's (the paying side) and the superuser's
+PAYING_SIDE_POST = "302 403 403 403 403 404 302"
 POST_ONLY = "302 405 405 405 405 405 405"  # GET on an action that only takes POST
 
 API_LIST = "403 200 200 200 200 200 200"
 API_READ = "403 200 200 200 200 404 200"
-API_CREATE = "403 403 403 403 201 403 201"  # Q's liaison may write, but not into P: 403
+# Q's liaison may write, but not into P: P's id reads to him like an id that does not exist (400)
+API_CREATE = "403 403 403 403 201 400 201"
 API_UPDATE = "403 403 403 403 200 404 200"
 API_DELETE = "403 403 403 403 204 404 204"
 API_ADMIN_ONLY = {"create": "403 403 403 403 403 403 201", "update": "403 403 403 403 403 403 200"}
@@ -246,9 +249,10 @@ PAGES: dict[str, Entry] = {
     "tasks:report_create": Entry(
         {
             "read": Act("GET", POST_ONLY),
-            # A superuser belongs to no unit: the page cannot tell whose report it is (message, no change).
+            # A superuser belongs to no unit: the page cannot tell whose report it is (message, no change);
+            # P's liaison (尤溪县发改局) neither: his unit has no part in this task.
             "create": Act(
-                "POST", "302 403 302 302 302 404 302-", data=lambda o: {"text": "2026年两地教师交流12人次"}
+                "POST", "302 403 302 302 302- 404 302-", data=lambda o: {"text": "2026年两地教师交流12人次"}
             ),
         },
         kwargs=lambda o: {"period_pk": o.period.pk},
@@ -335,11 +339,12 @@ PAGES: dict[str, Entry] = {
     ),
     "funds:disbursement_create": Entry(
         {
-            # Liaison staff or the paying unit (晋江市财政局: none of these personas) record payments.
-            "read": Act("GET", PAGE_MANAGE_GET),
+            # The paying side only (晋江: its liaison or 晋江市财政局, none of these personas);
+            # P's liaison here is 尤溪's, the receiving side: he confirms arrival, he does not pay.
+            "read": Act("GET", PAYING_SIDE_GET),
             "create": Act(
                 "POST",
-                PAGE_MANAGE_POST,
+                PAYING_SIDE_POST,
                 data=lambda o: {"date": "2026-04-20", "amount": "2000000", "voucher_no": "PZ-9"},
             ),
         },
@@ -380,8 +385,8 @@ PAGES: dict[str, Entry] = {
     ),
     "funds:disbursement_reverse": Entry(
         {
-            "read": Act("GET", PAGE_MANAGE_GET),
-            "reverse": Act("POST", PAGE_MANAGE_POST, data=lambda o: {"note": "凭证号录入错误"}),
+            "read": Act("GET", PAYING_SIDE_GET),
+            "reverse": Act("POST", PAYING_SIDE_POST, data=lambda o: {"note": "凭证号录入错误"}),
         },
         kwargs=lambda o: {"pk": o.payment.pk},
         target="payment",
@@ -652,9 +657,10 @@ API: dict[str, Entry] = {
     "unit-list": Entry(
         {
             "list": Act("GET", API_LIST),
+            # Regions are read by everybody: a unit of P's region is Q's liaison's to refuse (403).
             "create": Act(
                 "POST",
-                API_CREATE,
+                "403 403 403 403 201 403 201",
                 json=True,
                 data=lambda o: {
                     "name": "尤溪县科技局（权限矩阵）",
@@ -899,10 +905,11 @@ API: dict[str, Entry] = {
     "disbursement-list": Entry(
         {
             "list": Act("GET", API_LIST),
-            # Liaison staff or the paying unit's people; the reporters here are of other units.
+            # The paying side only (晋江); yx_liaison is the receiving side's. Q's liaison: P's
+            # commitment reads like one that does not exist (400).
             "create": Act(
                 "POST",
-                "403 403 403 403 201 404 201",
+                "403 403 403 403 403 400 201",
                 json=True,
                 data=lambda o: {"commitment": o.commitment.pk, "date": "2026-04-20", "amount": "2000000.00"},
             ),
@@ -921,7 +928,7 @@ API: dict[str, Entry] = {
     "disbursement-reverse": Entry(
         {
             "reverse": Act(
-                "POST", "403 403 403 403 201 404 201", json=True, data=lambda o: {"note": "凭证号录入错误"}
+                "POST", "403 403 403 403 403 404 201", json=True, data=lambda o: {"note": "凭证号录入错误"}
             )
         },
         kwargs=lambda o: {"pk": o.payment.pk},
@@ -933,7 +940,7 @@ API: dict[str, Entry] = {
             # The receiving side only (尤溪: its liaison); Jinjiang's people cannot declare arrival.
             "create": Act(
                 "POST",
-                "403 403 403 403 201 404 201",
+                "403 403 403 403 201 400 201",
                 json=True,
                 data=lambda o: (
                     o.payment,
@@ -956,7 +963,7 @@ API: dict[str, Entry] = {
             "list": Act("GET", API_LIST),
             "create": Act(
                 "POST",
-                "403 403 403 403 201 403 201",
+                API_CREATE,
                 json=True,
                 data=lambda o: {
                     "commitment": o.commitment.pk,
@@ -1077,9 +1084,10 @@ API: dict[str, Entry] = {
     "region-indicator-list": Entry(
         {
             "list": Act("GET", API_LIST),
+            # Figures are scoped by region, which everybody reads: Q's liaison is refused (403).
             "create": Act(
                 "POST",
-                API_CREATE,
+                "403 403 403 403 201 403 201",
                 json=True,
                 data=lambda o: {
                     "region": o.figure.region_id,

@@ -299,3 +299,17 @@ def test_deleting_a_task_never_erases_assessed_or_reported_work(api_for, demo):
     assert client.delete(f"/api/v1/tasks/{fresh.pk}/").status_code == 204
     assert not Task.objects.filter(pk=fresh.pk).exists()
     assert api_for("yx_reporter").delete(f"/api/v1/tasks/{reported.pk}/").status_code == 403
+
+
+def test_a_responsible_unit_without_a_role_is_a_lead_unit_not_an_error(api_for, edu):
+    """Found by the scope-invariant test: `role` is optional, and leaving it out was a 500."""
+    from cooperation.models import Unit
+
+    unit = Unit.objects.get(name="尤溪县教育局")
+    response = api_for("yx_liaison").patch(
+        f"/api/v1/tasks/{edu.pk}/",
+        {"responsible_units": [{"unit": unit.pk}], "version": edu.version},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert [(r["unit"], r["role"]) for r in response.json()["responsible_units"]] == [(unit.pk, "lead")]
