@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -66,11 +67,19 @@ def envlist(name: str, default: list[str]) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
-DEBUG = envbool("DEBUG", True)
+# Three ways to run, told apart by DEBUG:
+# - DEBUG=1: a developer's machine — Django's debug pages, the benchmark app, e-mail on the console.
+# - unset: the embedded default `make run` serves — no debug pages (an error is a plain 500 page),
+#   plain HTTP on this machine, a secret key generated once into .secret_key, static files served
+#   by whitenoise straight from the app folders, e-mail on the console.
+# - DEBUG=0: production behind a TLS proxy — a real SECRET_KEY, secure cookies, HSTS, collected
+#   static files with hashed names.
+DEBUG = envbool("DEBUG", False)
+PRODUCTION = not DEBUG and os.environ.get("DEBUG", "").strip() != ""
 
 _DEV_SECRET = "django-insecure-shanhai-development-only-never-use-in-production"
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not DEBUG and (
+if PRODUCTION and (
     not SECRET_KEY
     or SECRET_KEY.startswith("django-insecure")
     or len(SECRET_KEY) < 50
@@ -81,9 +90,34 @@ if not DEBUG and (
         "DEBUG=0 needs a real SECRET_KEY: at least 50 characters, 5 distinct, not 'django-insecure…'. "
         'Generate one with: python -c "import secrets; print(secrets.token_urlsafe(64))"'
     )
-SECRET_KEY = SECRET_KEY or _DEV_SECRET
 
-ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
+
+def _local_secret_key(path: Path) -> str:
+    """The embedded default's key: made once per checkout, kept beside the code (never in git).
+
+    Not the public development key: a session signed with that one could be forged by anybody
+    who reads the source.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = path.read_text().strip()
+        if len(key) >= 50:
+            return key
+        # A file another process is still writing, or a damaged one: this process uses its own key.
+        return secrets.token_urlsafe(64)
+    except OSError:  # a read-only checkout: a key for this process only
+        return secrets.token_urlsafe(64)
+    key = secrets.token_urlsafe(64)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+if not SECRET_KEY:
+    SECRET_KEY = _DEV_SECRET if DEBUG else _local_secret_key(BASE_DIR / ".secret_key")
+
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -211,12 +245,15 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
+# Without collectstatic (DEBUG=1 and the embedded default), whitenoise serves the files straight
+# from the app folders; runserver's own static handler is off (whitenoise.runserver_nostatic).
+WHITENOISE_USE_FINDERS = not PRODUCTION
 # Largest accepted upload, enforced by our own views (Django has no limit on file uploads).
 UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_MB", 10) * 1024 * 1024
 
@@ -265,9 +302,9 @@ ASSESSMENT_EXPORT_HEARTBEAT_MINUTES = envint("ASSESSMENT_EXPORT_HEARTBEAT_MINUTE
 # --- E-mail ---------------------------------------------------------------------------------
 _EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
 )
 _EMAIL_OPTIONS = {
     "host": os.environ.get("EMAIL_HOST", "localhost"),
@@ -309,7 +346,7 @@ CSRF_COOKIE_HTTPONLY = False  # the pages' scripts read it for their POSTs
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG:
+if PRODUCTION:
     # TLS is terminated by the reverse proxy in front of gunicorn (README, Deployment).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
