@@ -151,9 +151,12 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     # Before anything reads the body: an oversized upload gets a 413 in the user's language.
     "core.middleware.UploadLimitMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    # Django's, except that a write to a URL without its trailing slash is a 404, never a 500.
+    "core.middleware.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: private, no-store on a signed-in user's pages and on every API answer.
+    "core.middleware.PrivateAnswersMiddleware",
     # GET/HEAD: the user's pairings read once for every scoped query of the request.
     "cooperation.middleware.ReadScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -391,6 +394,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.ScopedPermission"],
+    # DRF's parsers, with JSON nesting bounded (a deeply nested body is a 400, not a RecursionError).
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",

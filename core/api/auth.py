@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from rest_framework import status
+from rest_framework import parsers, status
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
+
+from core.api.parsers import JSONParser
 
 
 class ObtainTokenView(ObtainAuthToken):
     """POST username and password → {"token": …}. A locked user name gets 429, even with the right password."""
+
+    # DRF's view names its own parsers: the JSON one with the nesting bound instead.
+    parser_classes = (parsers.FormParser, parsers.MultiPartParser, JSONParser)
 
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
