@@ -4,8 +4,8 @@ uploads), writes to a URL without its trailing slash, and private answers kept o
 from __future__ import annotations
 
 from django.conf import settings
-from django.middleware import common as django_common
 from django.http import HttpResponse, JsonResponse
+from django.middleware import common as django_common
 from django.utils.translation import gettext as _
 
 # Room for the form fields and multipart framing around a file of the largest accepted size.
