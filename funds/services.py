@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from core.history import as_actor
 from core.money import yuan_cents
 from core.uploads import validate_upload
+from core.years import check_date
 from funds.models import ZERO, ArrivalConfirmation, Disbursement, FundCommitment, FundRule
 
 
@@ -42,6 +43,7 @@ def _amount(value) -> Decimal:
 
 
 def _not_future(date: datetime.date, field: str = "date") -> None:
+    check_date(date, field)
     if date > timezone.localdate():
         raise ValidationError({field: _("日期不能晚于今天。")})
 
