@@ -344,6 +344,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # A working day, not Django's two weeks: offices share machines.
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 9 * 3600)
 SESSION_COOKIE_HTTPONLY = True
+# An API token lasts as long as a session (seconds); a new login replaces it, a new password ends it.
+API_TOKEN_MAX_AGE = envint("API_TOKEN_MAX_AGE", SESSION_COOKIE_AGE)
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False  # the pages' scripts read it for their POSTs
 X_FRAME_OPTIONS = "DENY"
@@ -391,7 +393,8 @@ if CSP is not None:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's token, which expires after API_TOKEN_MAX_AGE and is replaced at every login.
+        "core.api.tokens.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.ScopedPermission"],
     # DRF's parsers, with JSON nesting bounded (a deeply nested body is a 400, not a RecursionError).
