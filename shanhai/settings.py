@@ -216,16 +216,19 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Lock by user name, not IP: a whole county office often shares one address.
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Lock a user name from one address: five failures from anywhere else do not lock the user out (a
+# stranger who knows his name cannot shut him out for 15 minutes), and a guesser is still bounded to
+# five tries per name per address. Not by address alone: a county office shares one address, and one
+# person's mistyped password must not lock out the office.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", 15))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-# axes.W006 asks to lock by IP too. Deliberately not: a county office shares one address, and one
-# person's mistyped password must not lock out the office. Guessing is bounded per user name.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Behind PROXY_COUNT reverse proxies the client's address is read from X-Forwarded-For (core/clientip.py).
+PROXY_COUNT = envint("PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
