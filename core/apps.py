@@ -9,7 +9,14 @@ class CoreConfig(AppConfig):
     verbose_name = _("平台")
 
     def ready(self) -> None:
+        from django.db import models
+        from rest_framework import serializers
+
+        from core.api.fields import StrictDecimalField
         from core.api.tokens import revoke_tokens_on_password_change
+
+        # Every decimal a ModelSerializer reads (amounts, figures, targets) is read strictly.
+        serializers.ModelSerializer.serializer_field_mapping[models.DecimalField] = StrictDecimalField
 
         pre_save.connect(
             revoke_tokens_on_password_change,

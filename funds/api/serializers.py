@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api.fields import StrictDecimalField
 from funds.models import ArrivalConfirmation, Disbursement, FundCommitment, FundUseProject
 
 
@@ -85,7 +86,7 @@ class DisbursementSerializer(serializers.ModelSerializer):
     pairing_name = serializers.CharField(source="commitment.pairing.name", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     recorded_by_name = serializers.StringRelatedField(source="recorded_by", allow_null=True)  # null: a job
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
+    amount = StrictDecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
     evidence = serializers.FileField(required=False, allow_null=True)
 
     class Meta:
@@ -121,7 +122,7 @@ class ArrivalConfirmationSerializer(serializers.ModelSerializer):
     commitment_name = serializers.CharField(source="commitment.__str__", read_only=True)
     confirmed_by_name = serializers.StringRelatedField(source="confirmed_by", allow_null=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True, allow_null=True)
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
+    amount = StrictDecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
 
     class Meta:
         model = ArrivalConfirmation

@@ -33,6 +33,7 @@ from cooperation.models import Pairing, PolicyDocument, Region, Unit
 from cooperation.scoping import is_liaison_of
 from core.history import as_actor
 from core.importflow import ImportRefused
+from core.money import parse_money
 from planparser import PLAN_JSON_SCHEMA
 from tasks import services as task_services
 from tasks.models import Area, Target, Task
@@ -205,9 +206,7 @@ def _edited_targets(node: dict, edit: dict | None, label: str, errors: list[str]
         comparator = row.get("comparator")
         unit = (row.get("unit") or "").strip()
         try:
-            value = Decimal(str(row.get("value")).replace(",", "").strip())
-            if not value.is_finite():
-                raise InvalidOperation
+            value = parse_money(row.get("value"), places=None)
         except (InvalidOperation, ValueError):
             errors.append(_("%(where)s，目标值：“%(v)s”不是数字。") % {"where": where, "v": row.get("value")})
             continue
