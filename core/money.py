@@ -32,29 +32,29 @@ def parse_money(value, *, places: int | None = 2) -> Decimal:
     workbook (int, float, Decimal) follow the same rules (a float by its shortest spelling).
     """
     if isinstance(value, bool):
-        raise MoneyError(_("“%(value)s”不是有效的金额。") % {"value": value})
+        raise MoneyError(_("“%(value)s”不是有效的数值。") % {"value": value})
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise MoneyError(_("“%(value)s”不是有效的金额。") % {"value": value})
+            raise MoneyError(_("“%(value)s”不是有效的数值。") % {"value": value})
         value = repr(value)
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise MoneyError(_("“%(value)s”不是有效的金额。") % {"value": value})
+            raise MoneyError(_("“%(value)s”不是有效的数值。") % {"value": value})
         if places is not None and value.as_tuple().exponent < -places:
             raise MoneyError(
                 _("“%(value)s”最多保留 %(places)d 位小数。") % {"value": value, "places": places}
             )
         return value
     if not isinstance(value, str):
-        raise MoneyError(_("“%(value)s”不是有效的金额。") % {"value": value})
+        raise MoneyError(_("“%(value)s”不是有效的数值。") % {"value": value})
     text = value.strip()
     match = _AMOUNT.fullmatch(text)
     if match is None:
         raise MoneyError(
             _(
-                "“%(value)s”不是有效的金额：请只用半角数字 0–9 和小数点（如 12000000 或 12,000,000.50），不用科学计数法、全角数字或其他文字的数字。"
+                "“%(value)s”不是有效的数值：请只用半角数字 0–9 和小数点（如 12000000 或 12,000,000.50），不用科学计数法、全角数字或其他文字的数字。"
             )
             % {"value": text[:40]}
         )
@@ -65,7 +65,7 @@ def parse_money(value, *, places: int | None = 2) -> Decimal:
     try:
         return Decimal(text.replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the pattern admits only what Decimal reads
-        raise MoneyError(_("“%(value)s”不是有效的金额。") % {"value": text[:40]}) from None
+        raise MoneyError(_("“%(value)s”不是有效的数值。") % {"value": text[:40]}) from None
 
 
 def _decimal(value) -> Decimal | None:
