@@ -87,7 +87,10 @@ class DisbursementSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     recorded_by_name = serializers.StringRelatedField(source="recorded_by", allow_null=True)  # null: a job
     amount = StrictDecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
-    evidence = serializers.FileField(required=False, allow_null=True)
+    # Written only: read back, DRF's FileField would answer the file's raw /media/ URL. The file is
+    # downloaded through the permission-checked `evidence_url` (…/disbursements/{id}/evidence/).
+    evidence = serializers.FileField(required=False, allow_null=True, write_only=True)
+    evidence_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Disbursement
@@ -104,6 +107,7 @@ class DisbursementSerializer(serializers.ModelSerializer):
             "voucher_no",
             "evidence",
             "evidence_name",
+            "evidence_url",
             "reverses",
             "note",
             "recorded_by",
@@ -111,6 +115,9 @@ class DisbursementSerializer(serializers.ModelSerializer):
             "recorded_at",
         ]
         read_only_fields = ["kind", "reverses", "evidence_name", "recorded_by", "recorded_at"]
+
+    def get_evidence_url(self, obj) -> str | None:
+        return f"/api/v1/disbursements/{obj.pk}/evidence/" if obj.evidence else None
 
 
 class ReversalSerializer(serializers.Serializer):
