@@ -35,7 +35,9 @@ class NameValidator:
     the API and the admin all run it — without entering the migrations.
     """
 
-    message = gettext_lazy("不能包含看不见的字符（零宽字符或文字方向控制符等，此处为 U+%(code)04X），请删除后重新输入。")
+    message = gettext_lazy(
+        "不能包含看不见的字符（零宽字符或文字方向控制符等，此处为 U+%(code)04X），请删除后重新输入。"
+    )
     code = "hidden_character"
 
     def __call__(self, value) -> None:

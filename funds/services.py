@@ -30,7 +30,7 @@ from funds.models import ZERO, ArrivalConfirmation, Disbursement, FundCommitment
 def _amount(value) -> Decimal:
     """A positive amount in yuan with at most 2 decimals, or a clear refusal."""
     try:
-        amount = parse_money(value, places=None)
+        amount = parse_money(value, places=None, label=_("金额"))
     except MoneyError as error:
         raise ValidationError({"amount": str(error)}) from None
     if amount <= 0:
