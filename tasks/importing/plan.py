@@ -34,6 +34,7 @@ from cooperation.scoping import is_liaison_of
 from core.history import as_actor
 from core.importflow import ImportRefused
 from core.money import parse_money
+from core.text import hidden_character
 from planparser import PLAN_JSON_SCHEMA
 from tasks import services as task_services
 from tasks.models import Area, Target, Task
@@ -262,6 +263,11 @@ def build_nodes(plan: dict, edits: dict[str, dict] | None = None) -> tuple[list[
             elif len(title) > 200:
                 errors.append(
                     _("%(node)s，标题：最多 200 个字（现有 %(n)s 个）。") % {"node": label, "n": len(title)}
+                )
+            elif hidden_character(title):
+                errors.append(
+                    _("%(node)s，标题：含有看不见的字符（U+%(code)04X，零宽字符或文字方向控制符），请删除。")
+                    % {"node": label, "code": ord(hidden_character(title))}
                 )
             if len(number) > 20:
                 errors.append(_("%(node)s，序号：最多 20 个字。") % {"node": label})
