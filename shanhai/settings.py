@@ -96,21 +96,34 @@ def _local_secret_key(path: Path) -> str:
     """The embedded default's key: made once per checkout, kept beside the code (never in git).
 
     Not the public development key: a session signed with that one could be forged by anybody
-    who reads the source.
+    who reads the source. Written whole to a file of its own, then linked into place, so that
+    processes starting together all read the one key that won.
     """
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        key = path.read_text().strip()
-        if len(key) >= 50:
-            return key
-        # A file another process is still writing, or a damaged one: this process uses its own key.
-        return secrets.token_urlsafe(64)
-    except OSError:  # a read-only checkout: a key for this process only
-        return secrets.token_urlsafe(64)
+        return _read_key(path)
+    except (FileNotFoundError, ValueError):
+        pass
     key = secrets.token_urlsafe(64)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key + "\n")
+    draft = path.with_name(f"{path.name}.{os.getpid()}")
+    try:
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key + "\n")
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            key = _read_key(path)
+        finally:
+            draft.unlink(missing_ok=True)
+    except (OSError, ValueError):  # a read-only checkout, or a damaged file: a key for this process
+        pass
+    return key
+
+
+def _read_key(path: Path) -> str:
+    key = path.read_text().strip()
+    if len(key) < 50:
+        raise ValueError(f"{path} holds no usable key")
     return key
 
 
