@@ -13,20 +13,18 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessment.models import AssessmentScheme, AssessmentSection
-from cooperation.models import Activity, Pairing
-from funds.models import FundCommitment
-from parks.models import ParkInvestmentPlan
-from reminders.models import UrgingNotice
-from tasks.models import Target, TargetActual, TaskPeriod, TaskUnit
+from assessment.record import YearRecord
+from cooperation.models import Pairing
+from core.states import Standing, State, judge
+from tasks.models import Task, TaskPeriod, TaskUnit
 
 ZERO = Decimal("0")
 ONE = Decimal("1")
@@ -68,118 +66,56 @@ def sides_of(path: str, pairing: Pairing) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class PeriodOutcome:
-    """How a task period stands on the assessment day."""
+    """How a task period stands on the assessment day (the answer of `core.states.judge`)."""
 
     key: str  # on_time / late / overdue / open / paused / no_due
     label: str
     days_late: int | None
     counted: bool  # in the denominator of the on-time rate
     on_time: bool
+    standing: Standing | None = None
+
+
+OUTCOME_KEYS = {
+    State.DONE: "on_time",
+    State.DONE_LATE: "late",
+    State.OVERDUE: "overdue",
+    State.ON_TRACK: "open",
+    State.SOON: "open",
+    State.PAUSED: "paused",
+    State.CONTINUING: "no_due",
+    State.NA: "na",
+}
+
+
+def outcome_of(standing: Standing) -> PeriodOutcome:
+    """A `Standing` as the assessment counts it: done, done late and overdue are assessed; the rest is not."""
+    state = standing.state
+    counted = state in (State.DONE, State.DONE_LATE, State.OVERDUE) and standing.due is not None
+    days = (
+        standing.days if state in (State.DONE_LATE, State.OVERDUE) else (0 if state == State.DONE else None)
+    )
+    return PeriodOutcome(OUTCOME_KEYS[state], standing.label, days, counted, state == State.DONE, standing)
 
 
 def period_outcome(
     due: datetime.date | None, status: str, completed_on: datetime.date | None, as_of: datetime.date
 ) -> PeriodOutcome:
-    """On time, late by N days, overdue, not yet due, paused, or without a deadline.
-
-    A period marked done without a completion date counts as done on time (the liaison office
-    closed it; the date is what is missing, not the work).
-    """
-    if status == TaskPeriod.Status.PAUSED:
-        return PeriodOutcome("paused", _("暂缓"), None, False, False)
-    if due is None:
-        if status == TaskPeriod.Status.DONE:
-            return PeriodOutcome("no_due", _("已完成（无时限）"), None, False, False)
-        return PeriodOutcome("no_due", _("无时限"), None, False, False)
-    if status == TaskPeriod.Status.DONE:
-        finished = completed_on or due
-        if finished <= due:
-            return PeriodOutcome("on_time", _("按时完成"), 0, True, True)
-        days = (finished - due).days
-        return PeriodOutcome("late", _("逾期 %(days)d 天完成") % {"days": days}, days, True, False)
-    if due < as_of:
-        days = (as_of - due).days
-        return PeriodOutcome("overdue", _("已逾期 %(days)d 天") % {"days": days}, days, True, False)
-    return PeriodOutcome("open", _("未到期"), None, False, False)
+    """On time, late by N days, overdue, not yet due, paused, or without a deadline — `core.states.judge`."""
+    return outcome_of(
+        judge(
+            due=due,
+            done=status == TaskPeriod.Status.DONE,
+            done_on=completed_on,
+            as_of=as_of,
+            paused=status == TaskPeriod.Status.PAUSED,
+        )
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # Activities against the yearly minimums
 # --------------------------------------------------------------------------------------------
-
-# A yearly minimum is a task target counted in 次 with "at least" (每年至少1次 …). It is matched to
-# kinds of activity by words of its name; the first rule that matches wins, so the specific
-# fields (education, health) come before the general ones. A 次 target that matches no rule is not
-# an activity minimum (it is still in 指标完成情况).
-ACTIVITY_RULES: list[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = [
-    # (words in the target's name, activity kinds, words one of which the activity's field or title holds)
-    (("教育",), ("exchange", "training"), ("教育", "教师", "学校")),
-    (("医疗", "卫生", "健康"), ("exchange", "training"), ("卫生", "医疗", "健康", "医院")),
-    (("对接洽谈", "签约会", "推介会"), ("fair",), ()),
-    (("文体旅", "文旅", "文化旅游", "体育"), ("event",), ()),
-    (("培训",), ("training",), ()),
-    (("领导", "党政", "联席", "互访", "高层"), ("meeting", "visit"), ()),
-]
-
-
-def activity_rule(target_name: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-    for words, kinds, fields in ACTIVITY_RULES:
-        if any(word in target_name for word in words):
-            return kinds, fields
-    return None
-
-
-@dataclass
-class Minimum:
-    """One yearly minimum of a pairing and the activities that count towards it."""
-
-    pairing: Pairing
-    target: Target
-    kinds: tuple[str, ...]
-    activities: list[Activity] = field(default_factory=list)
-
-    @property
-    def required(self) -> Decimal:
-        return self.target.value
-
-    @property
-    def count(self) -> int:
-        return len(self.activities)
-
-    @property
-    def met(self) -> bool:
-        return self.count >= self.target.value
-
-
-def activity_minimums(pairings: list[Pairing], year: int) -> tuple[list[Minimum], dict[int, list[Activity]]]:
-    """The yearly minimums of each pairing with their matching activities, and all activities by pairing (2 queries)."""
-    ids = [p.pk for p in pairings]
-    by_id = {p.pk: p for p in pairings}
-    activities: dict[int, list[Activity]] = defaultdict(list)
-    for activity in Activity.objects.filter(pairing_id__in=ids, date__year=year).order_by("date", "pk"):
-        activities[activity.pairing_id].append(activity)
-    targets = (
-        Target.objects.filter(task__pairing_id__in=ids, unit="次", comparator=Target.Comparator.AT_LEAST)
-        .filter(Q(year__isnull=True) | Q(year=year))
-        .filter(task__periods__year=year)
-        .select_related("task")
-        .distinct()
-        .order_by("task__pairing_id", "task__position", "task_id", "pk")
-    )
-    minimums = []
-    for target in targets:
-        rule = activity_rule(target.name)
-        if rule is None:
-            continue
-        kinds, fields = rule
-        matching = [
-            a
-            for a in activities.get(target.task.pairing_id, [])
-            if a.kind in kinds and (not fields or any(w in f"{a.field}{a.title}" for w in fields))
-        ]
-        minimums.append(Minimum(by_id[target.task.pairing_id], target, kinds, matching))
-    return minimums, activities
-
 
 # --------------------------------------------------------------------------------------------
 # Facts per pairing and side
@@ -188,7 +124,11 @@ def activity_minimums(pairings: list[Pairing], year: int) -> tuple[list[Minimum]
 
 @dataclass
 class Facts:
-    """What one side of one pairing did in the year, as counts the scheme's rules turn into points."""
+    """What one side of one pairing did in the year, as counts the scheme's rules turn into points.
+
+    `not_scored` says why the side is not assessed at all (a programme with sub-pairings, a year
+    outside the pairing's years); it is then 不适用 as a whole.
+    """
 
     tasks_counted: int = 0
     tasks_on_time: int = 0
@@ -202,6 +142,7 @@ class Facts:
     escalations: int = 0
     parks_planned: Decimal = ZERO
     parks_actual: Decimal = ZERO
+    not_scored: str = ""
 
 
 # Pairings handled together: the year's lookups (each task's sides, periods, actuals) are held for
@@ -213,97 +154,114 @@ def pairing_chunks(pairings: list[Pairing]) -> list[list[Pairing]]:
     return [pairings[start : start + PAIRING_CHUNK] for start in range(0, len(pairings), PAIRING_CHUNK)]
 
 
+def not_scored_reason(pairing: Pairing, year: int, has_children: bool) -> str:
+    """Why a pairing is not scored for `year` (empty when it is)."""
+    if has_children:
+        return _("设有下级结对，由各下级结对分别考核")
+    if year < pairing.start_year or (pairing.end_year is not None and year > pairing.end_year):
+        span = f"{pairing.start_year}—{pairing.end_year or ''}"
+        return _("%(year)d 年不在结对起止年份（%(span)s）内") % {"year": year, "span": span}
+    return ""
+
+
 def collect_facts(pairings: list[Pairing], year: int, as_of: datetime.date) -> dict[tuple[int, str], Facts]:
-    """Facts of every (pairing, side): a constant number of queries per chunk of pairings, whatever
-    the number of tasks, periods or reports."""
+    """Facts of every (pairing, side) as the year stood at the cut-off (`assessment.record`): a
+    constant number of queries per chunk of pairings, whatever the number of tasks, periods or reports."""
     facts = {(p.pk, side): Facts() for p in pairings for side in SIDES}
+    parents = set(
+        Pairing.objects.filter(parent_id__in=[p.pk for p in pairings]).values_list("parent_id", flat=True)
+    )
+    for pairing in pairings:
+        reason = not_scored_reason(pairing, year, pairing.pk in parents)
+        for side in SIDES:
+            facts[(pairing.pk, side)].not_scored = reason
     for chunk in pairing_chunks(pairings):
         _collect_chunk(chunk, year, as_of, facts)
     return facts
 
 
+def task_sides(pairings: list[Pairing]) -> dict[int, set[str]]:
+    """Which side(s) each task answers for, from its units' regions (one query)."""
+    by_id = {p.pk: p for p in pairings}
+    sides: dict[int, set[str]] = defaultdict(set)
+    for task_id, pairing_id, path in TaskUnit.objects.filter(task__pairing_id__in=list(by_id)).values_list(
+        "task_id", "task__pairing_id", "unit__region__path"
+    ):
+        sides[task_id].update(sides_of(path, by_id[pairing_id]))
+    return sides
+
+
 def _collect_chunk(pairings: list[Pairing], year: int, as_of: datetime.date, facts: dict) -> None:
     ids = [p.pk for p in pairings]
     by_id = {p.pk: p for p in pairings}
-
-    # Which side(s) each task answers for, from its units' regions.
-    task_sides: dict[int, set[str]] = defaultdict(set)
-    for task_id, pairing_id, path in TaskUnit.objects.filter(task__pairing_id__in=ids).values_list(
-        "task_id", "task__pairing_id", "unit__region__path"
-    ):
-        task_sides[task_id].update(sides_of(path, by_id[pairing_id]))
+    record = YearRecord(ids, year, as_of)
+    sides_by_task = task_sides(pairings)
 
     def sides_for(task_id: int) -> set[str]:
-        return task_sides.get(task_id) or set(SIDES)  # a task without units answers for both
+        return sides_by_task.get(task_id) or set(SIDES)  # a task without units answers for both
 
-    for task_id, pairing_id, due, status, completed_on in TaskPeriod.objects.filter(
-        task__pairing_id__in=ids, due_date__year=year
-    ).values_list("task_id", "task__pairing_id", "due_date", "status", "completed_on"):
-        outcome = period_outcome(due, status, completed_on, as_of)
+    # 重点任务按时完成: report-kept periods due in the year (a ledger-kept one is its ledger's section's).
+    for period in record.due_periods:
+        task = record.tasks[period.task_id]
+        if task.fulfilment:
+            continue
+        outcome = outcome_of(record.standing(period))
         if not outcome.counted:
             continue
-        for side in sides_for(task_id):
-            facts[(pairing_id, side)].tasks_counted += 1
-            facts[(pairing_id, side)].tasks_on_time += int(outcome.on_time)
+        for side in sides_for(task.pk):
+            facts[(task.pairing_id, side)].tasks_counted += 1
+            facts[(task.pairing_id, side)].tasks_on_time += int(outcome.on_time)
 
-    actuals = {
-        (period_id, target_id): value
-        for period_id, target_id, value in TargetActual.objects.filter(
-            period__year=year, period__task__pairing_id__in=ids
-        ).values_list("period_id", "target_id", "value")
-    }
-    periods = dict(
-        TaskPeriod.objects.filter(task__pairing_id__in=ids, year=year).values_list("task_id", "pk")
-    )
-    for target in (
-        Target.objects.filter(task__pairing_id__in=ids)
-        .filter(Q(year__isnull=True) | Q(year=year))
-        .select_related("task")
-    ):
-        period_id = periods.get(target.task_id)
-        if period_id is None:
-            continue  # the task does not run this year
-        met = target.is_met(actuals.get((period_id, target.pk)))
+    # 量化指标完成: targets of report-kept tasks that are not yearly minimums.
+    for target in record.targets:
+        if not record.counted_in_targets(target):
+            continue
+        met = target.is_met(record.actual(target))
+        pairing_id = record.tasks[target.task_id].pairing_id
         for side in sides_for(target.task_id):
-            facts[(target.task.pairing_id, side)].targets_counted += 1
-            facts[(target.task.pairing_id, side)].targets_met += int(met)
+            facts[(pairing_id, side)].targets_counted += 1
+            facts[(pairing_id, side)].targets_met += int(met)
 
-    for commitment in (
-        FundCommitment.objects.filter(pairing_id__in=ids, year=year)
-        .select_related("payer_region", "receiver_region")
-        .prefetch_related("disbursements")
-    ):
+    # 帮扶资金按时到位: the payer answers for the payment, the receiver for the list (and for an
+    # arrival a task is kept by).
+    for commitment in record.commitments.values():
         pairing = by_id[commitment.pairing_id]
-        state = commitment.payment_state(as_of)
-        if state in ("on_time", "late", "overdue"):
+        payment = outcome_of(commitment.payment())
+        if payment.counted:
             for side in sides_of(commitment.payer_region.path, pairing):
                 facts[(pairing.pk, side)].funds_counted += 1
-                facts[(pairing.pk, side)].funds_on_time += int(state == "on_time")
-        list_state = commitment.use_list_state(as_of)
-        if commitment.use_list_due and list_state in ("done", "late", "overdue"):
+                facts[(pairing.pk, side)].funds_on_time += int(payment.on_time)
+        use_list = commitment.use_list()
+        if use_list is not None and outcome_of(use_list).counted:
             for side in sides_of(commitment.receiver_region.path, pairing):
                 facts[(pairing.pk, side)].funds_counted += 1
-                facts[(pairing.pk, side)].funds_on_time += int(list_state == "done")
+                facts[(pairing.pk, side)].funds_on_time += int(use_list.on_time)
+    for period in record.period_of_task.values():
+        task = record.tasks[period.task_id]
+        commitment = record.commitment_for(task, period)
+        if task.fulfilment != Task.Fulfilment.FUND_CONFIRMED or commitment is None:
+            continue
+        arrival = outcome_of(record.standing(period))
+        if arrival.counted:
+            for side in sides_of(commitment.receiver_region.path, by_id[task.pairing_id]):
+                facts[(task.pairing_id, side)].funds_counted += 1
+                facts[(task.pairing_id, side)].funds_on_time += int(arrival.on_time)
 
-    minimums, _activities = activity_minimums(pairings, year)
-    for minimum in minimums:
+    # 交流活动达到最低次数: the explicit yearly minimums, shared by both sides.
+    for minimum in record.minimums:
         for side in SIDES:
-            facts[(minimum.pairing.pk, side)].minimums_counted += 1
-            facts[(minimum.pairing.pk, side)].minimums_met += int(minimum.met)
+            facts[(minimum.pairing_id, side)].minimums_counted += 1
+            facts[(minimum.pairing_id, side)].minimums_met += int(minimum.met)
 
-    for pairing_id, path, escalated in UrgingNotice.objects.filter(
-        pairing_id__in=ids, issued_on__year=year
-    ).values_list("pairing_id", "unit__region__path", "escalated_on"):
-        for side in sides_of(path, by_id[pairing_id]):
-            facts[(pairing_id, side)].notices += 1
-            facts[(pairing_id, side)].escalations += int(escalated is not None)
+    for notice in record.notices():
+        for side in sides_of(notice.unit.region.path, by_id[notice.pairing_id]):
+            facts[(notice.pairing_id, side)].notices += 1
+            facts[(notice.pairing_id, side)].escalations += int(notice.escalated)
 
-    for pairing_id, planned, actual in ParkInvestmentPlan.objects.filter(
-        park__pairing_id__in=ids, year=year
-    ).values_list("park__pairing_id", "planned_completion", "actual_completion"):
+    for plan in record.park_plans():
         for side in SIDES:  # each side may count 100 % of a co-built park's figures
-            facts[(pairing_id, side)].parks_planned += planned
-            facts[(pairing_id, side)].parks_actual += actual or ZERO
+            facts[(plan["park__pairing_id"], side)].parks_planned += plan["planned_completion"]
+            facts[(plan["park__pairing_id"], side)].parks_actual += plan["actual_completion"] or ZERO
 
 
 # --------------------------------------------------------------------------------------------
@@ -311,7 +269,7 @@ def _collect_chunk(pairings: list[Pairing], year: int, as_of: datetime.date, fac
 # --------------------------------------------------------------------------------------------
 
 DEFAULT_SCHEME_NAME = "山海协作年度考核默认方案"
-# (name, rule, weight, deduction): documented in docs/readme_assessment.md.
+# (name, rule, weight, deduction): documented in docs/guide-liaison.md (Scoring).
 DEFAULT_SECTIONS = [
     ("重点任务按时完成", AssessmentSection.Rule.TASKS_ON_TIME, Decimal("40"), ZERO),
     ("量化指标完成", AssessmentSection.Rule.TARGETS_MET, Decimal("20"), ZERO),
@@ -358,7 +316,10 @@ def _rate(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
 
 def section_rate(section: AssessmentSection, facts: Facts) -> Decimal | None:
     """The share of the section's weight earned (0…1), or None when the side had nothing to assess."""
-    rule = section.rule
+    return rule_rate(section.rule, facts)
+
+
+def rule_rate(rule: str, facts: Facts) -> Decimal | None:
     Rule = AssessmentSection.Rule
     if rule == Rule.TASKS_ON_TIME:
         return _rate(facts.tasks_on_time, facts.tasks_counted)
@@ -376,15 +337,49 @@ def section_rate(section: AssessmentSection, facts: Facts) -> Decimal | None:
     return None
 
 
-def section_score(section: AssessmentSection, facts: Facts) -> Decimal:
-    """Points of one section: rate × weight; full marks when there was nothing to assess."""
+def section_applies(section: AssessmentSection, facts: Facts, sections: list[AssessmentSection]) -> bool:
+    """Whether the section has anything to assess for the side. 催办督办 (a deduction) applies when
+    another section of the scheme does: a side with nothing to assess is not scored on its urging alone."""
+    if facts.not_scored:
+        return False
+    if section.rule == AssessmentSection.Rule.URGING:
+        return any(
+            rule_rate(other.rule, facts) is not None
+            for other in sections
+            if other.rule != AssessmentSection.Rule.URGING
+        )
+    return section_rate(section, facts) is not None
+
+
+def section_score(
+    section: AssessmentSection, facts: Facts, sections: list[AssessmentSection]
+) -> Decimal | None:
+    """Points of one section: rate × weight; None (不适用) when there was nothing to assess."""
+    if not section_applies(section, facts, sections):
+        return None
     if section.rule == AssessmentSection.Rule.URGING:
         return max(ZERO, section.weight - section.deduction * facts.escalations).quantize(Decimal("0.01"))
     rate = section_rate(section, facts)
-    return (section.weight if rate is None else section.weight * rate).quantize(Decimal("0.01"))
+    return (section.weight * rate).quantize(Decimal("0.01"))
 
 
-def section_detail(section: AssessmentSection, facts: Facts) -> str:
+def applicable_weight(sections: list[AssessmentSection], facts: Facts) -> Decimal:
+    return sum((s.weight for s in sections if section_applies(s, facts, sections)), ZERO)
+
+
+def total_score(sections: list[AssessmentSection], facts: Facts) -> Decimal | None:
+    """The total over the applicable sections, brought to the scheme's full marks:
+    earned ÷ applicable weight × full weight (= × 100 with the default scheme); None (不适用) when
+    no section applies."""
+    weight = applicable_weight(sections, facts)
+    if not weight:
+        return None
+    earned = sum((section_score(s, facts, sections) or ZERO for s in sections), ZERO)
+    full = sum((s.weight for s in sections), ZERO)
+    return (earned / weight * full).quantize(Decimal("0.01"))
+
+
+def section_detail(section: AssessmentSection, facts: Facts, sections: list[AssessmentSection]) -> str:
     """A short Chinese note of what the points were computed from, e.g. “按时 3/5”."""
     Rule = AssessmentSection.Rule
     pairs = {
@@ -393,6 +388,8 @@ def section_detail(section: AssessmentSection, facts: Facts) -> str:
         Rule.FUNDS_ON_TIME: (_("按时"), facts.funds_on_time, facts.funds_counted),
         Rule.ACTIVITIES_MINIMUMS: (_("达到最低次数"), facts.minimums_met, facts.minimums_counted),
     }
+    if not section_applies(section, facts, sections):
+        return _("%(name)s：无考核事项，不适用") % {"name": section.name}
     if section.rule == Rule.URGING:
         return _("%(name)s：催办 %(n)d 份，督办 %(e)d 次") % {
             "name": section.name,
@@ -406,6 +403,4 @@ def section_detail(section: AssessmentSection, facts: Facts) -> str:
             "p": f"{facts.parks_planned:,.2f}",
         }
     label, part, whole = pairs[section.rule]
-    if not whole:
-        return _("%(name)s：无考核事项，按满分计") % {"name": section.name}
     return f"{section.name}：{label} {part}/{whole}"

@@ -63,7 +63,9 @@ def build(
         report(2, _("正在计算得分…"))
         scheme = scheme_for(year)
         facts = collect_facts(pairings, year, as_of)
+        # Every sheet says the day its figures are as of (the cut-off; day counts run to it).
         title = title_line(year, pairings)
+        line = title + _("（统计截至 %(date)s，天数按日历日计至该日）") % {"date": as_of.isoformat()}
 
         sheets = [SummarySheet(pairings, scheme, facts)] + [
             cls(pairings, year, as_of) for cls in DETAIL_SHEETS
@@ -83,7 +85,7 @@ def build(
                 % {"scheme": scheme.name, "date": as_of.isoformat()},
             )
             for index, sheet in enumerate(sheets, start=1):
-                write_sheet(workbook, sheet, f"{title} · {sheet.title}")
+                write_sheet(workbook, sheet, f"{line} · {sheet.title}")
                 report(5 + int(85 * index / len(sheets)), _("已生成工作表“%(name)s”") % {"name": sheet.title})
             workbook.close()
             os.replace(temp, dest)  # atomic on one file system: the file appears complete or not at all

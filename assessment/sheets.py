@@ -11,18 +11,19 @@ from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from assessment.models import AssessmentScheme
+from assessment.record import YearRecord
 from assessment.scoring import (
     PAIRING_CHUNK,
     SIDES,
     Facts,
-    activity_minimums,
-    period_outcome,
+    applicable_weight,
+    outcome_of,
     section_detail,
     section_score,
     side_label,
@@ -30,13 +31,13 @@ from assessment.scoring import (
 )
 from cooperation.models import Activity, Pairing
 from core.excel import Column, Exporter, RowSum
-from funds.models import FundCommitment
+from core.states import State
 from indicators.services import assessment_rows
-from parks.models import ParkInvestmentPlan
-from reminders.models import UrgingNotice
-from tasks.models import ProgressReport, Target, TargetActual, Task, TaskPeriod, TaskUnit
+from parks.models import Park, ParkInvestmentPlan
+from tasks.models import Task, TaskUnit
 
 CHUNK = 500
+NOT_APPLICABLE = _l("不适用")
 
 
 class PairingExporter(Exporter):
@@ -104,14 +105,31 @@ class SummarySheet(Exporter):
     def rows(self) -> Iterator[list]:
         first = 4
         last = first + len(self.sections) - 1
+        full = sum((s.weight for s in self.sections), Decimal("0"))
+        na = str(NOT_APPLICABLE)
         for pairing in self.pairings:
             for side in SIDES:
                 facts = self.facts[(pairing.pk, side)]
                 region = pairing.coastal_region if side == "coastal" else pairing.mountain_region
-                scores = [section_score(s, facts) for s in self.sections]
-                total = RowSum(first, last) if self.sections else Decimal("0")
-                details = "；".join(section_detail(s, facts) for s in self.sections)
-                yield [pairing.name, side_label(side), region.name, *scores, total, details]
+                scores = [section_score(s, facts, self.sections) for s in self.sections]
+                weight = applicable_weight(self.sections, facts)
+                if not weight:
+                    total = na  # nothing to assess: no score, and no place in any ranking
+                elif weight == full:
+                    total = RowSum(first, last)
+                else:
+                    total = RowSum(first, last, over=weight, full=full)
+                if facts.not_scored:
+                    details = _("不适用：%(reason)s") % {"reason": facts.not_scored}
+                else:
+                    details = "；".join(section_detail(s, facts, self.sections) for s in self.sections)
+                    if weight and weight != full:
+                        details += _("；总分按适用项目折算：得分 ÷ %(w)s × %(f)s") % {
+                            "w": f"{weight.normalize():f}",
+                            "f": f"{full.normalize():f}",
+                        }
+                cells = [na if score is None else score for score in scores]
+                yield [pairing.name, side_label(side), region.name, *cells, total, details]
 
 
 class TasksSheet(PairingExporter):
@@ -143,31 +161,26 @@ class TasksSheet(PairingExporter):
 
     def _rows(self, ids: list[int]) -> Iterator[list]:
         numbers = full_numbers(ids)
-        approved = ProgressReport.objects.filter(period=OuterRef("pk"), status=ProgressReport.Status.APPROVED)
-        approved = approved.order_by("-reviewed_at", "-pk")
-        periods = (
-            TaskPeriod.objects.filter(task__pairing_id__in=ids)
-            .filter(due_date__year=self.year)
-            .select_related("task", "task__area")
-            .annotate(
-                last_report_text=Subquery(approved.values("text")[:1]),
-                last_report_at=Subquery(approved.values("reviewed_at")[:1]),
-            )
+        record = YearRecord(ids, self.year, self.as_of)
+        reports = record.last_approved_reports([p.pk for p in record.due_periods])
+        tasks = {
+            t.pk: t
+            for t in Task.objects.filter(pk__in={p.task_id for p in record.due_periods})
+            .select_related("area")
             .prefetch_related(
                 Prefetch(
-                    "task__task_units",
-                    queryset=TaskUnit.objects.select_related("unit").order_by("order", "pk"),
+                    "task_units", queryset=TaskUnit.objects.select_related("unit").order_by("order", "pk")
                 )
             )
-            .order_by("task__pairing_id", "due_date", "task__position", "task_id")
-        )
-        for period in periods.iterator(chunk_size=CHUNK):
-            task = period.task
+        }
+        for period in record.due_periods:
+            task = tasks[period.task_id]
             units = list(task.task_units.all())
             lead = "、".join(u.unit.name for u in units if u.role == TaskUnit.Role.LEAD)
             coop = "、".join(u.unit.name for u in units if u.role == TaskUnit.Role.COOPERATING)
-            outcome = period_outcome(period.due_date, period.status, period.completed_on, self.as_of)
-            status = _("逾期") if outcome.key == "overdue" else period.get_status_display()
+            standing = record.standing(period)
+            outcome = outcome_of(standing)
+            report_text, reviewed_at = reports.get(period.pk, ("", None))
             yield [
                 self.by_id[task.pairing_id].name,
                 numbers.get(task.pk, task.number),
@@ -175,14 +188,14 @@ class TasksSheet(PairingExporter):
                 task.area.name if task.area else "",
                 lead,
                 coop,
-                period.due_date,
+                period.due,
                 task.deadline_text,
-                period.completed_on,
+                standing.done_on if standing.is_done else None,
                 outcome.label,
                 outcome.days_late or None,
-                status,
-                period.last_report_text or "",
-                _local_date(period.last_report_at),
+                record.status_label(period, standing),
+                report_text,
+                _local_date(reviewed_at),
             ]
 
 
@@ -210,32 +223,16 @@ class TargetsSheet(PairingExporter):
 
     def _rows(self, ids: list[int]) -> Iterator[list]:
         numbers = full_numbers(ids)
-        periods = dict(
-            TaskPeriod.objects.filter(task__pairing_id__in=ids, year=self.year).values_list("task_id", "pk")
-        )
-        actuals = {
-            (period_id, target_id): value
-            for period_id, target_id, value in TargetActual.objects.filter(
-                period__year=self.year, period__task__pairing_id__in=ids
-            ).values_list("period_id", "target_id", "value")
-        }
-        targets = (
-            Target.objects.filter(task__pairing_id__in=ids)
-            .filter(Q(year__isnull=True) | Q(year=self.year))
-            .select_related("task")
-            .order_by("task__pairing_id", "task__position", "task_id", "pk")
-        )
-        for target in targets.iterator(chunk_size=CHUNK):
-            period_id = periods.get(target.task_id)
-            if period_id is None:
-                continue
-            actual = actuals.get((period_id, target.pk))
+        record = YearRecord(ids, self.year, self.as_of)
+        for target in record.targets:
+            actual = record.actual(target)
             rate = target.completion_rate(actual)
             money = target.unit == "元"
+            task = record.tasks[target.task_id]
             yield [
-                self.by_id[target.task.pairing_id].name,
+                self.by_id[task.pairing_id].name,
                 numbers.get(target.task_id, ""),
-                target.task.title,
+                task.title,
                 target.name,
                 target.get_comparator_display(),
                 _number(target.value, money),
@@ -278,46 +275,48 @@ class FundsSheet(PairingExporter):
     ]
 
     def rows(self) -> Iterator[list]:
-        commitments = (
-            FundCommitment.objects.filter(pairing_id__in=self.ids, year=self.year)
-            .select_related("payer_region", "receiver_region")
-            .prefetch_related("disbursements", "confirmations")
-            .order_by("pairing_id", "due", "pk")
-        )
         list_labels = {
-            "done": _("按时"),
-            "late": _("逾期"),
-            "overdue": _("逾期未报"),
-            "open": _("未到期"),
+            State.DONE: _("按时"),
+            State.DONE_LATE: _("逾期"),
+            State.OVERDUE: _("逾期未报"),
+            State.ON_TRACK: _("未到期"),
+            State.SOON: _("未到期"),
         }
-        for c in commitments.iterator(chunk_size=CHUNK):
-            ledger = sorted(c.disbursements.all(), key=lambda d: (d.date, d.pk))
-            payments = "；".join(
-                f"{d.date.isoformat()} {d.get_kind_display()} ¥{d.amount:,.0f}"
-                + (f"（{d.voucher_no}）" if d.voucher_no else "")
-                for d in ledger
-            )
-            state = c.payment_state(self.as_of)
-            days = c.days_late(self.as_of)
-            yield [
-                self.by_id[c.pairing_id].name,
-                c.purpose,
-                c.payer_region.name,
-                c.receiver_region.name,
-                c.amount,
-                c.due,
-                c.due_text,
-                c.paid,
-                c.paid_in_full_on,
-                c.confirmed,
-                c.outstanding,
-                c.payment_state_label(self.as_of),
-                days if state in ("late", "overdue") else None,
-                payments,
-                c.use_list_due,
-                c.use_list_submitted,
-                list_labels[c.use_list_state(self.as_of)] if c.use_list_due else "",
-            ]
+        for ids in id_chunks(self.ids):
+            record = YearRecord(ids, self.year, self.as_of)
+            for c in record.commitments.values():
+                payments = "；".join(
+                    f"{d.date.isoformat()} {d.kind} ¥{d.amount:,.0f}"
+                    + (f"（{d.voucher}）" if d.voucher else "")
+                    for d in c.payments
+                )
+                payment = c.payment()
+                if payment.state == State.DONE:
+                    label = _("按时足额拨付")
+                elif payment.state == State.DONE_LATE:
+                    label = _("足额拨付，逾期 %(days)d 天") % {"days": payment.days}
+                else:
+                    label = payment.label
+                use_list = c.use_list()
+                yield [
+                    self.by_id[c.pairing_id].name,
+                    c.purpose,
+                    c.payer_region.name,
+                    c.receiver_region.name,
+                    c.amount,
+                    c.due,
+                    c.due_text,
+                    c.paid,
+                    c.paid_in_full_on,
+                    c.confirmed,
+                    c.outstanding,
+                    label,
+                    payment.days if payment.state in (State.DONE_LATE, State.OVERDUE) else None,
+                    payments,
+                    c.use_list_due,
+                    c.use_list_submitted,
+                    list_labels.get(use_list.state, "") if use_list is not None else "",
+                ]
 
 
 class ParksSheet(PairingExporter):
@@ -338,24 +337,23 @@ class ParksSheet(PairingExporter):
     ]
 
     def rows(self) -> Iterator[list]:
-        plans = (
-            ParkInvestmentPlan.objects.filter(park__pairing_id__in=self.ids, year=self.year)
-            .select_related("park")
-            .order_by("park__pairing_id", "park__name", "kind")
-        )
-        for plan in plans.iterator(chunk_size=CHUNK):
-            yield [
-                self.by_id[plan.park.pairing_id].name,
-                plan.park.name,
-                plan.park.get_kind_display(),
-                plan.get_kind_display(),
-                plan.project_count,
-                plan.planned_total,
-                plan.planned_completion,
-                plan.actual_completion,
-                plan.completion_rate,
-                plan.source,
-            ]
+        park_kinds = dict(Park.Kind.choices)
+        plan_kinds = dict(ParkInvestmentPlan.Kind.choices)
+        for ids in id_chunks(self.ids):
+            for plan in YearRecord(ids, self.year, self.as_of).park_plans():
+                planned, actual = plan["planned_completion"], plan["actual_completion"]
+                yield [
+                    self.by_id[plan["park__pairing_id"]].name,
+                    plan["park__name"],
+                    str(park_kinds.get(plan["park__kind"], plan["park__kind"])),
+                    str(plan_kinds.get(plan["kind"], plan["kind"])),
+                    plan["project_count"],
+                    plan["planned_total"],
+                    planned,
+                    actual,
+                    actual / planned if actual is not None and planned else None,
+                    plan["source"],
+                ]
 
 
 KIND_LABELS = dict(Activity.Kind.choices)
@@ -377,33 +375,35 @@ class ActivitiesSheet(PairingExporter):
     ]
 
     def rows(self) -> Iterator[list]:
-        minimums, activities = activity_minimums(self.pairings, self.year)
-        for m in minimums:
-            yield [
-                m.pairing.name,
-                m.target.source_text or m.target.name,
-                m.target.task.title,
-                "、".join(str(KIND_LABELS[k]) for k in m.kinds),
-                int(m.required),
-                m.count,
-                _("是") if m.met else _("否"),
-                "；".join(f"{a.date.isoformat()} {a.title}" for a in m.activities),
-            ]
-        for pairing in self.pairings:
-            counts: dict[str, list[Activity]] = defaultdict(list)
-            for activity in activities.get(pairing.pk, []):
-                counts[activity.kind].append(activity)
-            for kind, items in counts.items():
+        for ids in id_chunks(self.ids):
+            record = YearRecord(ids, self.year, self.as_of)
+            for m in record.minimums:
                 yield [
-                    pairing.name,
-                    _("本年度%(kind)s（统计）") % {"kind": KIND_LABELS[kind]},
-                    "",
-                    str(KIND_LABELS[kind]),
-                    None,
-                    len(items),
-                    "",
-                    "；".join(f"{a.date.isoformat()} {a.title}" for a in items),
+                    self.by_id[m.pairing_id].name,
+                    m.target.source_text or m.target.name,
+                    m.target.task.title,
+                    "、".join(str(KIND_LABELS.get(k, k)) for k in m.target.counted_kinds)
+                    + (f"（{m.target.activity_field}）" if m.target.activity_field else ""),
+                    int(m.required),
+                    m.count,
+                    _("是") if m.met else _("否"),
+                    "；".join(f"{a.date.isoformat()} {a.title}" for a in m.activities),
                 ]
+            for pairing_id in ids:
+                counts: dict[str, list] = defaultdict(list)
+                for activity in record.activities.get(pairing_id, []):
+                    counts[activity.kind].append(activity)
+                for kind, items in counts.items():
+                    yield [
+                        self.by_id[pairing_id].name,
+                        _("本年度%(kind)s（统计）") % {"kind": KIND_LABELS[kind]},
+                        "",
+                        str(KIND_LABELS[kind]),
+                        None,
+                        len(items),
+                        "",
+                        "；".join(f"{a.date.isoformat()} {a.title}" for a in items),
+                    ]
 
 
 class IndicatorsSheet(PairingExporter):
@@ -446,36 +446,23 @@ class UrgingSheet(PairingExporter):
     ]
 
     def rows(self) -> Iterator[list]:
-        counts: dict[tuple[int, int], list[int]] = {}
-        names: dict[int, tuple[str, str]] = {}
-        notices = (
-            UrgingNotice.objects.filter(pairing_id__in=self.ids, issued_on__year=self.year)
-            .values_list(
-                "pairing_id",
-                "unit_id",
-                "unit__name",
-                "unit__region__path",
-                "sign_by",
-                "signed_at",
-                "reply_by",
-                "replied_at",
-                "escalated_on",
-            )
-            .order_by("pairing_id", "unit__name")
-        )
-        for pairing_id, unit_id, name, path, sign_by, signed_at, reply_by, replied_at, escalated in notices:
-            row = counts.setdefault((pairing_id, unit_id), [0, 0, 0, 0])
-            names[unit_id] = (name, path)
-            row[0] += 1
-            row[1] += int(signed_at is not None and _local_date(signed_at) <= sign_by)
-            row[2] += int(replied_at is not None and _local_date(replied_at) <= reply_by)
-            row[3] += int(escalated is not None)
-        for (pairing_id, unit_id), (issued, signed, answered, escalated) in counts.items():
-            pairing = self.by_id[pairing_id]
-            name, path = names[unit_id]
-            sides = sides_of(path, pairing)
-            side = side_label(sides[0]) if len(sides) == 1 else _("双方")
-            yield [pairing.name, name, side, issued, signed, answered, escalated]
+        for ids in id_chunks(self.ids):
+            counts: dict[tuple[int, int], list[int]] = {}
+            units = {}
+            for notice in YearRecord(ids, self.year, self.as_of).notices():
+                row = counts.setdefault((notice.pairing_id, notice.unit.pk), [0, 0, 0, 0])
+                units[notice.unit.pk] = notice.unit
+                row[0] += 1
+                row[1] += int(notice.signed_on_time)
+                row[2] += int(notice.answered_on_time)
+                row[3] += int(notice.escalated)
+            ordered = sorted(counts.items(), key=lambda item: (item[0][0], units[item[0][1]].name))
+            for (pairing_id, unit_id), (issued, signed, answered, escalated) in ordered:
+                pairing = self.by_id[pairing_id]
+                unit = units[unit_id]
+                sides = sides_of(unit.region.path, pairing)
+                side = side_label(sides[0]) if len(sides) == 1 else _("双方")
+                yield [pairing.name, unit.name, side, issued, signed, answered, escalated]
 
 
 DETAIL_SHEETS = [

@@ -25,7 +25,7 @@ from core.permissions import ScopedPageMixin, can_manage, denied_message
 def home(request):
     if not request.user.is_authenticated:
         return redirect("login")
-    return redirect("cooperation:pairing_list")
+    return redirect("dashboards:workbench")  # each role lands on its own 工作台
 
 
 def healthz(request):

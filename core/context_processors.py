@@ -5,18 +5,28 @@ from __future__ import annotations
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-# (url name, label). An entry whose URL does not exist yet is left out, so an app can
-# land its pages without touching this list's neighbours.
+from core.roles import is_viewer, liaison_or_superuser
+
+# (url name, label, who sees it). An entry whose URL does not exist yet is left out, so an app can
+# land its pages without touching this list's neighbours; an entry a role cannot use is not shown.
 NAV = [
+    ("dashboards:workbench", _("工作台")),
+    ("tasks:my_tasks", _("我的任务")),
     ("cooperation:pairing_list", _("结对关系")),
     ("tasks:task_list", _("任务")),
     ("funds:fund_list", _("资金")),
     ("parks:park_list", _("园区与项目")),
     ("dashboards:dashboard", _("报表与考核")),
-    ("assessment:export_form", _("年度考核")),
+    ("assessment:export_form", _("年度考核"), "liaison_or_viewer"),
     ("indicators:indicator_list", _("发展指标")),
     ("cooperation:document_list", _("政策文件")),
 ]
+
+
+def _may_see(user, who: str) -> bool:
+    if who == "liaison_or_viewer":  # the assessment export: reporters get a 403 there
+        return liaison_or_superuser(user) or is_viewer(user)
+    return True
 
 
 def navigation(request):
@@ -24,7 +34,9 @@ def navigation(request):
         return {"nav_items": []}
     items = []
     current = request.path
-    for name, label in NAV:
+    for name, label, *who in NAV:
+        if who and not _may_see(request.user, who[0]):
+            continue
         try:
             url = reverse(name)
         except NoReverseMatch:

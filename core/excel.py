@@ -150,7 +150,9 @@ class SafeWriter:
         self, row: int, col: int, expression: str, value, kind: str = "text", *, bold: bool = False
     ) -> None:
         """A formula built by our code from cell references (never from user text), with its value."""
-        if not re.fullmatch(r"=[A-Z]+\([A-Z0-9:$,]*\)", expression):
+        simple = re.fullmatch(r"=[A-Z]+\([A-Z0-9:$,]*\)", expression)
+        scaled = re.fullmatch(r"=ROUND\(SUM\([A-Z]+[0-9]+:[A-Z]+[0-9]+\)/[0-9.]+\*[0-9.]+,2\)", expression)
+        if not (simple or scaled):
             raise ValueError(f"unexpected formula {expression!r}")
         self.sheet.write_formula(row, col, expression, self.style(FORMATS.get(kind), bold=bold), value)
 
@@ -182,11 +184,14 @@ class Exporter:
 
 @dataclass(frozen=True)
 class RowSum:
-    """A formula cell: the SUM of this row's columns `first`..`last` (1-based)."""
+    """A formula cell: the SUM of this row's columns `first`..`last` (1-based); with `over`, that sum
+    brought to `full` marks: ROUND(SUM ÷ over × full, 2) (a total over the applicable weights only)."""
 
     first: int
     last: int
     kind: str = "score"
+    over: Decimal | None = None
+    full: Decimal | None = None
 
 
 def _decimal(value) -> Decimal | None:
@@ -225,6 +230,10 @@ def write_sheet(workbook, exporter: Exporter, title_line: str) -> int:
                 first, last = value.first, value.last
                 expression = f"=SUM({xl_col_to_name(first - 1)}{row_index + 1}:{xl_col_to_name(last - 1)}{row_index + 1})"
                 result = sum((_decimal(v) or 0 for v in row[first - 1 : last]), Decimal(0))
+                if value.over:
+                    full = value.full or value.over
+                    expression = f"=ROUND({expression[1:]}/{value.over.normalize():f}*{full.normalize():f},2)"
+                    result = (result / value.over * full).quantize(Decimal("0.01"))
                 writer.formula(row_index, index, expression, result, value.kind)
                 value = result
             else:

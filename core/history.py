@@ -39,11 +39,27 @@ class HistoryRow:
     changes: list[Change] = field(default_factory=list)
 
 
+# Bookkeeping fields never shown as a change (the row's version counter).
+INTERNAL_FIELDS = {"id", "version"}
+
+
 def _display(model_field: models.Field, value) -> str:
+    """A value as people read it: choices by their label, times in local time to the minute, yes/no."""
+    import datetime
+
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
     if value is None or value == "":
         return "—"
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
     return str(value)
 
 
@@ -54,7 +70,7 @@ def history_rows(obj, limit: int = 50) -> list[HistoryRow]:
     records = list(
         obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
     )
-    tracked = [f for f in obj._meta.fields if f.name not in {"id"}]
+    tracked = [f for f in obj._meta.fields if f.name not in INTERNAL_FIELDS]
     rows = []
     for index, record in enumerate(records[:limit]):
         previous = records[index + 1] if index + 1 < len(records) else None

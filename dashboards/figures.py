@@ -14,8 +14,8 @@ The rules are the product's own, not new ones:
   confirmed = arrivals confirmed by the receiving side, outstanding = promised − paid;
 - park plans: planned vs actual completion (万元) of the plan lines; the rate is taken over the lines
   whose actual completion has been entered, so a park that has not reported does not pull it down;
-- yearly minimums of exchanges: the assessment's matching of targets to activities
-  (`assessment.scoring.activity_rule`), as in the workbook's 交流活动 sheet.
+- yearly minimums of exchanges: the targets that count activities (`Target.counts`), the rule the
+  task periods and the workbook's 交流活动 sheet follow.
 """
 
 from __future__ import annotations
@@ -26,23 +26,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, IntegerField, Prefetch, Q, Sum
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessment.scoring import activity_rule, period_outcome
 from assessment.sheets import full_numbers
 from cooperation.models import Activity, Pairing
+from core.states import SOON_DAYS, State, judge
 from funds.models import FundCommitment
 from parks.models import ParkInvestmentPlan
 from reminders.models import UrgingNotice
-from tasks.models import PERIOD_KEY_PREFIX, Target, TaskPeriod, TaskUnit, open_period_q
+from tasks.models import PERIOD_KEY_PREFIX, Target, TaskPeriod, TaskUnit, YearLock
+from tasks.models import overdue_q as period_overdue_q
 
 ZERO = Decimal("0")
 WAN = Decimal("10000")
 # As TaskPeriod.badge and funds.models.SOON_DAYS: open work due within 30 days is "due soon".
-DUE_SOON_DAYS = 30
+DUE_SOON_DAYS = SOON_DAYS
 # The overdue-by-unit chart shows the units with most overdue work; its table the first 50 and a
 # line for the rest (a province has thousands of units: the page stays readable and fast).
 CHART_UNITS = 15
@@ -64,8 +65,8 @@ def status_keys() -> list[tuple[str, str]]:
 
 
 def overdue_q(today: datetime.date) -> Q:
-    """Periods overdue on `today` (PeriodQuerySet.overdue as a condition usable in aggregates)."""
-    return Q(due_date__lt=today) & open_period_q()
+    """Periods overdue on `today`: the one rule (`tasks.models.overdue_q`), usable in aggregates."""
+    return period_overdue_q(today)
 
 
 def escalated_period_ids(pairing_ids: list[int]):
@@ -535,39 +536,39 @@ def minimum_figures(
     """Yearly minimums against the activities that count, the same grouped by requirement, and the
     year's activities by kind (two queries).
 
-    The matching is the assessment's (`activity_rule`, as in `scoring.activity_minimums`), read from
-    plain values rather than model instances — a province has thousands of targets; a test holds the
-    two equal.
+    The minimums are the targets that count activities (`Target.activity_kinds`, `Target.counts`: the
+    rule the task periods and the workbook follow), read from plain values rather than model
+    instances — a province has thousands of targets.
     """
     ids = [p.pk for p in pairings]
     names = {p.pk: p.name for p in pairings}
-    activities: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+    activities: dict[int, list[tuple[str, str, str, str]]] = defaultdict(list)
     kinds: dict[str, int] = defaultdict(int)
     for pairing_id, kind, field_name, title, date in (
         Activity.objects.filter(pairing_id__in=ids, date__year=year)
         .order_by("date", "pk")
         .values_list("pairing_id", "kind", "field", "title", "date")
     ):
-        activities[pairing_id].append((kind, f"{field_name}{title}", f"{date.isoformat()} {title}"))
+        activities[pairing_id].append((kind, field_name, title, f"{date.isoformat()} {title}"))
         kinds[kind] += 1
     targets = (
-        Target.objects.filter(task__pairing_id__in=ids, unit="次", comparator=Target.Comparator.AT_LEAST)
+        Target.objects.filter(task__pairing_id__in=ids)
+        .exclude(activity_kinds="")
         .filter(Q(year__isnull=True) | Q(year=year))
         .filter(task__periods__year=year)
         .distinct()
         .order_by("task__pairing_id", "task__position", "task_id", "pk")
-        .values_list("pk", "task__pairing_id", "name", "source_text", "value", "task__position", "task_id")
+        .values_list(
+            "pk", "task__pairing_id", "name", "source_text", "value", "activity_kinds", "activity_field"
+        )
     )
     rows = []
-    for _pk, pairing_id, name, source_text, value, _position, _task in targets:
-        rule = activity_rule(name)
-        if rule is None:
-            continue  # a count that is not about exchanges (签约项目 …)
-        rule_kinds, words = rule
+    for _pk, pairing_id, name, source_text, value, counted_kinds, counted_field in targets:
+        rule = Target(activity_kinds=counted_kinds, activity_field=counted_field)
         counted = [
             label
-            for kind, text, label in activities.get(pairing_id, [])
-            if kind in rule_kinds and (not words or any(word in text for word in words))
+            for kind, field_name, title, label in activities.get(pairing_id, [])
+            if rule.counts(kind, field_name, title)
         ]
         rows.append(
             MinimumRow(pairing_id, names[pairing_id], name, source_text, int(value), len(counted), counted)
@@ -641,17 +642,32 @@ def build_dashboard(pairings: Iterable[Pairing], year: int, today: datetime.date
 # The leader's one-page view of a pairing: traffic lights and this year's money
 # --------------------------------------------------------------------------------------------
 
-LIGHTS = ("ok", "soon", "overdue", "escalated", "paused")
+LIGHTS = ("ok", "late", "continuing", "soon", "overdue", "escalated", "paused")
 
 
 def light_labels() -> dict[str, str]:
     return {
         "ok": _("按时"),
+        "late": _("逾期完成"),
+        "continuing": _("持续推进"),
         "soon": _("即将到期"),
         "overdue": _("逾期"),
-        "escalated": _("督办"),
+        "escalated": _("其中督办"),
         "paused": _("暂缓"),
     }
+
+
+# The light of each state of `core.states` (督办 is an overdue period whose notice was escalated).
+STATE_LIGHTS = {
+    State.DONE: "ok",
+    State.ON_TRACK: "ok",
+    State.DONE_LATE: "late",
+    State.CONTINUING: "continuing",
+    State.SOON: "soon",
+    State.OVERDUE: "overdue",
+    State.PAUSED: "paused",
+    State.NA: "ok",
+}
 
 
 @dataclass
@@ -682,19 +698,19 @@ def traffic_light(
     escalated: bool,
     today: datetime.date,
 ) -> tuple[str, str]:
-    """(light, detail) of a period: 督办 › 逾期 › 即将到期 › 按时; 暂缓 apart.
-
-    按时 covers work done on time, work not yet due (more than 30 days left) and work without a
-    deadline; work done late is 按时 too (nothing is late any more) and its detail says by how much.
-    """
-    outcome = period_outcome(due, status, completed_on, today)
-    if outcome.key == "paused":
-        return "paused", str(outcome.label)
-    if outcome.key == "overdue":
-        return ("escalated" if escalated else "overdue"), str(outcome.label)
-    if outcome.key == "open" and due is not None and (due - today).days <= DUE_SOON_DAYS:
-        return "soon", _("%(days)d 天后到期") % {"days": (due - today).days}
-    return "ok", str(outcome.label)
+    """(light, detail) of a period, from the one rule of `core.states`: 督办 › 逾期 › 即将到期 ›
+    持续推进 › 逾期完成 › 按时; 暂缓 apart. The detail is the state's label ("已逾期 12 天")."""
+    standing = judge(
+        due=due,
+        done=status == TaskPeriod.Status.DONE,
+        done_on=completed_on,
+        as_of=today,
+        paused=status == TaskPeriod.Status.PAUSED,
+    )
+    light = STATE_LIGHTS[standing.state]
+    if light == "overdue" and escalated:
+        light = "escalated"
+    return light, standing.label
 
 
 @dataclass
@@ -706,6 +722,9 @@ class LeaderView:
     older_overdue: int  # overdue periods of earlier years, still open
 
     def count(self, light: str) -> int:
+        """Periods under a light; 逾期 counts every overdue period, 督办 ones included (as the status table)."""
+        if light == "overdue":
+            return sum(1 for item in self.lights if item.light in ("overdue", "escalated"))
         return sum(1 for item in self.lights if item.light == light)
 
     @property
@@ -785,8 +804,18 @@ def build_leader_view(
         .prefetch_related("disbursements")
         .order_by("pairing_id", "due", "pk")
     )
+    # Earlier years still overdue; a locked year is closed (its lock recorded the outcome).
     older = (
-        TaskPeriod.objects.filter(task__pairing_id__in=ids, year__lt=year).filter(overdue_q(today)).count()
+        TaskPeriod.objects.filter(task__pairing_id__in=ids, year__lt=year)
+        .filter(overdue_q(today))
+        .exclude(
+            Exists(
+                YearLock.objects.filter(
+                    pairing_id=OuterRef("task__pairing_id"), year=OuterRef("year"), locked=True
+                )
+            )
+        )
+        .count()
     )
     return LeaderView(lights=lights, commitments=commitments, older_overdue=older)
 

@@ -94,6 +94,9 @@ def dashboard(request):
     return render(request, "dashboards/dashboard.html", context, status=400 if form.errors else 200)
 
 
+PRINT_ATTENTION_ROWS = 12
+
+
 @login_required
 def pairing_dashboard(request, pk: int):
     """The leader's one page of a pairing (and its sub-pairings): traffic lights, money, parks, the charts."""
@@ -123,5 +126,8 @@ def pairing_dashboard(request, pk: int):
         "show_minimum_rows": True,
         "several": len(selection) > 1,
         "children": [p.name for p in selection if p.pk != pairing.pk],
+        # Rows of "需要关注的任务" printed: the page is one A4 sheet; the rest is counted under the table.
+        "print_rows": PRINT_ATTENTION_ROWS,
+        "minus_print_rows": -PRINT_ATTENTION_ROWS,
     }
     return render(request, "dashboards/dashboard_pairing.html", context, status=400 if form.errors else 200)

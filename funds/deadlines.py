@@ -2,7 +2,8 @@
 
 Two per commitment: the money, due by `due` (unpaid as of the day: the ledger's rows dated up to
 that day leave something outstanding), and the receiving side's fund-use project list, due by
-`use_list_due` (not submitted by that day).
+`use_list_due` (not submitted by that day). A commitment of a locked year is not chased: the lock
+recorded the year's outcome.
 """
 
 from __future__ import annotations
@@ -11,18 +12,24 @@ import datetime
 from collections.abc import Iterator
 from decimal import Decimal
 
-from django.db.models import DecimalField, Q, Sum, Value
+from django.db.models import DecimalField, Exists, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from core.deadlines import DeadlineItem
 from core.money import yuan
 from funds.models import FundCommitment
+from tasks.models import YearLock
 
 
 def deadlines(start: datetime.date, end: datetime.date, as_of: datetime.date) -> Iterator[DeadlineItem]:
     zero = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
     commitments = (
         FundCommitment.objects.filter(Q(due__range=(start, end)) | Q(use_list_due__range=(start, end)))
+        .exclude(
+            Exists(
+                YearLock.objects.filter(pairing_id=OuterRef("pairing_id"), year=OuterRef("year"), locked=True)
+            )
+        )
         .select_related("receiver_region")
         .annotate(
             paid_then=Coalesce(Sum("disbursements__amount", filter=Q(disbursements__date__lte=as_of)), zero)

@@ -18,6 +18,8 @@ from cooperation.demo import DEMO_PASSWORD, upsert
 from cooperation.models import Role, User
 from funds import services
 from funds.models import ArrivalConfirmation, Disbursement, FundRule, FundUseProject
+from tasks import services as task_services
+from tasks.models import Task
 
 JY_SOURCE = (
     "落实帮扶资金，晋江市每年4月底前安排山海协作专项资金1200万元，用于支持尤溪县项目建设和兜底救助性支出等，"
@@ -92,6 +94,24 @@ JY_PROJECTS = {
         ("县城老旧小区充电桩建设", "infrastructure", "1500000", "0", "planned", None),
     ],
 }
+
+
+# 000's tasks proved by this rule's ledger (title → how): the money is the fund's payment, the list
+# is its fund-use list. One obligation, one record: the task's periods follow the commitments.
+LINKED_TASKS = {
+    "落实帮扶资金：晋江市安排山海协作专项资金1200万元": Task.Fulfilment.FUND_PAID,
+    "尤溪县制定协作资金使用项目清单（以造血式产业类项目为主）": Task.Fulfilment.FUND_USE_LIST,
+}
+
+
+def link_tasks(rule: FundRule, tasks: dict) -> None:
+    for title, kind in LINKED_TASKS.items():
+        task = tasks.get(title)
+        if task is None or (task.fund_rule_id, task.fulfilment) == (rule.pk, kind):
+            continue
+        task.fund_rule, task.fulfilment = rule, kind
+        task.save()
+        task_services.sync_periods(task)
 
 
 def load(context: dict) -> dict:
@@ -171,6 +191,8 @@ def load(context: dict) -> dict:
         for date, amount in arrivals:
             if not ArrivalConfirmation.objects.filter(commitment=commitment, date=date).exists():
                 services.confirm_arrival(commitment, user=None, date=date, amount=amount, note="演示数据")
+
+    link_tasks(jy_rule, context.get("tasks", {}))
 
     accounts = list(context.get("accounts", []))
     user = User.objects.filter(username="jj_finance").first()

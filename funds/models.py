@@ -26,6 +26,8 @@ from simple_history.models import HistoricalRecords
 
 from cooperation.models import Pairing, PolicyDocument, Region, ScopedQuerySet, Unit
 from core.roles import is_liaison, is_reporter, is_viewer, liaison_or_superuser
+from core.states import SOON_DAYS as STATES_SOON_DAYS
+from core.states import Standing, State, judge
 from core.uploads import upload_to
 from core.years import DateValidator, YearValidator
 
@@ -33,7 +35,29 @@ ZERO = Decimal("0")
 # Below this share of the received money spent by the last quarter, the use rate is flagged.
 LOW_USE_RATE = Decimal("0.5")
 # A due date within this many days is "soon".
-SOON_DAYS = 30
+SOON_DAYS = STATES_SOON_DAYS  # one rule for every surface (core.states)
+
+# The funds pages' words for the states of core.states.
+PAYMENT_STATES = {
+    State.DONE: "on_time",
+    State.DONE_LATE: "late",
+    State.OVERDUE: "overdue",
+    State.SOON: "soon",
+    State.ON_TRACK: "open",
+    State.CONTINUING: "open",
+    State.PAUSED: "open",
+    State.NA: "open",
+}
+USE_LIST_STATES = {
+    State.DONE: "done",
+    State.DONE_LATE: "late",
+    State.OVERDUE: "overdue",
+    State.SOON: "open",
+    State.ON_TRACK: "open",
+    State.CONTINUING: "open",
+    State.PAUSED: "open",
+    State.NA: "open",
+}
 
 
 def money_field(verbose_name, **kwargs) -> models.DecimalField:
@@ -367,23 +391,19 @@ class FundCommitment(models.Model):
                 break
         return reached
 
+    def payment_standing(self, today: datetime.date | None = None) -> Standing:
+        """How the payment stands on `today`, by the one rule of `core.states` (paid in full = done)."""
+        full = self.paid_in_full_on
+        return judge(due=self.due, done=full is not None, done_on=full, as_of=today or timezone.localdate())
+
     def days_late(self, today: datetime.date | None = None) -> int:
         """Days past the due date: until paid in full, counted up to today."""
-        today = today or timezone.localdate()
-        end = self.paid_in_full_on or today
-        return max(0, (end - self.due).days)
+        standing = self.payment_standing(today)
+        return standing.days or 0 if standing.state in (State.DONE_LATE, State.OVERDUE) else 0
 
     def payment_state(self, today: datetime.date | None = None) -> str:
         """on_time / late (paid in full after the due date) / overdue / soon / open."""
-        today = today or timezone.localdate()
-        full = self.paid_in_full_on
-        if full is not None:
-            return "on_time" if full <= self.due else "late"
-        if today > self.due:
-            return "overdue"
-        if (self.due - today).days <= SOON_DAYS:
-            return "soon"
-        return "open"
+        return PAYMENT_STATES[self.payment_standing(today).state]
 
     def payment_state_label(self, today: datetime.date | None = None) -> str:
         state = self.payment_state(today)
@@ -409,15 +429,19 @@ class FundCommitment(models.Model):
         return {"on_time": "done", "late": "late", "overdue": "overdue", "soon": "soon"}.get(self.state, "")
 
     # --- the use list and spending -----------------------------------------------------------
+    def use_list_standing(self, today: datetime.date | None = None) -> Standing:
+        """How the fund-use list stands on `today` (submitted = done), by the one rule of `core.states`."""
+        submitted = self.use_list_submitted
+        return judge(
+            due=self.use_list_due,
+            done=submitted is not None,
+            done_on=submitted,
+            as_of=today or timezone.localdate(),
+        )
+
     def use_list_state(self, today: datetime.date | None = None) -> str:
-        today = today or timezone.localdate()
-        if self.use_list_submitted:
-            if self.use_list_due and self.use_list_submitted > self.use_list_due:
-                return "late"
-            return "done"
-        if self.use_list_due and today > self.use_list_due:
-            return "overdue"
-        return "open"
+        """done (submitted on time) / late / overdue / open."""
+        return USE_LIST_STATES[self.use_list_standing(today).state]
 
     def _projects(self) -> list[FundUseProject]:
         return [p for p in self.use_projects.all() if p.status != FundUseProject.Status.CANCELLED]

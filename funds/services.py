@@ -24,6 +24,7 @@ from core.history import as_actor
 from core.money import MoneyError, parse_money, yuan_cents
 from core.uploads import validate_upload
 from core.years import check_date
+from funds import fulfilment
 from funds.models import ZERO, ArrivalConfirmation, Disbursement, FundCommitment, FundRule
 
 
@@ -149,6 +150,7 @@ def record_disbursement(
             row.evidence = evidence
         as_actor(row, user)
         row.save()
+        fulfilment.sync_commitment(commitment.pk)
     commitment.refresh_from_db(fields=["paid_total", "confirmed_total"])
     return row
 
@@ -193,6 +195,7 @@ def reverse_disbursement(
                 row.save()
         except IntegrityError:
             raise ValidationError(_("这笔拨付已经冲销过了，未做任何修改。")) from None
+        fulfilment.sync_commitment(commitment.pk)
     return row
 
 
@@ -226,6 +229,7 @@ def confirm_arrival(
         )
         as_actor(row, user)
         row.save()
+        fulfilment.sync_commitment(commitment.pk)
     commitment.refresh_from_db(fields=["paid_total", "confirmed_total"])
     return row
 

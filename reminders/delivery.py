@@ -102,9 +102,12 @@ def deliver(now: datetime.datetime | None = None, limit: int = 500) -> dict[str,
 def _grouped(message: OutboxMessage) -> dict[str, list[dict]]:
     entries = sorted(message.entries, key=lambda e: (e.due, e.summary))
     lines = [{**e.as_json(), "link": settings.SITE_URL + e.url} for e in entries]
+    workflow = [line for line in lines if line.get("kind") == "workflow"]
+    dated = [line for line in lines if line.get("kind") != "workflow"]
     return {
-        "overdue": [line for line in lines if line["overdue"]],
-        "soon": [line for line in lines if not line["overdue"]],
+        "overdue": [line for line in dated if line["overdue"]],
+        "soon": [line for line in dated if not line["overdue"]],
+        "workflow": workflow,
     }
 
 

@@ -8,6 +8,7 @@ caught up by the next sweep, up to the policy's `catch_up_days`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import logging
 from collections import defaultdict
@@ -20,6 +21,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from cooperation.models import Role, Unit, User, pairing_audience
 from core import calendar
 from core.deadlines import DeadlineItem, collect
+from core.states import judge
 from reminders.models import (
     DigestEntry,
     Notification,
@@ -48,12 +50,19 @@ class Planned:
         return self.offset < 0
 
 
-def offset_label(offset: int) -> str:
-    if offset > 0:
-        return _("%(n)d 天后到期") % {"n": offset}
-    if offset == 0:
-        return _("今天到期")
-    return _("已逾期 %(n)d 天") % {"n": -offset}
+def offset_label(offset: int, due: datetime.date | None = None) -> str:
+    """The reminder's words from the one rule of `core.states`; with the due date, an overdue label
+    carries the day it was counted on ("截至 2026-12-01 已逾期 245 天"), so a notice read days later
+    still tells the truth."""
+    if due is None:
+        if offset > 0:
+            return _("%(n)d 天后到期") % {"n": offset}
+        if offset == 0:
+            return _("今天到期")
+        return _("已逾期 %(n)d 天") % {"n": -offset}
+    counted_on = due - datetime.timedelta(days=offset)
+    standing = judge(due=due, done=False, done_on=None, as_of=counted_on)
+    return standing.label_as_of if offset < 0 else standing.label
 
 
 def due_note(due: datetime.date) -> str:
@@ -343,7 +352,7 @@ def _entry(p: Planned) -> DigestEntry:
         url=p.item.url,
         due=p.item.due,
         offset=p.offset,
-        label=offset_label(p.offset) + (f"；{note}" if note else ""),
+        label=offset_label(p.offset, p.item.due) + (f"；{note}" if note else ""),
         overdue=p.overdue,
     )
 
@@ -366,14 +375,20 @@ def queue_emails(day: datetime.date, per_user: dict[int, dict[str, DigestEntry]]
     return len(wanted)
 
 
-def queue_webhooks(day: datetime.date, fresh: list[Planned]) -> int:
-    """One webhook message per unit with a webhook URL, listing its items due today."""
+def queue_webhooks(day: datetime.date, fresh: list[Planned], label: str | None = None) -> int:
+    """One webhook message per unit with a webhook URL, listing its items due today (`label`: the
+    entries' words when they are not reminders of a due date, e.g. "已退回：…")."""
     per_unit: dict[int, dict[str, Planned]] = defaultdict(dict)
     for p in fresh:
         for unit_id in p.item.unit_ids:
             per_unit[unit_id].setdefault(p.item.key, p)
     hooked = Unit.objects.filter(pk__in=per_unit.keys()).exclude(webhook_url="").values_list("pk", flat=True)
-    wanted = {unit_id: (day, [_entry(p) for p in per_unit[unit_id].values()]) for unit_id in hooked}
+
+    def entry(p: Planned) -> DigestEntry:
+        made = _entry(p)
+        return made if label is None else dataclasses.replace(made, label=label, kind=p.item.kind)
+
+    wanted = {unit_id: (day, [entry(p) for p in per_unit[unit_id].values()]) for unit_id in hooked}
     _queue(OutboxMessage.Channel.WEBHOOK, "unit", wanted)
     return len(wanted)
 

@@ -235,7 +235,7 @@ def _remind_once(round_: ReportingRound, day: datetime.date) -> RemindResult:
     offset = (round_.due_date - day).days
     key = round_.item_key
     url = round_.get_absolute_url()
-    label = engine.offset_label(offset)
+    label = engine.offset_label(offset, round_.due_date)
     reminded, already, unreachable = [], [], []
     with transaction.atomic():
         sent_before = set(

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.text import clean_text
+from reminders import workflow
 from reminders.models import UrgingNotice
 
 
@@ -28,6 +29,7 @@ def sign_notice(notice: UrgingNotice, user) -> UrgingNotice:
         # Saving the same values again writes the history row naming who signed (update_fields=[]
         # would return before any signal, leaving no history).
         notice.save(update_fields=["signed_at", "signed_by", "status"])
+        workflow.notice_event(notice, "signed", user)
     return notice
 
 
@@ -47,4 +49,5 @@ def answer_notice(notice: UrgingNotice, user, reply: str) -> UrgingNotice:
     notice.replied_by = user
     notice.status = UrgingNotice.Status.ANSWERED
     notice.save()
+    workflow.notice_event(notice, "answered", user)
     return notice

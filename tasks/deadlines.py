@@ -1,7 +1,9 @@
 """Deadlines of the tasks app for the reminder registry (core/deadlines.py).
 
 One per task period with a due date that was still open on the day: not done by then (completed
-later, or not at all) and not paused.
+later, or not at all) and not paused. Two kinds of period are not chased from here: those of a
+locked year (the lock recorded the year's outcome) and those proved by the funds ledger (the funds
+app chases that obligation once, as the commitment's payment or fund-use list).
 """
 
 from __future__ import annotations
@@ -10,11 +12,12 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterator
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from core.deadlines import DeadlineItem
-from tasks.models import TaskPeriod, TaskUnit, period_key
+from tasks.fulfilment import FUND_KINDS
+from tasks.models import TaskPeriod, TaskUnit, YearLock, period_key
 
 
 def deadlines(start: datetime.date, end: datetime.date, as_of: datetime.date) -> Iterator[DeadlineItem]:
@@ -25,6 +28,14 @@ def deadlines(start: datetime.date, end: datetime.date, as_of: datetime.date) ->
         TaskPeriod.objects.filter(due_date__range=(start, end))
         .exclude(done_by_then)
         .exclude(status=TaskPeriod.Status.PAUSED)
+        .exclude(task__fulfilment__in=FUND_KINDS)
+        .exclude(
+            Exists(
+                YearLock.objects.filter(
+                    pairing_id=OuterRef("task__pairing_id"), year=OuterRef("year"), locked=True
+                )
+            )
+        )
         .values_list(
             "pk",
             "due_date",

@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cooperation.demo import upsert
 from cooperation.models import Unit, User
-from tasks import services
+from tasks import fulfilment, services
 from tasks.models import (
     Area,
     Evidence,
@@ -26,9 +26,7 @@ from tasks.models import (
     ProgressReport,
     Target,
     Task,
-    TaskPeriod,
     TaskUnit,
-    YearLock,
 )
 
 EVIDENCE_KINDS = ["协议文本", "拨付凭证", "现场照片", "会议纪要", "项目清单", "活动方案"]
@@ -681,10 +679,23 @@ def _task(pairing, document, parent, number, title, position, start, end, deadli
     return task
 
 
+# 000's yearly minimums counted from the pairing's activities (target name → kinds, field words):
+# "分别" makes the education and the health exchange two minimums, each counted on its own.
+ACTIVITY_MINIMUMS = {
+    "共同举办文体旅活动": ("event", ""),
+    "教育领域专技人员交流活动": ("exchange,training", "教育、教师、学校"),
+    "医疗领域专技人员交流活动": ("exchange,training", "医疗、卫生、健康、医院"),
+    "两地党政主要领导共同研究部署山海协作工作": ("meeting,visit", ""),
+}
+
+
 def _targets(task, targets) -> None:
+    counted = False
     for entry in targets:
         name, comparator, value, unit, source = entry[:5]
         year = entry[5] if len(entry) > 5 else None
+        kinds, field = ACTIVITY_MINIMUMS.get(name, ("", ""))
+        counted = counted or bool(kinds)
         upsert(
             Target,
             {"task": task, "name": name},
@@ -694,8 +705,13 @@ def _targets(task, targets) -> None:
                 "unit": unit,
                 "source_text": source,
                 "year": year,
+                "activity_kinds": kinds,
+                "activity_field": field,
             },
         )
+    if counted and task.fulfilment != Task.Fulfilment.ACTIVITIES:
+        task.fulfilment = Task.Fulfilment.ACTIVITIES
+        task.save()
 
 
 def _load_000(pairing, document, units, kinds) -> dict[str, Task]:
@@ -747,6 +763,7 @@ def _load_001(pairing, document, units) -> None:
             )
             _set_units(task, units, lead, co)
             _targets(task, targets)
+            fulfilment.link_from_plan(task)  # its yearly minimums are counted from activities
             services.sync_periods(task)
 
 
@@ -859,20 +876,6 @@ def _reports(jy, tasks, units, kinds) -> None:
         services.submit_report(leaders, users["jj_liaison"])
     if leaders.status == ProgressReport.Status.SUBMITTED:
         services.approve_report(leaders, users["yx_liaison"])
-
-    # Work under way on the 2025 culture event: started by the Youxi liaison office.
-    culture = tasks["推进文旅康养产业合作"].periods.get(year=2025)
-    if culture.status == TaskPeriod.Status.NOT_STARTED:
-        services.set_period_status(
-            culture,
-            TaskPeriod.Status.IN_PROGRESS,
-            users["yx_liaison"],
-            note="朱子文化旅游节已于4月举办，待报送材料。",
-        )
-
-    # 2024 has been assessed (县级年度绩效考评): its periods and reports are locked.
-    if not YearLock.objects.filter(pairing=jy, year=2024).exists():
-        services.lock_year(jy, 2024, users["yx_liaison"], reason="2024年度县级绩效考评已完成")
 
 
 def load(context: dict) -> dict:

@@ -24,7 +24,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from cooperation.filtersets import SearchFilterSet
 from cooperation.models import Pairing, Unit
-from tasks.models import Area, ProgressReport, Task, TaskPeriod, TaskUnit, open_period_q
+from tasks.models import Area, ProgressReport, Task, TaskPeriod, TaskUnit, open_period_q, overdue_q
 
 
 def _pairings(request):
@@ -100,10 +100,10 @@ def period_condition(data: dict, prefix: str = "") -> Q | None:
         used = True
     open_q = open_period_q(prefix)
     if data.get("overdue") is True:
-        q &= Q(**{f"{prefix}due_date__lt": today}) & open_q
+        q &= overdue_q(today, prefix)
         used = True
     elif data.get("overdue") is False:
-        q &= ~(Q(**{f"{prefix}due_date__lt": today}) & open_q)
+        q &= ~overdue_q(today, prefix)
         used = True
     if data.get("due_within") is not None:
         days = int(data["due_within"])

@@ -39,6 +39,8 @@ class TaskForm(VersionedFormMixin, forms.ModelForm):
             "deadline_month",
             "deadline_day",
             "required_evidence",
+            "fulfilment",
+            "fund_rule",
         ]
         widgets = {"deadline_date": DateInput(), "body": forms.Textarea(attrs={"rows": 4})}
 
@@ -83,6 +85,7 @@ class TaskForm(VersionedFormMixin, forms.ModelForm):
         self.fields["area"].queryset = Area.objects.filter(pairing=pairing)
         self.fields["document"].queryset = pairing.documents.all()
         self.fields["required_evidence"].queryset = EvidenceKind.objects.filter(pairing=pairing)
+        self.fields["fund_rule"].queryset = pairing.fund_rules.all()
         self.fields["deadline_text"].help_text = _(
             "填写文件原话即可，保存时按规则换算；也可在下方直接改正换算结果。"
         )

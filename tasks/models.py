@@ -12,6 +12,7 @@ Reading rules live here; everything that changes state is in `tasks/services.py`
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -25,6 +26,7 @@ from simple_history.models import HistoricalRecords
 from cooperation.models import Pairing, PolicyDocument, ScopedQuerySet, Unit
 from core.concurrency import VersionedModel
 from core.roles import is_reporter
+from core.states import Standing, State, judge
 from core.uploads import upload_to
 from core.years import DateValidator, YearValidator
 
@@ -107,6 +109,15 @@ class Task(VersionedModel):
         ONCE = "once", _("一次性")
         YEARLY = "yearly", _("每年")
 
+    class Fulfilment(models.TextChoices):
+        """The record that proves a period done (see `tasks/fulfilment.py`); REPORTS: approved reports."""
+
+        REPORTS = "", _("进展报告（经联络员审核）")
+        FUND_PAID = "fund_paid", _("资金足额拨付（资金台账）")
+        FUND_CONFIRMED = "fund_confirmed", _("资金到账确认（资金台账）")
+        FUND_USE_LIST = "fund_use_list", _("资金使用项目清单报送（资金台账）")
+        ACTIVITIES = "activities", _("交流活动达到最低次数（交流活动记录）")
+
     scope_field = "pairing"
 
     pairing = models.ForeignKey(
@@ -155,6 +166,24 @@ class Task(VersionedModel):
     )
     required_evidence = models.ManyToManyField(
         EvidenceKind, verbose_name=_("必需佐证材料"), blank=True, related_name="tasks"
+    )
+    fulfilment = models.CharField(
+        _("完成认定依据"),
+        max_length=16,
+        choices=Fulfilment.choices,
+        default=Fulfilment.REPORTS,
+        blank=True,
+        help_text=_("由台账认定的任务，其年度状态、完成日期和完成值随台账自动更新，不能手工修改。"),
+    )
+    # The fund rule whose yearly commitments prove the periods of a FUND_* task (named by string:
+    # the funds app sits above tasks and keeps the rule; tasks never imports it).
+    fund_rule = models.ForeignKey(
+        "funds.FundRule",
+        verbose_name=_("对应资金规则"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="fulfilled_tasks",
     )
 
     history = HistoricalRecords(excluded_fields=["units", "required_evidence"])
@@ -208,6 +237,10 @@ class Task(VersionedModel):
                 ancestor = ancestor.parent
         if self.area_id and self.area.pairing_id != self.pairing_id:
             errors["area"] = _("领域必须属于同一结对。")
+        if self.fulfilment.startswith("fund_") and not self.fund_rule_id:
+            errors["fund_rule"] = _("由资金台账认定的任务需要选择对应的资金规则。")
+        if self.fund_rule_id and self.fund_rule.pairing_id != self.pairing_id:
+            errors["fund_rule"] = _("资金规则必须属于同一结对。")
         if errors:
             raise ValidationError(errors)
 
@@ -238,6 +271,11 @@ class Task(VersionedModel):
         else:
             return self.deadline_text or "—"
         return f"{normalised}（{self.deadline_text}）" if self.deadline_text else str(normalised)
+
+    @property
+    def is_ledger_kept(self) -> bool:
+        """Its periods follow a ledger (funds, activities) and cannot be set by hand."""
+        return bool(self.fulfilment)
 
     def ancestors(self) -> list[Task]:
         chain, node = [], self.parent
@@ -305,6 +343,26 @@ def open_period_q(prefix: str = "") -> Q:
     return ~Q(**{f"{prefix}status__in": CLOSED_STATUSES})
 
 
+def open_as_of_q(as_of: datetime.date, prefix: str = "") -> Q:
+    """Open on `as_of` (core.states.judge as a condition): not paused, and not done by that day —
+    work completed later was still open then."""
+    done_by_then = Q(**{f"{prefix}status": "done"}) & (
+        Q(**{f"{prefix}completed_on__isnull": True}) | Q(**{f"{prefix}completed_on__lte": as_of})
+    )
+    return ~Q(**{f"{prefix}status": "paused"}) & ~done_by_then
+
+
+def overdue_q(as_of: datetime.date, prefix: str = "") -> Q:
+    """Overdue on `as_of` (core.states.State.OVERDUE as a condition): due before that day and open on it.
+
+    From today on, "open then" is "open now" (no completion date lies in the future), written so that
+    the partial index of open periods (`taskperiod_open_due`) serves it.
+    """
+    if as_of >= timezone.localdate():
+        return Q(**{f"{prefix}due_date__lt": as_of}) & open_period_q(prefix)
+    return Q(**{f"{prefix}due_date__lt": as_of}) & open_as_of_q(as_of, prefix)
+
+
 class PeriodQuerySet(ScopedQuerySet):
     def manageable_by(self, user) -> PeriodQuerySet:
         """Liaison staff: every period of their pairings; a reporter: periods of his unit's tasks."""
@@ -316,12 +374,19 @@ class PeriodQuerySet(ScopedQuerySet):
         return super().manageable_by(user)
 
     def overdue(self, today: datetime.date | None = None) -> PeriodQuerySet:
-        """Due date passed and not completed (paused work is not counted as overdue)."""
+        """Overdue on `today` by the one rule (core.states): due before it, not done by it, not paused."""
         today = today or timezone.localdate()
-        return self.open().filter(due_date__lt=today)
+        return self.filter(overdue_q(today))
 
     def open(self) -> PeriodQuerySet:
         return self.filter(open_period_q())
+
+    def unlocked(self) -> PeriodQuerySet:
+        """Periods of years not locked: a locked year's outcome is recorded, nothing in it is still to do."""
+        locks = YearLock.objects.filter(
+            pairing_id=OuterRef("task__pairing_id"), year=OuterRef("year"), locked=True
+        )
+        return self.exclude(Exists(locks))
 
     def due_within(self, days: int, today: datetime.date | None = None) -> PeriodQuerySet:
         today = today or timezone.localdate()
@@ -376,9 +441,18 @@ class TaskPeriod(VersionedModel):
     def get_absolute_url(self) -> str:
         return reverse("tasks:task_detail", args=[self.task_id]) + f"#period-{self.pk}"
 
+    def standing(self, as_of: datetime.date | None = None) -> Standing:
+        """How this period stands on `as_of` (today by default): the one rule of `core.states`."""
+        return judge(
+            due=self.due_date,
+            done=self.status == self.Status.DONE,
+            done_on=self.completed_on,
+            as_of=as_of or timezone.localdate(),
+            paused=self.status == self.Status.PAUSED,
+        )
+
     def is_overdue(self, today: datetime.date | None = None) -> bool:
-        today = today or timezone.localdate()
-        return self.due_date is not None and self.due_date < today and self.is_open
+        return self.standing(today).is_overdue
 
     @property
     def is_open(self) -> bool:
@@ -397,16 +471,12 @@ class TaskPeriod(VersionedModel):
 
     @property
     def badge(self) -> str:
-        if self.is_overdue():
-            return "overdue"
-        if self.status == self.Status.DONE:
+        standing = self.standing()
+        if standing.state in (State.ON_TRACK, State.CONTINUING):
+            return "planned" if self.status == self.Status.IN_PROGRESS else ""
+        if standing.state == State.DONE_LATE:
             return "done"
-        if self.status == self.Status.PAUSED:
-            return "paused"
-        left = self.days_left()
-        if left is not None and 0 <= left <= 30:
-            return "soon"
-        return "planned" if self.status == self.Status.IN_PROGRESS else ""
+        return standing.badge
 
 
 class YearLock(models.Model):
@@ -423,6 +493,9 @@ class YearLock(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     locked = models.BooleanField(_("已锁定"), default=True)
     reason = models.CharField(_("说明"), max_length=200, blank=True)
+    # What the year's periods were when it was locked ({"done": 12, "overdue": 2, …} and the overdue
+    # periods' ids): the outcome is recorded, and the reminder sweep stops chasing the year.
+    outcome = models.JSONField(_("锁定时的结果"), default=dict, blank=True)
 
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
@@ -486,6 +559,13 @@ class Target(models.Model):
         _("年度"), null=True, blank=True, help_text=_("留空表示每年"), validators=[YearValidator()]
     )
     source_text = models.CharField(_("指标原文"), max_length=200, blank=True)
+    # A yearly minimum counted from the pairing's activities (每年至少1次): the kinds of activity that
+    # count (comma-separated `Activity.Kind` values) and, optionally, the field they must be in
+    # ("教育"); "分别" in a plan makes one target per field. Empty: the target is reported.
+    activity_kinds = models.CharField(_("计入的活动类型"), max_length=60, blank=True)
+    activity_field = models.CharField(
+        _("计入的活动领域"), max_length=40, blank=True, help_text=_("如 教育、医疗；留空表示不限领域")
+    )
 
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
@@ -510,6 +590,19 @@ class Target(models.Model):
 
     def applies_to(self, year: int) -> bool:
         return self.year is None or self.year == year
+
+    @property
+    def counted_kinds(self) -> tuple[str, ...]:
+        return tuple(k for k in self.activity_kinds.split(",") if k)
+
+    def counts(self, kind: str, field: str, title: str = "") -> bool:
+        """Whether an activity of `kind` in `field` (or so titled) counts towards this minimum."""
+        if kind not in self.counted_kinds:
+            return False
+        if not self.activity_field:
+            return True
+        words = [w for w in re.split(r"[、,，/ ]+", self.activity_field) if w]
+        return any(w in f"{field}{title}" for w in words)
 
     def is_met(self, actual: Decimal | None) -> bool:
         if actual is None:
@@ -561,6 +654,17 @@ class TargetActual(models.Model):
 
 
 class ReportQuerySet(ScopedQuerySet):
+    def visible_to(self, user) -> ReportQuerySet:
+        """A draft is its unit's own until submitted: other units, liaison staff included, see it once
+        it is submitted (superusers see everything)."""
+        qs = super().visible_to(user)
+        if not user.is_authenticated or user.is_superuser:
+            return qs
+        drafts = Q(status=ProgressReport.Status.DRAFT)
+        if user.unit_id:
+            drafts &= ~Q(unit_id=user.unit_id)
+        return qs.exclude(drafts)
+
     def manageable_by(self, user) -> ReportQuerySet:
         """Liaison staff: every report of their pairings; a reporter: his unit's reports on its tasks."""
         if user.is_authenticated and not user.is_superuser and is_reporter(user):

@@ -28,6 +28,7 @@ from core.money import MoneyError, parse_money
 from core.roles import is_reporter
 from core.text import clean_text
 from core.uploads import validate_upload
+from tasks import fulfilment
 from tasks.models import (
     Evidence,
     EvidenceKind,
@@ -40,6 +41,7 @@ from tasks.models import (
     YearLock,
     is_year_locked,
 )
+from tasks.signals import report_event
 
 
 class PeriodLocked(PermissionDenied):
@@ -211,6 +213,8 @@ def sync_periods(task: Task, user=None) -> list[TaskPeriod]:
             period.due_date = due
             as_actor(period, user)
             save_versioned(period)
+    if task.fulfilment:
+        fulfilment.sync_task(task)  # a ledger-kept task's periods follow its ledger from the start
     return created
 
 
@@ -235,6 +239,12 @@ def update_period(
     liaison = user is None or is_liaison_of(user, period.task.pairing_id)
     if due_date is not ... and due_date != period.due_date and not liaison:
         raise PermissionDenied(_("填报员不能修改截止日期，请联系本结对的联络员。"))
+    ledger_kept = period.task.is_ledger_kept
+    if ledger_kept and (
+        (status is not None and status != period.status)
+        or (completed_on is not None and completed_on != period.completed_on)
+    ):
+        raise ValidationError({"status": fulfilment.ledger_message(period.task)})
     if status is not None and status != period.status:
         if status not in TaskPeriod.Status.values:
             raise ValidationError({"status": _("未知的状态“%(s)s”。") % {"s": status}})
@@ -298,9 +308,29 @@ def lock_year(pairing: Pairing, year: int, user=None, reason: str = "") -> YearL
     reason = clean_text(reason, "reason", _("说明"), max_length=YearLock._meta.get_field("reason").max_length)
     lock.locked = True
     lock.reason = reason or _("年度考核完成")
+    lock.outcome = year_outcome(pairing.pk, year)
     as_actor(lock, user)
     lock.save()
     return lock
+
+
+def year_outcome(pairing_id: int, year: int, as_of: datetime.date | None = None) -> dict:
+    """How a pairing's periods of `year` stood on `as_of` (today): counts by state, and which were overdue.
+
+    Recorded on the year's lock: from then on the sweep stops chasing the year, and what was still
+    overdue is kept as the year's outcome rather than reminded for another twelve months.
+    """
+    as_of = as_of or timezone.localdate()
+    counts: dict[str, int] = {}
+    overdue: list[int] = []
+    for period in TaskPeriod.objects.filter(task__pairing_id=pairing_id, year=year).only(
+        "pk", "due_date", "status", "completed_on"
+    ):
+        standing = period.standing(as_of)
+        counts[standing.state.value] = counts.get(standing.state.value, 0) + 1
+        if standing.is_overdue:
+            overdue.append(period.pk)
+    return {"as_of": as_of.isoformat(), "counts": counts, "overdue_periods": sorted(overdue)}
 
 
 def unlock_year(pairing: Pairing, year: int, user=None, reason: str = "") -> YearLock:
@@ -497,12 +527,17 @@ def submit_report(
     report.submitted_at = timezone.now()
     report.return_reason = ""
     as_actor(report, user)
-    save_versioned(report, expected_version, conditions={"status": old})
+    with transaction.atomic():
+        save_versioned(report, expected_version, conditions={"status": old})
+        report_event.send(sender=ProgressReport, report=report, event="submitted", actor=user)
     return report
 
 
 def _check_reviewable(report: ProgressReport, user) -> None:
     _require_liaison(user, report.period.task.pairing_id)
+    if user is not None and user.is_authenticated and report.created_by_id == user.pk:
+        # Four eyes: the one who wrote a report never approves or returns it.
+        raise PermissionDenied(_("不能审核自己填写的报告，请由本结对的其他联络员审核。"))
     ensure_unlocked(report.period)
     if report.status != ProgressReport.Status.SUBMITTED:
         raise ValidationError(
@@ -528,14 +563,21 @@ def approve_report(
         save_versioned(report, expected_version, conditions={"status": ProgressReport.Status.SUBMITTED})
 
         period = TaskPeriod.objects.select_related("task").get(pk=report.period_id)
+        # A ledger-kept period follows its ledger: the report is approved as information, but its
+        # status and the values the ledger owns are not taken from it.
+        ledger_owned = fulfilment.ledger_target_ids(period.task)
         for row in report.values.select_related("target"):
+            if row.target_id in ledger_owned:
+                continue
             actual = TargetActual.objects.filter(period=period, target=row.target).first() or TargetActual(
                 period=period, target=row.target
             )
             actual.value, actual.report = row.value, report
             as_actor(actual, user)
             actual.save()
-        if report.marks_done and period.status != TaskPeriod.Status.DONE:
+        if period.task.is_ledger_kept:
+            pass
+        elif report.marks_done and period.status != TaskPeriod.Status.DONE:
             period.status = TaskPeriod.Status.DONE
             period.completed_on = report.completed_on or timezone.localdate()
             as_actor(period, user)
@@ -544,6 +586,7 @@ def approve_report(
             period.status = TaskPeriod.Status.IN_PROGRESS
             as_actor(period, user)
             save_versioned(period)
+        report_event.send(sender=ProgressReport, report=report, event="approved", actor=user)
     report.period = period
     return report
 
@@ -560,7 +603,9 @@ def return_report(
     report.reviewed_by = user if user is not None and user.is_authenticated else None
     report.reviewed_at = timezone.now()
     as_actor(report, user)
-    save_versioned(report, expected_version, conditions={"status": ProgressReport.Status.SUBMITTED})
+    with transaction.atomic():
+        save_versioned(report, expected_version, conditions={"status": ProgressReport.Status.SUBMITTED})
+        report_event.send(sender=ProgressReport, report=report, event="returned", actor=user)
     return report
 
 

@@ -29,9 +29,10 @@ from core.history import history_rows
 from core.panels import task_panels
 from core.permissions import ScopedPageMixin
 from core.roles import is_liaison, is_reporter, liaison_or_superuser
+from core.states import SOON_DAYS
 from core.uploads import protected_download
-from tasks import services
-from tasks.filtersets import TaskFilterSet
+from tasks import fulfilment, services
+from tasks.filtersets import TaskFilterSet, period_condition
 from tasks.forms import ReportForm, TaskForm
 from tasks.models import (
     Evidence,
@@ -112,12 +113,75 @@ class TaskListView(ScopedPageMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        year = self.filterset.form.cleaned_data.get("year") if self.filterset.is_bound else None
-        year = int(year or timezone.localdate().year)
+        data = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
+        chosen = data.get("year")
+        year = int(chosen or timezone.localdate().year)
         context["year"] = year
-        for task in context["page_obj"]:
-            task.shown_period = current_period(task, year)
+        page = list(context["page_obj"])
+        # Filtered by a period's state without a year ("逾期"): each row shows the period that
+        # matched — the overdue year's, not this year's (one query for the page).
+        matched: dict[int, int] = {}
+        condition = period_condition(data) if data and not chosen else None
+        if condition is not None:
+            for task_id, period_id in (
+                TaskPeriod.objects.filter(condition, task_id__in=[t.pk for t in page])
+                .order_by("task_id", "-year")
+                .values_list("task_id", "pk")
+            ):
+                matched.setdefault(task_id, period_id)
+        context["matched_periods"] = condition is not None
+        for task in page:
+            if task.pk in matched:
+                task.shown_period = next(p for p in task.periods.all() if p.pk == matched[task.pk])
+            else:
+                task.shown_period = current_period(task, year)
         return context
+
+
+def continuing_work(user, periods) -> list[TaskPeriod]:
+    """This year's open periods without a due date of the user's unit (持续推进), each with its latest
+    report shown to the user and the reporting round open for it, if any (a constant number of queries).
+
+    Most tasks of a plan are continuing work ("常态化开展"): without this list a unit whose tasks have
+    no deadline would see nothing to do.
+    """
+    if not user.unit_id:
+        return []
+    year = timezone.localdate().year
+    rows = list(
+        periods.filter(year=year, due_date__isnull=True, task__task_units__unit_id=user.unit_id)
+        .open()
+        .select_related("task__pairing")
+        .prefetch_related(
+            "reports",
+            "task__reporting_rounds",
+            "task__pairing__reporting_rounds__tasks",
+        )
+        .order_by("task__pairing_id", "task__position", "task_id")
+        .distinct()[:100]
+    )
+    today = timezone.localdate()
+    for period in rows:
+        shown = [
+            r
+            for r in period.reports.all()
+            if r.status in (ProgressReport.Status.SUBMITTED, ProgressReport.Status.APPROVED)
+            or r.unit_id == user.unit_id
+        ]
+        period.latest_report = max(shown, key=lambda r: (r.created, r.pk), default=None)
+        task_rounds = {r.pk for r in period.task.reporting_rounds.all()}
+        period.open_round = next(
+            (
+                r
+                for r in sorted(period.task.pairing.reporting_rounds.all(), key=lambda r: r.due_date)
+                if r.closed_on is None
+                and r.year == year
+                and r.opened_on <= today
+                and (r.pk in task_rounds or not r.tasks.all())
+            ),
+            None,
+        )
+    return rows
 
 
 class MyTasksView(LoginRequiredMixin, TemplateView):
@@ -128,11 +192,12 @@ class MyTasksView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        periods = TaskPeriod.objects.visible_to(user).select_related("task__pairing")
+        periods = TaskPeriod.objects.visible_to(user).unlocked().select_related("task__pairing")
         if is_reporter(user) or not user.is_superuser and not is_liaison(user):
             periods = periods.filter(task__task_units__unit_id=user.unit_id).distinct()
-        context["due_soon"] = periods.due_within(30).order_by("due_date")[:100]
+        context["due_soon"] = periods.due_within(SOON_DAYS).order_by("due_date")[:100]
         context["overdue"] = periods.overdue().order_by("due_date")[:100]
+        context["continuing"] = continuing_work(user, periods)
         reports = ProgressReport.objects.manageable_by(user).select_related(
             "period__task", "unit", "reviewed_by"
         )
@@ -239,10 +304,17 @@ class TaskDetailView(ScopedPageMixin, DetailView):
         is_liaison = is_liaison_of(user, task.pairing_id)
         # Sections of other apps (the 催办 / 督办 of these periods: reminders/panels.py).
         context["task_panels"] = task_panels(self.request, task, periods)
+        # The page opens on the period of this year (or the nearest one); the others are one line each.
+        this_year = timezone.localdate().year
+        current = min(periods, key=lambda p: (abs(p.year - this_year), -p.year), default=None)
+        context["current_period_id"] = current.pk if current else None
         for period in periods:
+            period.standing_label = period.standing().label
             actuals = {a.target_id: a.value for a in period.actuals.all()}
             period.locked = period.year in locked
             period.can_report = period.pk in reportable and not period.locked
+            # A ledger-kept period says where its truth lives instead of offering a status control.
+            period.ledger_url = fulfilment.ledger_url(task, period.year) if task.is_ledger_kept else ""
             period.target_rows = [
                 {
                     "target": t,
@@ -253,10 +325,23 @@ class TaskDetailView(ScopedPageMixin, DetailView):
                 for t in targets
                 if t.applies_to(period.year)
             ]
-            period.report_list = list(period.reports.all())
+            # A draft is its unit's own until submitted (ReportQuerySet.visible_to).
+            period.report_list = [
+                r
+                for r in period.reports.all()
+                if r.status != ProgressReport.Status.DRAFT or user.is_superuser or r.unit_id == user.unit_id
+            ]
             for report in period.report_list:
                 report.can_edit = report.pk in manageable_reports and report.is_editable and not period.locked
-                report.can_review = is_liaison and report.status == "submitted" and not period.locked
+                report.can_review = (
+                    is_liaison
+                    and report.status == "submitted"
+                    and not period.locked
+                    and report.created_by_id != user.pk
+                )
+                if report.can_edit:
+                    # A returned report is corrected and submitted again on the same report.
+                    report.edit_form = ReportForm(period=period, report=report, prefix=f"r{report.pk}")
                 present = {e.kind_id for e in report.evidence.all()}
                 report.missing = (
                     report.missing_evidence(required=required, present=present) if report.marks_done else []

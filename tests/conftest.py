@@ -198,7 +198,19 @@ def api_for(users):
 @pytest.fixture
 def edu(demo):
     """二、（四）2. 推动教育医疗合作 (晋政文〔2024〕102号): 尤溪县教育局 and 晋江市教育局 lead;
-    yearly minimum exchanges."""
+    yearly minimum exchanges — here as a task decided by approved progress reports, the example of
+    the report workflow. (The demo proves it by the pairing's activities: `edu_kept`.)"""
+    from tasks.models import Task
+
+    task = Task.objects.get(pairing=demo["jy"], title="推动教育医疗合作")
+    task.fulfilment = Task.Fulfilment.REPORTS
+    task.save()
+    return task
+
+
+@pytest.fixture
+def edu_kept(demo):
+    """推动教育医疗合作 as the demo keeps it: each year proved by the education and the health exchange."""
     from tasks.models import Task
 
     return Task.objects.get(pairing=demo["jy"], title="推动教育医疗合作")

@@ -35,3 +35,17 @@ def workday_note(due) -> str:
     if effective == due:
         return ""
     return _("（非工作日，最后工作日 %(day)s）") % {"day": effective.isoformat()}
+
+
+@register.simple_tag
+def as_of_line() -> str:
+    """“状态截至 2026-12-05” — every page that shows states says the day they are judged on."""
+    from django.utils import timezone
+    from django.utils.html import format_html
+    from django.utils.translation import gettext as _
+
+    return format_html(
+        '<p class="small muted as-of" data-as-of="{}">{}</p>',
+        timezone.localdate().isoformat(),
+        _("状态截至 %(date)s（按自然日计）") % {"date": timezone.localdate().isoformat()},
+    )

@@ -15,6 +15,22 @@
     box.appendChild(item);
   }
 
+  // A message appears beside the control that caused it: in its period card (or report), which
+  // the refresh has just redrawn; the top of the page keeps a copy for screen readers.
+  function flashNear(anchorId, message, ok) {
+    var card = anchorId && document.getElementById(anchorId);
+    var box = card && (card.querySelector(".period-messages") || card);
+    if (!box) { return; }
+    var item = document.createElement("p");
+    item.className = "inline-msg " + (ok ? "msg-success" : "msg-error");
+    item.setAttribute("role", ok ? "status" : "alert");
+    item.textContent = message;
+    if (box.classList.contains("period-messages")) { box.innerHTML = ""; box.appendChild(item); }
+    else { box.insertBefore(item, box.firstChild); }
+    if (card.tagName === "DETAILS") { card.open = true; }
+    item.scrollIntoView({ block: "nearest" });
+  }
+
   function refresh() {
     return fetch(window.location.pathname + window.location.search, { credentials: "same-origin" })
       .then(function (r) { return r.text(); })
@@ -45,7 +61,9 @@
       })
       .then(function (body) {
         flash(body.message, body.ok);
-        return refresh();
+        var card = form.closest(".period, .card[id]");
+        var anchorId = card ? card.id : "";
+        return refresh().then(function () { flashNear(anchorId, body.message, body.ok); });
       })
       .catch(function () { flash("网络错误，请稍后重试。", false); })
       .finally(function () { buttons.forEach(function (b) { b.disabled = false; }); });
@@ -57,6 +75,15 @@
     event.preventDefault();
     send(form, event.submitter);
   });
+
+  // A link to #period-N opens that year's card.
+  function openFromHash() {
+    var target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+    var card = target && target.closest("details.period");
+    if (card) { card.open = true; }
+  }
+  window.addEventListener("hashchange", openFromHash);
+  openFromHash();
 
   document.addEventListener("change", function (event) {
     var field = event.target;

@@ -6,7 +6,10 @@ Field-level rules live here and in the services: a reporter changes a period's s
 
 from __future__ import annotations
 
+import datetime
+
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -55,7 +58,32 @@ class TargetSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "comparator", "comparator_display", "value", "unit", "year", "source_text"]
 
 
-class PeriodBriefSerializer(serializers.ModelSerializer):
+class StandingFieldsMixin(serializers.Serializer):
+    """The period's state by the one rule of `core.states`, as of today, with the date it is as of."""
+
+    state = serializers.SerializerMethodField(
+        help_text=gettext_lazy("done / done_late / on_track / soon / overdue / paused / continuing / na")
+    )
+    state_label = serializers.SerializerMethodField()
+    as_of = serializers.SerializerMethodField()
+
+    def _standing(self, obj):
+        cache = self.context.setdefault("_standings", {})
+        if obj.pk not in cache:
+            cache[obj.pk] = obj.standing()
+        return cache[obj.pk]
+
+    def get_state(self, obj) -> str:
+        return self._standing(obj).state.value
+
+    def get_state_label(self, obj) -> str:
+        return self._standing(obj).label
+
+    def get_as_of(self, obj) -> datetime.date:
+        return self._standing(obj).as_of
+
+
+class PeriodBriefSerializer(StandingFieldsMixin, serializers.ModelSerializer):
     # Plain text here: the status enum is documented once, on TaskPeriod.
     status = serializers.CharField(read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -63,7 +91,18 @@ class PeriodBriefSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TaskPeriod
-        fields = ["id", "year", "due_date", "status", "status_display", "is_overdue", "completed_on"]
+        fields = [
+            "id",
+            "year",
+            "due_date",
+            "status",
+            "status_display",
+            "is_overdue",
+            "completed_on",
+            "state",
+            "state_label",
+            "as_of",
+        ]
 
     def get_is_overdue(self, obj) -> bool:
         return obj.is_overdue()
@@ -77,6 +116,7 @@ class TaskSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     parent_title = serializers.CharField(source="parent.title", read_only=True, allow_null=True)
     area_name = serializers.CharField(source="area.name", read_only=True, allow_null=True)
     deadline_kind = choice(Task.DeadlineKind.choices, required=False)
+    fulfilment = choice(Task.Fulfilment.choices, required=False, allow_blank=True)
     deadline_kind_display = serializers.CharField(source="get_deadline_kind_display", read_only=True)
     deadline_display = serializers.CharField(read_only=True)
     responsible_units = TaskUnitSerializer(source="task_units", many=True, required=False)
@@ -114,6 +154,8 @@ class TaskSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
             "required_evidence_names",
             "targets",
             "periods",
+            "fulfilment",
+            "fund_rule",
             "version",
         ]
         extra_kwargs = {"required_evidence": {"required": False}}
@@ -220,7 +262,7 @@ class ProgressReportSerializer(VersionedSerializerMixin, serializers.ModelSerial
         return attrs
 
 
-class TaskPeriodSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+class TaskPeriodSerializer(StandingFieldsMixin, VersionedSerializerMixin, serializers.ModelSerializer):
     task_title = serializers.CharField(source="task.title", read_only=True)
     task_number = serializers.CharField(source="task.number", read_only=True)
     pairing = serializers.IntegerField(source="task.pairing_id", read_only=True)
@@ -246,6 +288,9 @@ class TaskPeriodSerializer(VersionedSerializerMixin, serializers.ModelSerializer
             "display_status",
             "is_overdue",
             "completed_on",
+            "state",
+            "state_label",
+            "as_of",
             "note",
             "version",
         ]

@@ -36,6 +36,7 @@ from core.importflow import ImportRefused
 from core.money import parse_money
 from core.text import hidden_character
 from planparser import PLAN_JSON_SCHEMA
+from tasks import fulfilment
 from tasks import services as task_services
 from tasks.models import Area, Target, Task
 
@@ -652,6 +653,7 @@ def _write(
             )
             as_actor(target, user)
             target.save()
+        fulfilment.link_from_plan(task, user)  # minimums by activities, the money by its ledger
         task_services.sync_periods(task, user)
         tasks.append(task)
         for child in node.children:

@@ -17,6 +17,7 @@ from assessment.scoring import ensure_default_scheme, period_outcome
 from assessment.services import build
 from cooperation.models import Activity, Pairing, Unit
 from core.excel import looks_like_formula
+from tests.assessment.entered import entered_on, now
 
 pytestmark = pytest.mark.django_db
 
@@ -104,9 +105,19 @@ def test_totals_carry_their_values_for_viewers_that_do_not_recalculate(demo, exp
     assert total[0] == "合计"
     assert total[4] == sum(r[4] for r in data[:-1] if isinstance(r[4], (int, float)))
     summary = cached["汇总"]
+    weights = [Decimal(h.split("（")[-1].rstrip("分）")) for h in header(summary)[3:-2]]
+    totals = [line[-2] for line in rows(summary)]
+    assert any(isinstance(t, (int, float)) for t in totals)
     for line in rows(summary):
-        scores = [v for v in line[3:-2] if isinstance(v, (int, float))]
-        assert line[-2] == pytest.approx(sum(scores))
+        scored = [(v, w) for v, w in zip(line[3:-2], weights, strict=True) if isinstance(v, (int, float))]
+        if not scored:
+            assert line[-2] == "不适用"
+            continue
+        # The total is scored over the applicable sections' weights only, brought to 100.
+        applicable = sum(w for _v, w in scored)
+        assert line[-2] == pytest.approx(
+            float(sum(Decimal(str(v)) for v, _w in scored) / applicable * 100), abs=0.01
+        )
 
 
 def test_tasks_sheet_lists_the_periods_due_in_2025(demo, export):
@@ -128,8 +139,11 @@ def test_tasks_sheet_lists_the_periods_due_in_2025(demo, export):
     assert education["时限原文"] == "每年分别开展不少于一次"
     # A finished year is judged as it ended: work due on 31 December and not done is 1 day late.
     assert (education["按时 / 逾期"], education["逾期天数"], education["状态"]) == ("已逾期 1 天", 1, "逾期")
+    # The money is proved by the funds ledger: paid in full on 20 May, 20 days late (as the funds sheet says).
     money = next(line for line in lines if line["任务"].startswith("落实帮扶资金"))
-    assert money["截止日期"].date() == datetime.date(2025, 4, 30) and money["按时 / 逾期"] == "已逾期 246 天"
+    assert money["截止日期"].date() == datetime.date(2025, 4, 30)
+    assert (money["按时 / 逾期"], money["逾期天数"], money["状态"]) == ("逾期 20 天完成", 20, "已完成")
+    assert money["完成日期"].date() == datetime.date(2025, 5, 20)
 
 
 def test_indicators_sheet_shows_jinjiangs_2025_targets(demo, export):
@@ -176,9 +190,11 @@ def test_summary_scores_each_side_with_a_total_formula(demo, export):
     assert coastal["帮扶资金按时到位（20分）"] == 0
     assert coastal["交流活动达到最低次数（10分）"] == 5
     assert coastal["催办督办（10分）"] == 10
+    # Every task due in 2025 is kept by a ledger (funds, activities): scored there, not here.
+    assert coastal["重点任务按时完成（40分）"] == "不适用" and coastal["量化指标完成（20分）"] == "不适用"
     total = sheet.cell(row=3, column=head.index("总分") + 1)
-    assert total.data_type == "f" and total.value == "=SUM(D3:H3)"
-    assert "按时 0/1" in coastal["计分依据"]
+    assert total.data_type == "f" and total.value == "=ROUND(SUM(D3:H3)/40*100,2)"
+    assert "按时 0/1" in coastal["计分依据"] and "得分 ÷ 40 × 100" in coastal["计分依据"]
 
 
 def test_the_scheme_in_the_database_drives_the_scores(demo, export):
@@ -245,6 +261,7 @@ def test_hostile_user_text_comes_out_as_text(demo, export):
     from tasks.models import Task, TaskPeriod, TaskUnit
 
     jy = demo["jy"]
+    since = now()
     unit = Unit.objects.get(name="尤溪县教育局")
     for i, title in enumerate(HOSTILE):
         task = Task.objects.create(pairing=jy, title=title, start_year=2025, number=f"=A{i}")
@@ -254,6 +271,9 @@ def test_hostile_user_text_comes_out_as_text(demo, export):
         pairing=jy, kind="event", title="=2+5 文体旅\x07活动", date=datetime.date(2025, 7, 1)
     )
     FundCommitment.objects.filter(pairing=jy, year=2025).update(purpose="@SUM(1,2)")
+    for commitment in FundCommitment.objects.filter(pairing=jy, year=2025):
+        commitment.save()  # its history holds the purpose the assessment reads
+    entered_on(datetime.date(2025, 7, 2), since)
 
     wb = export([jy])
     tasks = wb["任务完成情况"]
@@ -298,6 +318,7 @@ def _grow(jy, start: int, n: int) -> None:
     from tasks.models import ProgressReport, Target, TargetActual, Task, TaskPeriod, TaskUnit
 
     units = list(Unit.objects.filter(name__in=["尤溪县教育局", "晋江市教育局"]))
+    since = now()
     for i in range(start, start + n):
         task = Task.objects.create(pairing=jy, title=f"测试任务{i}", start_year=2025, number=f"{i}.")
         for unit in units:
@@ -351,6 +372,7 @@ def _grow(jy, start: int, n: int) -> None:
             planned_completion=Decimal("50"),
             actual_completion=Decimal("40"),
         )
+    entered_on(datetime.date(2025, 8, 2), since)
 
 
 def test_queries_do_not_grow_with_the_data(demo, tmp_path):

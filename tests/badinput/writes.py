@@ -407,8 +407,19 @@ WRITES = [
         {"number": 20, "title": 200, "body": None, "deadline_text": 100},
         {"title": _task_url(lambda ctx: ctx.edu.pk), "body": _task_url(lambda ctx: ctx.edu.pk)},
     ),
-    Write("report_page", _report_page, {"text": None}, {"text": _task_url(lambda ctx: ctx.edu.pk)}),
-    Write("report_api", _report_api, {"text": None}, {"text": _task_url(lambda ctx: ctx.edu.pk)}),
+    # A draft is its unit's own until submitted: its author reads it back.
+    Write(
+        "report_page",
+        _report_page,
+        {"text": None},
+        {"text": lambda ctx: ("yx_reporter", f"/tasks/{ctx.edu.pk}/")},
+    ),
+    Write(
+        "report_api",
+        _report_api,
+        {"text": None},
+        {"text": lambda ctx: ("yx_reporter", f"/tasks/{ctx.edu.pk}/")},
+    ),
     Write(
         "return_page",
         _return_page,

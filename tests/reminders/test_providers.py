@@ -35,12 +35,8 @@ def test_money_paid_by_the_day_is_not_reminded_but_counted(demo):
     assert commitment.amount == Decimal("12000000")
 
 
-def test_a_period_done_later_is_still_open_on_an_earlier_day_and_paused_work_is_never_reminded(demo):
-    period = (
-        TaskPeriod.objects.filter(task__pairing=demo["jy"], due_date__isnull=False)
-        .exclude(status="done")
-        .first()
-    )
+def test_a_period_done_later_is_still_open_on_an_earlier_day_and_paused_work_is_never_reminded(edu):
+    period = edu.periods.get(year=2025)
     key = f"tasks.period:{period.pk}"
     period.status, period.completed_on = "done", period.due_date
     period.save()
@@ -54,7 +50,7 @@ def test_a_period_done_later_is_still_open_on_an_earlier_day_and_paused_work_is_
     assert key not in {i.key for i in collect(period.due_date, period.due_date, day_before)}
 
 
-def test_the_sweep_over_every_deadline_runs_a_constant_number_of_queries(demo):
+def test_the_sweep_over_every_deadline_runs_a_constant_number_of_queries(demo, edu):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -63,26 +59,20 @@ def test_the_sweep_over_every_deadline_runs_a_constant_number_of_queries(demo):
             planned = engine.plan(D(2025, 4, 23))
         return len(ctx.captured_queries), len(planned)
 
+    task = edu
+    TaskPeriod.objects.create(task=task, year=2031, due_date=D(2025, 4, 30))  # one task period to start with
     queries, planned = count()
-    source = TaskPeriod.objects.filter(task__pairing=demo["jy"], due_date=D(2025, 4, 30)).first()
-    task = source.task
-    for year in range(2031, 2061):  # thirty more open periods, all due within the week
+    for year in range(2032, 2062):  # thirty more open periods, all due within the week
         TaskPeriod.objects.create(task=task, year=year, due_date=D(2025, 4, 30))
     more_queries, more_planned = count()
     assert more_planned > planned
     assert more_queries == queries
 
 
-def test_urging_notices_of_a_task_show_on_its_page(demo, client_for):
+def test_urging_notices_of_a_task_show_on_its_page(demo, edu, client_for):
     from reminders.models import UrgingNotice
 
-    period = (
-        TaskPeriod.objects.filter(
-            task__pairing=demo["jy"], due_date__isnull=False, task__task_units__isnull=False
-        )
-        .exclude(status="done")
-        .first()
-    )
+    period = edu.periods.get(year=2025)
     engine.sweep(period.due_date + datetime.timedelta(days=3))
     notice = UrgingNotice.objects.filter(item_key=f"tasks.period:{period.pk}").first()
     assert notice is not None
@@ -100,13 +90,8 @@ def test_the_demo_has_a_reporting_round_with_its_checklist(demo, client_for):
     assert "尤溪县教育局" in page and ("未报" in page or "已报" in page or "已退回" in page)
 
 
-def test_a_task_periods_reminder_names_the_pairing_and_task_and_links_to_its_period(demo):
-    period = (
-        TaskPeriod.objects.filter(task__pairing=demo["jy"], due_date__isnull=False)
-        .exclude(status__in=["done", "paused"])
-        .select_related("task__pairing")
-        .first()
-    )
+def test_a_task_periods_reminder_names_the_pairing_and_task_and_links_to_its_period(demo, edu):
+    period = edu.periods.select_related("task__pairing").get(year=2025)
     items = {i.key: i for i in collect(period.due_date, period.due_date, period.due_date)}
     item = items[f"tasks.period:{period.pk}"]
     task = period.task

@@ -131,12 +131,19 @@ def test_reporter_moves_work_in_progress_but_cannot_mark_it_done_or_paused(edu, 
     assert period.status == "paused" and not period.is_overdue()
 
 
-def test_overdue_is_derived_from_due_date_and_status(fund):
-    period = fund.periods.get(year=2025)  # due 2025-04-30
+def test_overdue_is_derived_from_due_date_and_status_as_of_a_day(fund):
+    period = fund.periods.get(year=2025)  # due 2025-04-30, paid in full on 2025-05-20 (the ledger)
+    assert (period.status, period.completed_on) == (TaskPeriod.Status.DONE, datetime.date(2025, 5, 20))
+    # As of 1 May the money had not all arrived: overdue, by the page's rule and the database's alike.
     assert period.is_overdue(today=datetime.date(2025, 5, 1))
-    assert not period.is_overdue(today=datetime.date(2025, 4, 30))
     assert period in TaskPeriod.objects.overdue(today=datetime.date(2025, 5, 1))
-    period.status = TaskPeriod.Status.DONE
+    assert not period.is_overdue(today=datetime.date(2025, 4, 30))
+    assert period not in TaskPeriod.objects.overdue(today=datetime.date(2025, 4, 30))
+    # From 20 May on it is done, 20 days late, and overdue nowhere.
+    assert not period.is_overdue(today=datetime.date(2025, 5, 20))
+    assert period not in TaskPeriod.objects.overdue(today=datetime.date(2025, 5, 20))
+    assert period.standing(datetime.date(2025, 6, 1)).label == "逾期 20 天完成"
+    period.status = TaskPeriod.Status.PAUSED
     assert not period.is_overdue(today=datetime.date(2025, 5, 1))
 
 

@@ -49,6 +49,6 @@ class Command(BaseCommand):
             user = users[user_id]
             self.stdout.write(f"\n{user.username}（{user}，{user.unit or '—'}）")
             for p in sorted(entries.values(), key=lambda p: p.item.due):
-                self.stdout.write(f"  - {p.item.summary}（{engine.offset_label(p.offset)}）")
+                self.stdout.write(f"  - {p.item.summary}（{engine.offset_label(p.offset, p.item.due)}）")
         if not planned:
             self.stdout.write("  （无）")

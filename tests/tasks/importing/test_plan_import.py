@@ -312,3 +312,36 @@ def test_a_title_with_a_hidden_character_is_refused(fresh, users, plan_000):
         import_plan(fresh, plan_000, users["yx_liaison"], edits={"1.0.2": {"title": "推动\u200b产业合作"}})
     assert any("二、（一）3." in e and "看不见的字符（U+200B" in e for e in refused.value.errors)
     assert counts() == before
+
+
+def test_the_import_links_minimums_to_activities_and_the_money_to_its_fund_rule(fresh, users, plan_000):
+    """Where a plan makes a task, the task is linked to the record that will prove it: the yearly
+    minimums to activities, "安排山海协作专项资金1200万元" to the pairing's fund rule of that amount."""
+    from decimal import Decimal
+
+    from cooperation.models import Region
+    from funds.models import FundRule
+    from tasks.models import Task
+
+    rule = FundRule.objects.create(
+        pairing=fresh,
+        purpose="山海协作专项资金",
+        payer_region=Region.objects.get(name="晋江市"),
+        receiver_region=Region.objects.get(name="尤溪县"),
+        amount=Decimal("12000000"),
+        due_month=4,
+        due_day=30,
+        due_text="每年4月底前",
+        first_year=2024,
+    )
+    import_plan(fresh, plan_000, users["yx_liaison"])
+    kept = {
+        t.title: (t.fulfilment, t.fund_rule_id)
+        for t in Task.objects.filter(pairing=fresh).exclude(fulfilment="")
+    }
+    money = [title for title, (kind, rule_id) in kept.items() if kind == "fund_paid" and rule_id == rule.pk]
+    assert len(money) == 1
+    minimums = Task.objects.filter(pairing=fresh, fulfilment="activities")
+    assert {"推进文旅康养产业合作", "推动教育医疗合作", "加强组织领导"} <= {t.title for t in minimums}
+    kinds = {t.activity_kinds for task in minimums for t in task.targets.all()}
+    assert {"event", "meeting,visit", "exchange,training"} <= kinds
