@@ -20,4 +20,7 @@ class FundsConfig(AppConfig):
             if not raw:
                 fulfilment.sync_commitment(instance.pk)
 
-        post_save.connect(commitment_saved, sender=FundCommitment, dispatch_uid="funds.fulfilment.commitment")
+        # weak=False: a local function, which a weak reference would let die with ready().
+        post_save.connect(
+            commitment_saved, sender=FundCommitment, weak=False, dispatch_uid="funds.fulfilment.commitment"
+        )

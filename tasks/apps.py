@@ -35,8 +35,13 @@ class TasksConfig(AppConfig):
 
         from django.db.models.signals import pre_save
 
-        pre_save.connect(remember_year, sender=Activity, dispatch_uid="tasks.fulfilment.activity_before")
-        post_save.connect(activity_changed, sender=Activity, dispatch_uid="tasks.fulfilment.activity")
+        # weak=False: the receivers are local functions, which a weak reference would let die with ready().
+        pre_save.connect(
+            remember_year, sender=Activity, weak=False, dispatch_uid="tasks.fulfilment.activity_before"
+        )
+        post_save.connect(
+            activity_changed, sender=Activity, weak=False, dispatch_uid="tasks.fulfilment.activity"
+        )
         post_delete.connect(
-            activity_changed, sender=Activity, dispatch_uid="tasks.fulfilment.activity_deleted"
+            activity_changed, sender=Activity, weak=False, dispatch_uid="tasks.fulfilment.activity_deleted"
         )
