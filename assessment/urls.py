@@ -11,4 +11,5 @@ urlpatterns = [
     path("assessment/exports/<int:pk>/", views.export_detail, name="export_detail"),
     path("assessment/exports/<int:pk>/status/", views.export_status, name="export_status"),
     path("assessment/exports/<int:pk>/download/", views.export_download, name="export_download"),
+    path("assessment/selfreport/<int:pk>/", views.selfreport, name="selfreport"),
 ]

@@ -88,9 +88,10 @@ def export_form(request):
         form = ExportForm(user=request.user)
         status = 200
     exports = AssessmentExport.objects.filter(requested_by=request.user).prefetch_related("pairings")[:20]
-    return render(
-        request, "assessment/assessment_form.html", {"form": form, "exports": exports}, status=status
-    )
+    # The pairings whose self-assessment report (自评报告) the user may draft: those he manages.
+    drafts = Pairing.objects.manageable_by(request.user).order_by("pk")
+    context = {"form": form, "exports": exports, "selfreport_pairings": drafts}
+    return render(request, "assessment/assessment_form.html", context, status=status)
 
 
 def create_export(
@@ -174,3 +175,154 @@ def export_download(request, pk: int):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- The self-assessment report (自评报告) ---------------------------------------------------------
+#
+# The liaison staff of a pairing draft the year's report from its records, edit it in the preview
+# and download it as a .docx; nothing is stored. A pairing the user cannot see is a 404 (the same
+# as one that does not exist); one he sees but does not manage (reporters, leaders) is a 403, as on
+# the assessment export for reporters.
+
+SELFREPORT_MAX_SECTIONS = 12
+# About the characters a line of a body box holds on a desktop screen (for its height).
+SELFREPORT_LINE_CHARS = 80
+
+
+def _selfreport_pairing(request, pk: int) -> Pairing:
+    from core.permissions import can_manage, restrict
+
+    pairing = get_object_or_404(restrict(Pairing.objects.all(), request.user), pk=pk)
+    if not can_manage(request.user, pairing):
+        raise PermissionDenied(_("只有本结对的联络员可以起草自评报告。"))
+    return pairing
+
+
+def _selfreport_year(value) -> int:
+    default = timezone.localdate().year - 1
+    try:
+        year = int(value) if value not in (None, "") else default
+    except (TypeError, ValueError):
+        raise Http404 from None
+    if not 2000 <= year <= 2100:
+        raise Http404
+    return year
+
+
+class SelfReportForm(forms.Form):
+    """The report's parts as the liaison edited them (the body sections come as a formset)."""
+
+    title = forms.CharField(label=gettext_lazy("标题"), max_length=200)
+    addressee = forms.CharField(label=gettext_lazy("主送机关"), max_length=200, required=False)
+    opening = forms.CharField(
+        label=gettext_lazy("开头"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    closing = forms.CharField(label=gettext_lazy("结束语"), max_length=200, required=False)
+    attachments = forms.CharField(
+        label=gettext_lazy("附件（每行一个）"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    issuer = forms.CharField(label=gettext_lazy("发文机关署名（落款）"), max_length=120, required=False)
+    date = forms.CharField(label=gettext_lazy("成文日期"), max_length=40, required=False)
+
+
+class SelfReportSectionForm(forms.Form):
+    heading = forms.CharField(label=gettext_lazy("一级标题"), max_length=200, required=False)
+    body = forms.CharField(
+        label=gettext_lazy("正文（每行一段；以“（一）”开头的行为二级标题）"),
+        max_length=20000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12, "class": "selfreport-body"}),
+    )
+
+
+SelfReportSections = forms.formset_factory(
+    SelfReportSectionForm,
+    extra=0,
+    max_num=SELFREPORT_MAX_SECTIONS,
+    absolute_max=SELFREPORT_MAX_SECTIONS,
+    validate_max=True,
+)
+
+
+def _selfreport_initial(report) -> tuple[dict, list[dict]]:
+    return (
+        {
+            "title": report.title,
+            "addressee": report.addressee,
+            "opening": report.opening,
+            "closing": report.closing,
+            "attachments": "\n".join(report.attachments),
+            "issuer": report.issuer,
+            "date": report.date,
+        },
+        [{"heading": s.heading, "body": s.text} for s in report.sections],
+    )
+
+
+def _selfreport_download(report, year: int, pairing: Pairing):
+    from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
+
+    from assessment.reportdocx import build_docx, filename
+
+    response = HttpResponse(
+        build_docx(report),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = content_disposition_header(True, filename(report, year, pairing.name))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def selfreport(request, pk: int):
+    """GET: the draft of the pairing's year in text boxes (?year=, ?download=1 for the draft as it
+    is). POST: the .docx built from the edited text."""
+    from assessment.selfreport import Draft, Section, draft
+
+    pairing = _selfreport_pairing(request, pk)
+    year = _selfreport_year(request.POST.get("year") if request.method == "POST" else request.GET.get("year"))
+    if request.method == "POST":
+        form = SelfReportForm(request.POST)
+        sections = SelfReportSections(request.POST, prefix="sections")
+        if form.is_valid() and sections.is_valid():
+            data = form.cleaned_data
+            report = Draft(
+                title=data["title"],
+                addressee=data["addressee"],
+                opening=data["opening"],
+                sections=[Section(s["heading"], s["body"].splitlines()) for s in sections.cleaned_data if s],
+                closing=data["closing"],
+                attachments=[line for line in data["attachments"].splitlines() if line.strip()],
+                issuer=data["issuer"],
+                date=data["date"],
+            )
+            return _selfreport_download(report, year, pairing)
+        status = 400
+    else:
+        report = draft(pairing, year, request.user)
+        if request.GET.get("download"):
+            return _selfreport_download(report, year, pairing)
+        initial, section_rows = _selfreport_initial(report)
+        form = SelfReportForm(initial=initial)
+        sections = SelfReportSections(initial=section_rows, prefix="sections")
+        status = 200
+    for section_form in sections.forms:
+        # Each body box as tall as its text (within reason), so the liaison reads it without scrolling.
+        text = str(section_form["body"].value() or "")
+        lines = sum(1 + len(line) // SELFREPORT_LINE_CHARS for line in text.splitlines()) + 1
+        section_form.fields["body"].widget.attrs["rows"] = min(40, max(6, lines))
+    context = {
+        "pairing": pairing,
+        "year": year,
+        "years": [y for y, _label in year_choices()],
+        "form": form,
+        "head_fields": [form["title"], form["addressee"], form["opening"]],
+        "tail_fields": [form["closing"], form["attachments"], form["issuer"], form["date"]],
+        "sections": sections,
+    }
+    return render(request, "assessment/selfreport.html", context, status=status)

@@ -36,6 +36,7 @@ REGIONS = [
     ("晋江市", "county", "350582", "350500"),
     ("漳州市", "city", "350600", "350000"),
     ("龙海区", "county", "350604", "350600"),
+    ("长泰区", "county", "350605", "350600"),
     ("云霄县", "county", "350622", "350600"),
     ("诏安县", "county", "350624", "350600"),
     ("龙岩市", "city", "350800", "350000"),
@@ -87,6 +88,8 @@ UNITS = [
     ("福建省农业农村厅", "福建省农业农村厅", "350000", "department"),
     ("宁夏回族自治区发展和改革委员会", "宁夏发改委", "640000", "department"),
     ("宁夏回族自治区农业农村厅", "宁夏农业农村厅", "640000", "department"),
+    # The two offices of seed 004: the letter's sender, and the drafter of the 实施意见.
+    ("福建省东西部扶贫协作工作办公室", "福建省东西部协作办", "350000", "department"),
 ]
 WENZHOU_PAIRS = [  # (mountain county, coastal district), as listed in 001
     ("永嘉县", "瓯海区"),
@@ -96,6 +99,13 @@ WENZHOU_PAIRS = [  # (mountain county, coastal district), as listed in 001
     ("平阳县", "乐清市"),
 ]
 
+MINNING_NUMBER = "闽扶协函〔2024〕8号"
+MINNING_TITLE = (
+    "福建省东西部扶贫协作工作办公室关于征求《关于深入学习贯彻习近平总书记重要指示精神高质量推进"
+    "闽宁协作工作的实施意见 (征求意见稿)》意见建议的函"
+)
+OLD_MINNING_TITLE = "关于深化闽宁协作的实施意见（2024—2026年）（征求意见稿）"
+
 # The governments of the ten Wenzhou counties and districts (结对县〈市、区〉党委、政府).
 _CODES = {name: code for name, _level, code, _parent in REGIONS}
 UNITS += [
@@ -103,7 +113,8 @@ UNITS += [
 ]
 
 # Seed 003, 专栏6 闽西南共建园区: parks whose both partners are named. (park, coastal, mountain)
-MINXINAN_PARKS = [
+MINXINAN_PARKS = [  # 专栏6 闽西南共建园区, in the order printed (park, coastal partner, mountain partner)
+    ("海投（长泰）科技创业园", "厦门市", "长泰区"),
     ("翔安云霄产业园", "翔安区", "云霄县"),
     ("诏安（同安）山海协作产业园", "同安区", "诏安县"),
     ("厦泉（安溪）经济合作区", "厦门市", "安溪县"),
@@ -240,8 +251,9 @@ def load(context: dict | None = None) -> dict:
             "kind": Pairing.Kind.EAST_WEST,
             "coastal_region": regions["福建省"],
             "mountain_region": regions["宁夏回族自治区"],
-            "coastal_liaison": units["福建省发展和改革委员会"],
-            "mountain_liaison": units["宁夏回族自治区发展和改革委员会"],
+            # Seed 004: the Fujian office sends the letter; 宁夏农业农村厅 drafted the opinions.
+            "coastal_liaison": units["福建省东西部扶贫协作工作办公室"],
+            "mountain_liaison": units["宁夏回族自治区农业农村厅"],
             "start_year": 2024,
             "end_year": 2026,
             "notes": "东西部协作：11项任务分四个行动，12个闽宁产业园，“一司一县”结对9个重点县，第二十八次联席会议。",
@@ -307,16 +319,22 @@ def load(context: dict | None = None) -> dict:
     )
     doc_003.pairings.add(*[pairings[p] for p, _c, _m in MINXINAN_PARKS])
     documents["003"] = doc_003
-    doc_mn = upsert(
-        PolicyDocument,
-        {"title": "关于深化闽宁协作的实施意见（2024—2026年）（征求意见稿）"},
-        {
-            "kind": PolicyDocument.Kind.OPINION,
-            "issuers": "福建省人民政府、宁夏回族自治区人民政府",
-            "horizon_start": 2024,
-            "horizon_end": 2026,
-        },
-    )
+    # Seed 004: the letter that forwards the 实施意见 (附件1) — its own 文号, title, issuer, date and
+    # text. An earlier demo's record (a paraphrased title, no 文号) is corrected in place.
+    fields = {
+        "title": MINNING_TITLE,
+        "kind": PolicyDocument.Kind.OPINION,
+        "issuers": "福建省东西部扶贫协作工作办公室",
+        "issued": datetime.date(2024, 10, 14),
+        "horizon_start": 2024,
+        "horizon_end": 2026,
+        "full_text": _seed_text("004_minning_letter.txt"),
+    }
+    earlier = PolicyDocument.objects.filter(doc_number="", title=OLD_MINNING_TITLE).first()
+    if earlier is not None and not PolicyDocument.objects.filter(doc_number=MINNING_NUMBER).exists():
+        doc_mn = upsert(PolicyDocument, {"pk": earlier.pk}, {"doc_number": MINNING_NUMBER, **fields})
+    else:
+        doc_mn = upsert(PolicyDocument, {"doc_number": MINNING_NUMBER}, fields)
     doc_mn.pairings.add(mn)
     documents["minning"] = doc_mn
 
@@ -333,6 +351,21 @@ def load(context: dict | None = None) -> dict:
             {"pairing": jy, "title": title, "date": date},
             {"kind": kind, "place": place, "field": field, "headcount": headcount, "notes": "演示数据"},
         )
+
+    # Seed 004: the 实施意见 is to be signed with the minutes of the 28th joint meeting. The letter
+    # gives no date for the meeting: the activity carries the letter's date and says so.
+    upsert(
+        Activity,
+        {"pairing": mn, "title": "闽宁协作第28次联席会议"},
+        {
+            "kind": Activity.Kind.MEETING,
+            "date": datetime.date(2024, 10, 14),
+            "notes": (
+                "《实施意见》拟作为附件列入《闽宁协作第28次联席会议纪要》一并签署（闽扶协函〔2024〕8号）。"
+                "来文未写会议日期：此处为来文日期，以会议纪要为准。"
+            ),
+        },
+    )
 
     accounts = []
     admin = User.objects.filter(username="admin").first()

@@ -26,14 +26,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, Sum
+from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessment.sheets import full_numbers
 from cooperation.models import Activity, Pairing
-from core.states import SOON_DAYS, State, judge
+from core.states import SOON_DAYS, Standing, State, judge
 from funds.models import FundCommitment
 from parks.models import ParkInvestmentPlan
 from reminders.models import UrgingNotice
@@ -395,12 +395,16 @@ def task_figures(
 ) -> tuple[list[StatusCount], list[AreaRow], dict[int, dict[str, int]], int, dict[int, int]]:
     """Periods of `year` by displayed status, by area, by pairing, and how many are escalated (one query)."""
     late = overdue_q(today)
+    # Done only after `today` (a figure as of a past day): still open then (core.states), and not
+    # overdue then either (due later, or without a due date) — counted as 推进中.
+    done_later = Q(status=DONE, completed_on__gt=today) & ~late
     grouped = (
         TaskPeriod.objects.filter(task__pairing_id__in=ids, year=year)
         .values("task__pairing_id", "task__area__name", "task__area__order", "status")
         .annotate(
             n=Count("pk"),
             late=Count("pk", filter=late),
+            later=Count("pk", filter=done_later),
             escalated=Count("pk", filter=late & Q(pk__in=escalated_period_ids(ids))),
         )
         .order_by()
@@ -412,7 +416,11 @@ def task_figures(
     escalated = 0
     for row in grouped:
         # 逾期 wins over the typed status while it applies (TaskPeriod.display_status).
-        split = {row["status"]: row["n"] - row["late"], "overdue": row["late"]}
+        split = {row["status"]: row["n"] - row["late"] - row["later"], "overdue": row["late"]}
+        if row["later"]:
+            split[TaskPeriod.Status.IN_PROGRESS.value] = (
+                split.get(TaskPeriod.Status.IN_PROGRESS.value, 0) + row["later"]
+            )
         name = row["task__area__name"] or _("未分类")
         area = areas.setdefault(name, AreaRow(name, order=row["task__area__order"] or 0))
         area.order = min(area.order, row["task__area__order"] or 0)
@@ -681,6 +689,8 @@ class PeriodLight:
     detail: str
     lead_units: list[str]
     cooperating_units: list[str]
+    # The state of `core.states` behind the light: 按时 covers both done on time and not yet due.
+    state: str = ""
 
     @property
     def label(self) -> str:
@@ -700,6 +710,17 @@ def traffic_light(
 ) -> tuple[str, str]:
     """(light, detail) of a period, from the one rule of `core.states`: 督办 › 逾期 › 即将到期 ›
     持续推进 › 逾期完成 › 按时; 暂缓 apart. The detail is the state's label ("已逾期 12 天")."""
+    light, standing = _light_and_standing(due, status, completed_on, escalated, today)
+    return light, standing.label
+
+
+def _light_and_standing(
+    due: datetime.date | None,
+    status: str,
+    completed_on: datetime.date | None,
+    escalated: bool,
+    today: datetime.date,
+) -> tuple[str, Standing]:
     standing = judge(
         due=due,
         done=status == TaskPeriod.Status.DONE,
@@ -710,7 +731,7 @@ def traffic_light(
     light = STATE_LIGHTS[standing.state]
     if light == "overdue" and escalated:
         light = "escalated"
-    return light, standing.label
+    return light, standing
 
 
 @dataclass
@@ -783,7 +804,7 @@ def build_leader_view(
     lights = []
     for period in periods:
         task = period.task
-        light, detail = traffic_light(
+        light, standing = _light_and_standing(
             period.due_date, period.status, period.completed_on, period.pk in escalated, today
         )
         units = list(task.task_units.all())
@@ -793,9 +814,10 @@ def build_leader_view(
                 number=numbers.get(task.pk, task.number),
                 pairing=names.get(task.pairing_id, ""),
                 light=light,
-                detail=detail,
+                detail=standing.label,
                 lead_units=[u.unit.name for u in units if u.role == TaskUnit.Role.LEAD],
                 cooperating_units=[u.unit.name for u in units if u.role == TaskUnit.Role.COOPERATING],
+                state=standing.state.value,
             )
         )
     commitments = list(
@@ -827,9 +849,17 @@ def with_descendants(pairings: list[Pairing], pk: int) -> list[Pairing]:
 
 
 def year_range(pairings: list[Pairing], today: datetime.date) -> list[int]:
-    """The years a selector offers: from the earliest start to the latest end (or this year), newest first."""
+    """The years a selector offers, newest first: from the earliest start to the latest end (or this
+    year), and on to the last year any of their tasks has work in — a one-off task due next year, or
+    an open-ended pairing's plan running to 2030, is shown on the pages like every other period."""
     if not pairings:
         return [today.year]
     first = min(p.start_year for p in pairings)
     last = max(max(p.end_year or today.year for p in pairings), today.year)
+    latest = (
+        TaskPeriod.objects.filter(task__pairing_id__in=[p.pk for p in pairings])
+        .aggregate(latest=Max("year"))
+        .get("latest")
+    )
+    last = max(last, latest or last)
     return list(range(last, first - 1, -1))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from cooperation.demo import DEMO_PASSWORD, upsert
+from cooperation.demo import DEMO_PASSWORD, WENZHOU_PAIRS, upsert
 from cooperation.models import Role, User
 from funds import services
 from funds.models import ArrivalConfirmation, Disbursement, FundRule, FundUseProject
@@ -144,28 +144,39 @@ def load(context: dict) -> dict:
             "last_year": 2030,
         },
     )
+    # 001: each economically strong district pays the county it is paired with ("经济强市（区）要加大
+    # 内对资金支援力度…年度帮扶资金在当年5月底前到位"), 2018–2020. The document sets the city-wide
+    # minimum only (全市每年到位结对帮扶援建资金不少于1000万元): the demo divides it evenly over the
+    # five pairings, and says so. An earlier demo's rule from 温州市 to 温州市 is removed.
     wz = pairings["wenzhou"]
-    upsert(
-        FundRule,
-        {"pairing": wz, "due_text": "当年5月底前"},
-        {
-            "purpose": "结对帮扶援建资金（全市每年不少于1000万元）",
-            "payer_region": regions["温州市"],
-            "payer_unit": units["温州市财政局"],
-            "receiver_region": regions["温州市"],
-            "receiver_unit": None,
-            "amount": Decimal("10000000.00"),
-            "due_month": 5,
-            "due_day": 31,
-            "use_list_due_month": None,
-            "use_list_due_day": None,
-            "use_list_due_text": "",
-            "source_text": WZ_SOURCE,
-            "document": documents["001"],
-            "first_year": 2018,
-            "last_year": 2020,
-        },
-    )
+    FundRule.objects.filter(pairing=wz, due_text="当年5月底前", commitments__isnull=True).delete()
+    wz_rules = {}
+    for mountain, coastal in WENZHOU_PAIRS:
+        pairing = pairings[f"wz_{mountain}"]
+        rule = upsert(
+            FundRule,
+            {"pairing": pairing, "due_text": "当年5月底前"},
+            {
+                "purpose": "结对帮扶援建资金（全市每年不少于1000万元；演示按五对均分）",
+                "payer_region": regions[coastal],
+                "payer_unit": units[f"{coastal}人民政府"],
+                "receiver_region": regions[mountain],
+                "receiver_unit": units[f"{mountain}人民政府"],
+                "amount": Decimal("2000000.00"),
+                "due_month": 5,
+                "due_day": 31,
+                "use_list_due_month": None,
+                "use_list_due_day": None,
+                "use_list_due_text": "",
+                "source_text": WZ_SOURCE,
+                "document": documents["001"],
+                "first_year": 2018,
+                "last_year": 2020,
+            },
+        )
+        for year in (2018, 2019, 2020):
+            services.ensure_yearly_commitment(rule, year)
+        wz_rules[mountain] = rule
 
     for year, (submitted, payments, arrivals) in JY_YEARS.items():
         commitment, _created = services.ensure_yearly_commitment(jy_rule, year)
@@ -207,4 +218,7 @@ def load(context: dict) -> dict:
         user.set_password(DEMO_PASSWORD)
         user.save()
     accounts.append(("jj_finance", str(Role.REPORTER.label), "晋江市财政局"))
-    return {"accounts": accounts, "fund_rules": {"jinjiang_youxi": jy_rule}}
+    return {
+        "accounts": accounts,
+        "fund_rules": {"jinjiang_youxi": jy_rule, **{f"wz_{m}": r for m, r in wz_rules.items()}},
+    }

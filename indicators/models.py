@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cooperation.models import Pairing, PolicyDocument, ReferenceQuerySet, Region, ScopedQuerySet
+from core.figures import about_met
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -236,10 +237,8 @@ class RegionIndicator(models.Model):
     def actual_display(self) -> str:
         return self._shown(self.actual_comparator, self.actual_value, self.indicator.unit)
 
-    # An "about" target counts as met within this margin: half a point for rates and growths
-    # ("增长6%左右" is met by 5.6 %), 2 % of the target for amounts.
-    ABOUT_POINTS = Decimal("0.5")
-    ABOUT_SHARE = Decimal("0.02")
+    # An "about" target counts as met within the margin of ``core.figures.about_met``: half a
+    # point for rates and growths ("增长6%左右" is met by 5.6 %), 2 % of the target for amounts.
 
     @property
     def status(self) -> str:
@@ -251,12 +250,8 @@ class RegionIndicator(models.Model):
         if comparator == Comparator.AT_MOST:
             return "met" if actual <= target else "missed"
         if comparator == Comparator.ABOUT:
-            margin = (
-                abs(target) * self.ABOUT_SHARE
-                if self.indicator.nature == IndicatorDefinition.Nature.AMOUNT
-                else self.ABOUT_POINTS
-            )
-            return "met" if actual >= target - margin else "missed"
+            rate = self.indicator.nature != IndicatorDefinition.Nature.AMOUNT
+            return "met" if about_met(actual, target, rate=rate) else "missed"
         if comparator == Comparator.EQUAL:
             return "met" if actual == target else "missed"
         return "met" if actual >= target else "missed"

@@ -2,8 +2,10 @@
 
 001 温政发〔2018〕26号 附件1 — the five 生态旅游文化产业园 with their core areas and 2018–2020 plans
 (万元, exactly as printed) and the 鹿城—泰顺 "飞地" 总部经济园区 at 七都街道; 000 — the co-built
-park of 晋江经济开发区 and 尤溪经济开发区; 003 专栏6 — 晋江（长汀）工业园区, whose partners may
-each count 100% of its figures. The projects are demo entries in different stages.
+park of 晋江经济开发区 and 尤溪经济开发区; 003 专栏6 — all eleven 闽西南共建园区, each in the pairing
+of its two partners, whose partners may each count 100% of its figures (the rule is 003's: it is
+set on these parks, not on 000's); 004 — 贺兰山东麓葡萄酒产业园区, the one park of the 闽宁 opinions
+named with its committee. The projects are demo entries in different stages.
 Everything is looked up by its natural key first, so loading again changes nothing.
 """
 
@@ -12,11 +14,15 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from cooperation.demo import upsert
+from cooperation.demo import MINXINAN_PARKS, upsert
 from parks.models import Park, ParkInvestmentPlan, Project, ProjectInvestment
 
 ATTACHMENT_1 = "温政发〔2018〕26号 附件1"
 YEARS = (2018, 2019, 2020)
+MINXINAN_SHARE = (
+    "双方可协议分享共建园区工业增加值、固定资产投资、招商引资等经济指标和税收收益；"
+    "考核时允许共建双方将源自共建园区的相关指标各按100%纳入统计（闽西南协同发展区发展规划）。"
+)
 
 # 附件1, row by row: (序号, 产业园名称, 核心园区面积 km², then for 2018, 2019, 2020:
 # 政府性 (项目数, 计划总投资, 计划完成数), 招商 (项目数, 计划总投资, 计划完成数)), in 万元.
@@ -109,26 +115,44 @@ def load(context: dict) -> dict:
             "partner_committee": units["晋江经济开发区管委会"],
             "share_agreement": "推动两地要素指标优先共享，经两地共同认定，对两地的补充耕地、工业用地、林业用地、"
             "碳排放、排污和水权等要素指标，优先安排跨区域调剂周转（晋政文〔2024〕102号）。",
-            "counts_fully_for_both": True,
+            # 000 says nothing of counting the park's figures twice: that rule is 003's.
+            "counts_fully_for_both": False,
             "document": documents["000"],
             "notes": "晋江经济开发区与尤溪经济开发区共建；借力晋江鞋服和纺织产业优势，推动尤溪纺织产业转型。",
         },
     )
     parks[jy_park.name] = jy_park
 
-    changting = upsert(
+    # 003 专栏6: the eleven co-built parks, each in the pairing of its partners (cooperation/demo.py).
+    for name, coastal, mountain in MINXINAN_PARKS:
+        park = upsert(
+            Park,
+            {"pairing": pairings[name], "name": name},
+            {
+                "kind": Park.Kind.MOUNTAIN_COAST,
+                "region": regions[mountain],
+                "counts_fully_for_both": True,
+                "share_agreement": MINXINAN_SHARE,
+                "document": documents["003"],
+                "notes": f"闽西南协同发展区发展规划 专栏6 闽西南共建园区；共建双方：{coastal}、{mountain}。",
+            },
+        )
+        parks[park.name] = park
+
+    # 004: the park the 闽宁 opinions name with its committee (tasks 6 and 9).
+    helan = upsert(
         Park,
-        {"pairing": pairings["晋江（长汀）工业园区"], "name": "晋江（长汀）工业园区"},
+        {"pairing": pairings["minning"], "name": "贺兰山东麓葡萄酒产业园区"},
         {
-            "kind": Park.Kind.MOUNTAIN_COAST,
-            "region": regions["长汀县"],
-            "counts_fully_for_both": True,
-            "share_agreement": "双方可协议分享共建园区工业增加值、固定资产投资、招商引资等经济指标和税收收益；"
-            "考核时允许共建双方将源自共建园区的相关指标各按100%纳入统计（闽西南协同发展区发展规划）。",
-            "document": documents["003"],
+            "kind": Park.Kind.OTHER,
+            "region": regions["宁夏回族自治区"],
+            "document": documents["minning"],
+            "notes": "闽扶协函〔2024〕8号 附件1：任务6“强化平台建设”、任务9“深化消费帮扶协作”的责任单位之一为"
+            "贺兰山东麓葡萄酒产业园区管委会；同一任务6推动现有12个闽宁产业园细分定位、错位发展，"
+            "任务4支持共建数字经济产业园（文件未写园区名称）。",
         },
     )
-    parks[changting.name] = changting
+    parks[helan.name] = helan
 
     # Demo projects, one in each stage. (name, pairing, park, industry, enterprise, stage, dates,
     # total investment in yuan, hematopoietic, {year: investment in place})

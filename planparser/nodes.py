@@ -41,7 +41,9 @@ class Deadline:
 class Target:
     """A quantified target: "不少于 40 亿元" → (">=", 4000000000, "元").
 
-    ``value`` is a Decimal in base units (yuan, persons, times, percent points);
+    ``value`` is a Decimal in base units (yuan, persons, times, percent points), negative for
+    a decrease ("下降 3%" → "<=", -3, "%"); ``comparator`` is ">=", "<=", "=" or "≈" (左右);
+    ``year`` the year it is due in (None: every year when ``yearly``, else the task's own);
     ``text`` is the clause it was read from so a person can check it.
     """
 
@@ -50,18 +52,22 @@ class Target:
     value: Decimal
     unit: str
     yearly: bool = False
+    year: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         value: int | float = (
             int(self.value) if self.value == self.value.to_integral_value() else float(self.value)
         )
-        return {
+        result: dict[str, Any] = {
             "text": self.text,
             "comparator": self.comparator,
             "value": value,
             "unit": self.unit,
             "yearly": self.yearly,
         }
+        if self.year is not None:
+            result["year"] = self.year
+        return result
 
 
 @dataclass
@@ -92,6 +98,9 @@ class Node:
     deadlines: list[Deadline] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
     children: list[Node] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)  # "各市、县〔区〕": a role, not a unit
+    leads: int = 1  # how many of ``units`` lead (a "牵头单位：甲、乙" note names two)
+    facts: list[Target] = field(default_factory=list)  # past results ("2024年…增长7%"), not targets
 
     def walk(self):
         """This node and all its descendants, depth first."""
@@ -108,6 +117,8 @@ class Node:
             "deadlines": [d.to_json() for d in self.deadlines],
             "targets": [t.to_json() for t in self.targets],
             "children": [c.to_json() for c in self.children],
+            **({"roles": list(self.roles)} if self.roles else {}),
+            **({"leads": self.leads} if self.units and self.leads != 1 else {}),
         }
 
 
@@ -133,12 +144,44 @@ class DocumentInfo:
 
 
 @dataclass
+class Conflict:
+    """One deliverable with two deadlines or two figures in the same document, for a person to
+    decide: ``kind`` "deadline" or "figure", ``subject`` what both sentences are about, and the
+    two sentences with the value each gives."""
+
+    kind: str
+    subject: str
+    first: str
+    second: str
+    first_value: str
+    second_value: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "subject": self.subject,
+            "first": self.first,
+            "second": self.second,
+            "first_value": self.first_value,
+            "second_value": self.second_value,
+        }
+
+
+@dataclass
 class PlanTree:
-    """The whole result of ``parse_plan``: metadata, the heading tree, and the preamble text."""
+    """The whole result of ``parse_plan``: metadata, the heading tree, and the preamble text.
+
+    When the plan sits in an attachment of a letter or notice, ``plan_attachment`` names it
+    and ``notice_items`` holds the letter's own requests ("请于2024年10月18日前书面反馈"):
+    not tasks of the plan, but one-off tasks the user may keep.
+    """
 
     document: DocumentInfo
     nodes: list[Node] = field(default_factory=list)
     preamble: str = ""
+    plan_attachment: str | None = None
+    notice_items: list[Node] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
 
     def walk(self):
         """Every node of the tree, depth first."""
@@ -171,6 +214,12 @@ def to_json(tree: PlanTree, *, attachments: bool = False) -> dict[str, Any]:
         },
         "nodes": [n.to_json() for n in tree.nodes],
     }
+    if tree.plan_attachment:
+        result["plan_attachment"] = tree.plan_attachment
+    if tree.notice_items:
+        result["notice_items"] = [n.to_json() for n in tree.notice_items]
+    if tree.conflicts:
+        result["conflicts"] = [c.to_json() for c in tree.conflicts]
     if attachments:
         result["attachments"] = [
             {"number": a.number, "title": a.title, "text": a.text} for a in doc.attachments

@@ -3,7 +3,9 @@
 1. Lines: normalise the text (full-width digits, spaces), keep each non-blank line with the
    number of blank lines before it.
 2. Artefacts out: page numbers, figure captions, running heads, "（此件主动公开）".
-3. Attachments out: the "附件：" list and the text after each "附件N" line.
+3. Attachments out: the "附件：" list and the text after each "附件N" line (when the body
+   is a letter without a plan and an attachment holds one, that attachment is read as the
+   plan in the same steps; see ``parse_plan``).
 4. Closing lines: issue date, signatures before it, 抄送 and the 印发 line.
 5. Headings: every remaining line that starts with a heading marker (see ``headings``).
 6. Head of the document: red header, 文号 and title — only before the first heading.
@@ -11,7 +13,11 @@
    ``_continues``); each paragraph goes to the deepest open heading, or to the preamble before
    the first one; text after a closing line (signatures, 抄送) is dropped until a new heading.
 8. Each node: its units, then its lead sentence (title) and the rest (body), its deadlines and
-   targets (see ``units``, ``deadlines``, ``targets``).
+   targets (see ``units``, ``deadlines``, ``targets``). Under a heading over past results
+   ("2024年工作回顾", "发展基础") figures are facts, not targets; a heading's year ("2025 年主要
+   工作安排") is the year of the targets below it. A unit note on a line of its own after
+   sub-items that carry none is the note of their parent.
+9. Conflicts: the same deliverable with two deadlines or two figures (see ``conflicts``).
 """
 
 from __future__ import annotations
@@ -22,12 +28,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from planparser import metadata as meta
+from planparser.conflicts import find_conflicts
 from planparser.deadlines import find_deadlines
 from planparser.headings import Heading, detect_heading
 from planparser.nodes import Attachment, DocumentInfo, Node, PlanTree
 from planparser.targets import find_targets
 from planparser.text import join_fragments, normalise
-from planparser.units import extract_units
+from planparser.units import units_and_roles
 
 TERMINAL = "。！？；：!?;:"
 _CLOSING_QUOTES = "”’」』\"'"
@@ -102,8 +109,12 @@ def _mark_artefacts(lines: list[_Line]) -> None:
             seen.add(ln.text)
 
 
-def _mark_attachments(lines: list[_Line], info: DocumentInfo) -> None:
-    """The "附件：" list (titles) and each "附件N" block (text), kept out of the tree."""
+def _mark_attachments(lines: list[_Line], info: DocumentInfo) -> dict[str, list[_Line]]:
+    """The "附件：" list (titles) and each "附件N" block (text), kept out of the tree.
+
+    Returns each attachment's lines (its heading line included), for reading a plan that lives
+    in an attachment."""
+    blocks: dict[str, list[_Line]] = {}
     titles: dict[str, str] = {}
     i = 0
     while i < len(lines):
@@ -118,10 +129,27 @@ def _mark_attachments(lines: list[_Line], info: DocumentInfo) -> None:
             elif rest:
                 titles["1"] = rest
             j = i + 1
+            last = item.group("n") if item else ("1" if rest else None)
             while j < len(lines) and lines[j].kind == "text" and lines[j].blanks_before <= 1:
                 item = meta.LIST_ITEM.match(lines[j].text)
+                if (
+                    not item
+                    and last
+                    and lines[j].blanks_before == 0
+                    and (
+                        re.fullmatch(r"[（(][^）)]{1,12}[）)]", lines[j].text)
+                        or re.fullmatch(r"[\u4e00-\u9fff]{1,4}", lines[j].text)
+                    )
+                    and not meta.ATTACH_START.match(lines[j].text)
+                ):
+                    # "(征求意见稿)" or "名单" on the next line: the rest of the title
+                    titles[last] = f"{titles[last]}{lines[j].text}"
+                    lines[j].kind = "attach_list"
+                    j += 1
+                    continue
                 if not item or "。" in item.group("title") or len(item.group("title")) > 60:
                     break
+                last = item.group("n")
                 titles[item.group("n")] = item.group("title").strip()
                 lines[j].kind = "attach_list"
                 j += 1
@@ -139,6 +167,7 @@ def _mark_attachments(lines: list[_Line], info: DocumentInfo) -> None:
             number = str(meta.cn_to_int(m.group("n")) if m.group("n") else len(info.attachments) + 1)
             current = Attachment(number=number, title=titles.get(number))
             info.attachments.append(current)
+            blocks[number] = []
             continue
         if current is None:
             continue
@@ -146,6 +175,7 @@ def _mark_attachments(lines: list[_Line], info: DocumentInfo) -> None:
             current = None  # 抄送 / 印发 close the last attachment
             continue
         ln.kind = "attach_body"
+        blocks[current.number].append(ln)
         if (
             not current.text
             and ln.kind != "table"
@@ -164,6 +194,7 @@ def _mark_attachments(lines: list[_Line], info: DocumentInfo) -> None:
         if not any(a.number == number for a in info.attachments):
             info.attachments.append(Attachment(number=number, title=title))
     info.attachments.sort(key=lambda a: int(a.number) if a.number.isdigit() else 0)
+    return blocks
 
 
 def _mark_closings(lines: list[_Line], info: DocumentInfo) -> list[str]:
@@ -269,6 +300,25 @@ def _continues(previous: str, *, heading: bool) -> bool:
     return not (len(previous) <= 16 and _NO_PUNCT.match(previous))
 
 
+_NOTE_LINE = re.compile(
+    r"^[（(〔【]?\s*(?:责任单位|牵头单位|配合单位|责任部门|牵头部门)\s*[：:].*[）)〕】]?$"
+)
+_HAS_NOTE = re.compile(r"(?:责任单位|牵头单位|配合单位|责任部门|牵头部门)\s*[：:]|牵头[）)〕]")
+
+
+def _note_of_parent(stack: list[_Builder]) -> bool:
+    """A unit note on a line of its own belongs to the parent of the open item when that item
+    has siblings before it and none of them (nor the item) carries a note of its own:
+    "一、X" / "1. …。" / "2. …。" / "（责任单位：…）" is the note of 一、."""
+    if len(stack) < 2:
+        return False
+    node, parent = stack[-1], stack[-2]
+    siblings = parent.children
+    if len(siblings) < 2 or siblings[-1] is not node:
+        return False
+    return not any(_HAS_NOTE.search("\n".join(s.paras)) for s in siblings)
+
+
 def _build(lines: list[_Line]) -> tuple[list[_Builder], list[str]]:
     roots: list[_Builder] = []
     stack: list[_Builder] = []
@@ -308,6 +358,11 @@ def _build(lines: list[_Line]) -> tuple[list[_Builder], list[str]]:
             target = node.paras
             joinable = _continues(h.rest, heading=True)
             continue
+        if stack and _NOTE_LINE.match(ln.text) and _note_of_parent(stack):
+            stack.pop()  # "（责任单位：…）" on its own line after the sub-items: the parent's note
+            stack[-1].paras.append(ln.text)
+            target, joinable = stack[-1].paras, False
+            continue
         paras = stack[-1].paras if stack else preamble
         if closed and stack:
             continue
@@ -325,11 +380,14 @@ def _build(lines: list[_Line]) -> tuple[list[_Builder], list[str]]:
 
 
 _SENTENCE_END = re.compile(r"[。！？!?]")
+# A heading over past results: its figures are facts, not targets ("一、2024年工作回顾", "发展基础").
+_RESULTS = re.compile(r"回顾|发展基础|工作基础|基本情况|主要成效|取得成效|过去一年|现状")
+_HEADING_YEAR = re.compile(r"^\s*((?:19|20)\d{2})\s*年(?!\s*(?:前|底))")
 
 
-def _finish(builder: _Builder, issued: date | None) -> Node:
+def _finish(builder: _Builder, issued: date | None, *, facts: bool = False, year: int | None = None) -> Node:
     raw = "\n".join(builder.paras)
-    units, notes, text = extract_units(raw)
+    units, roles, leads, notes, text = units_and_roles(raw)
     first, _, rest = text.partition("\n")
     m = _SENTENCE_END.search(first)
     if m and m.start() > 0:
@@ -340,6 +398,10 @@ def _finish(builder: _Builder, issued: date | None) -> Node:
     if not title and body:
         title, _, body = body.partition("。")
     title = title.strip().rstrip("：:，,")
+    facts = facts or bool(_RESULTS.search(title))
+    heading_year = _HEADING_YEAR.match(title)
+    year = int(heading_year.group(1)) if heading_year else year
+    targets = find_targets(text, default_year=year)
     return Node(
         number=builder.heading.number,
         title=title,
@@ -348,9 +410,12 @@ def _finish(builder: _Builder, issued: date | None) -> Node:
         body=body.strip(),
         units=units,
         unit_notes=notes,
+        roles=roles,
+        leads=leads or 1,
         deadlines=find_deadlines(text, issued),
-        targets=find_targets(text),
-        children=[_finish(child, issued) for child in builder.children],
+        targets=[] if facts else targets,
+        facts=targets if facts else [],
+        children=[_finish(child, issued, facts=facts, year=year) for child in builder.children],
     )
 
 
@@ -368,21 +433,96 @@ def parse_plan(text: str) -> PlanTree:
     Pure function: no database, no Django. See the module docstring for the steps and the
     rule modules (``headings``, ``units``, ``deadlines``, ``targets``, ``metadata``) for each
     rule with an example.
+
+    A letter or notice (函, 通知) whose body holds no plan but forwards one as an attachment is
+    read as that plan: the document's metadata are the letter's, the tree is the attachment's,
+    and the letter's own requests ("请于2024年10月18日前书面反馈") and numbered instructions
+    become ``notice_items`` — not tasks of the plan, but one-off tasks the user may keep.
     """
     lines = _split_lines(normalise(text))
     info = DocumentInfo()
     _mark_artefacts(lines)
-    _mark_attachments(lines, info)
+    blocks = _mark_attachments(lines, info)
     signatures = _mark_closings(lines, info)
+    _mark_headings(lines)
+    _mark_head(lines, info, signatures)
+    roots, preamble = _build(lines)
+    tree = PlanTree(
+        document=info,
+        nodes=[_finish(b, info.issued) for b in roots],
+        preamble="\n".join(preamble),
+    )
+    plan = _plan_in_attachment(tree, blocks)
+    if plan is not None:
+        number, inner = plan
+        tree.notice_items = [*_requests(tree.preamble, info.issued), *tree.nodes]
+        tree.nodes, tree.preamble, tree.plan_attachment = inner.nodes, inner.preamble, number
+        info.plan_title = inner.document.title or next(
+            (a.title for a in info.attachments if a.number == number), None
+        )
+    tree.conflicts = find_conflicts(tree)
+    return tree
+
+
+def _mark_headings(lines: list[_Line]) -> None:
     for ln in lines:
         if ln.kind == "text":
             heading = detect_heading(ln.text)
             if heading:
                 ln.kind, ln.heading = "heading", heading
-    _mark_head(lines, info, signatures)
-    roots, preamble = _build(lines)
-    return PlanTree(
-        document=info,
-        nodes=[_finish(b, info.issued) for b in roots],
-        preamble="\n".join(preamble),
-    )
+
+
+def _tasks(nodes: list[Node]) -> int:
+    return sum(1 for top in nodes for _ in top.walk())
+
+
+def _plan_in_attachment(tree: PlanTree, blocks: dict[str, list[_Line]]) -> tuple[str, PlanTree] | None:
+    """The attachment that holds the plan, read as a plan, when the body holds none.
+
+    The body "holds none" when it has fewer than three numbered items; the attachment must
+    have at least three and more than the body. The first such attachment wins."""
+    if _tasks(tree.nodes) >= 3:
+        return None
+    for number, block in blocks.items():
+        if len(block) < 3:
+            continue
+        inner_lines = [
+            _Line(
+                no=ln.no,
+                text=ln.text,
+                blanks_before=ln.blanks_before,
+                kind="table" if "\t" in ln.text else "text",
+            )
+            for ln in block
+        ]
+        info = DocumentInfo()
+        _mark_artefacts(inner_lines)
+        signatures = _mark_closings(inner_lines, info)
+        _mark_headings(inner_lines)
+        _mark_head(inner_lines, info, signatures)
+        roots, preamble = _build(inner_lines)
+        issued = tree.document.issued
+        inner = PlanTree(
+            document=info, nodes=[_finish(b, issued) for b in roots], preamble="\n".join(preamble)
+        )
+        if _tasks(inner.nodes) >= 3 and _tasks(inner.nodes) > _tasks(tree.nodes):
+            return number, inner
+    return None
+
+
+_REQUEST = re.compile(r"[^。；]*?请[^。；]{0,12}?(?:于|在)\s*[^。；]{0,20}?前[^。；]*[。；]?")
+
+
+def _requests(preamble: str, issued: date | None) -> list[Node]:
+    """ "请于2024年10月18日前书面反馈我办。" → a one-off item with its deadline."""
+    items = []
+    for m in _REQUEST.finditer(preamble):
+        sentence = m.group().strip()
+        clause = sentence[sentence.index("请") :].rstrip("。；")
+        deadlines = find_deadlines(clause, issued)
+        if not deadlines:
+            continue
+        items.append(
+            Node(number="", title=clause, style="notice", level=0, body=sentence, deadlines=deadlines)
+        )
+    return items

@@ -41,14 +41,32 @@ NODE_SCHEMA: dict[str, Any] = {
                 "required": ["text", "comparator", "value", "unit", "yearly"],
                 "properties": {
                     "text": {"type": "string", "minLength": 1},
-                    "comparator": {"enum": [">=", "<=", "="]},
+                    "comparator": {"enum": [">=", "<=", "=", "≈"]},
                     "value": {"type": "number"},
                     "unit": {"type": "string", "minLength": 1},
                     "yearly": {"type": "boolean"},
+                    "year": {"type": "integer", "minimum": 1900, "maximum": 2200},
                 },
             },
         },
         "children": {"type": "array", "items": {"$ref": "#/$defs/node"}},
+        "roles": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        "leads": {"type": "integer", "minimum": 1},
+    },
+}
+
+_TEXT = {"type": "string"}
+CONFLICT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["kind", "subject", "first", "second", "first_value", "second_value"],
+    "properties": {
+        "kind": {"enum": ["deadline", "figure"]},
+        "subject": _TEXT,
+        "first": _TEXT,
+        "second": _TEXT,
+        "first_value": _TEXT,
+        "second_value": _TEXT,
     },
 }
 
@@ -71,6 +89,9 @@ PLAN_JSON_SCHEMA: dict[str, Any] = {
             },
         },
         "nodes": {"type": "array", "items": {"$ref": "#/$defs/node"}},
+        "plan_attachment": {"type": "string"},
+        "notice_items": {"type": "array", "items": {"$ref": "#/$defs/node"}},
+        "conflicts": {"type": "array", "items": CONFLICT_SCHEMA},
         "attachments": {
             "type": "array",
             "items": {

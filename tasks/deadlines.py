@@ -2,8 +2,9 @@
 
 One per task period with a due date that was still open on the day: not done by then (completed
 later, or not at all) and not paused. Two kinds of period are not chased from here: those of a
-locked year (the lock recorded the year's outcome) and those proved by the funds ledger (the funds
-app chases that obligation once, as the commitment's payment or fund-use list).
+locked year (the lock recorded the year's outcome) and those proved by the funds ledger where the
+year has its commitment (the funds app chases that obligation once, as the commitment's payment,
+arrival or fund-use list); a fund-kept year without a commitment is chased here, as the task.
 """
 
 from __future__ import annotations
@@ -17,18 +18,23 @@ from django.urls import reverse
 
 from core.deadlines import DeadlineItem
 from tasks.fulfilment import FUND_KINDS
-from tasks.models import TaskPeriod, TaskUnit, YearLock, period_key
+from tasks.models import Task, TaskPeriod, TaskUnit, YearLock, period_key
 
 
 def deadlines(start: datetime.date, end: datetime.date, as_of: datetime.date) -> Iterator[DeadlineItem]:
     done_by_then = Q(status=TaskPeriod.Status.DONE) & (
         Q(completed_on__isnull=True) | Q(completed_on__lte=as_of)
     )
+    # A fund-kept period is chased by the funds app as its year's commitment (the money, its arrival,
+    # the use list); a year without a commitment has nothing there to chase, so it is chased here.
+    chased_by_funds = Task.objects.filter(
+        pk=OuterRef("task_id"), fulfilment__in=FUND_KINDS, fund_rule__commitments__year=OuterRef("year")
+    )
     periods = (
         TaskPeriod.objects.filter(due_date__range=(start, end))
         .exclude(done_by_then)
         .exclude(status=TaskPeriod.Status.PAUSED)
-        .exclude(task__fulfilment__in=FUND_KINDS)
+        .exclude(Exists(chased_by_funds))
         .exclude(
             Exists(
                 YearLock.objects.filter(

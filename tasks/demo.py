@@ -1,8 +1,9 @@
 """Demo tasks: the task tree of 晋政文〔2024〕102号 (seed 000) and 附件2 of 温政发〔2018〕26号 (seed 001).
 
-Numbers, titles, deadlines and targets are taken from the documents' text. Seed 000 names no unit
-per task: the responsible units below are a plausible demo assignment (each task to the
-departments of its field on both sides). Seed 001's units are those of its 附件2 table
+Seed 000 is loaded through the product's own path — parse, the preview's corrections
+(``tasks/demo_corrections.py``), the confirm service — so its numbers, titles, bodies, deadlines
+and targets come from the document's text. Seed 000 names no unit per task: the corrections
+assign a plausible set (each task to the departments of its field on both sides). Seed 001's units are those of its 附件2 table
 ("结对县（市、区）党委和政府" = the governments of the ten Wenzhou districts and counties).
 
 Everything is looked up by its natural key first and written only when it differs, so loading
@@ -18,7 +19,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cooperation.demo import upsert
 from cooperation.models import Unit, User
+from planparser import parse_plan, to_json
 from tasks import fulfilment, services
+from tasks.demo_corrections import (
+    CORRECTIONS_000,
+    CORRECTIONS_004,
+    KEEP_NOTICE_ITEMS_004,
+    REQUIRED_EVIDENCE_000,
+    UNIT_REGIONS_004,
+    preview_edits,
+)
+from tasks.importing.plan import import_plan
+from tasks.importing.plan import node_ids as _node_ids
 from tasks.models import (
     Area,
     Evidence,
@@ -56,345 +68,6 @@ EXTRA_UNITS = [
     ("温州市文化广电新闻出版局", "市文广新局", "温州市", "department"),
 ]
 
-JJ_GOV, YX_GOV = "晋江市人民政府", "尤溪县人民政府"
-JJ_AGR, YX_DRC = "晋江市农业农村局", "尤溪县发展和改革局"
-
-# Seed 000. Each entry: (number, title, area, lead units, co-operating units, deadline text,
-# targets [(name, comparator, value, unit, source text)], required evidence, children).
-T = tuple
-PLAN_000 = [
-    (
-        "二、",
-        "重点任务",
-        None,
-        [],
-        [],
-        "",
-        [],
-        [],
-        [
-            (
-                "（一）",
-                "产业协作共兴共融",
-                "产业协作",
-                [],
-                [],
-                "",
-                [],
-                [],
-                [
-                    (
-                        "1.",
-                        "推动产业园区合作共建",
-                        "产业协作",
-                        ["晋江经济开发区管委会", "尤溪经济开发区管委会"],
-                        [JJ_AGR, YX_DRC],
-                        "",
-                        [],
-                        ["协议文本"],
-                        [],
-                    ),
-                    (
-                        "2.",
-                        "推进新型工业化建设",
-                        "产业协作",
-                        ["晋江市工业和信息化局", "尤溪经济开发区管委会"],
-                        ["晋江市科学技术局", "尤溪县科学技术局"],
-                        "",
-                        [],
-                        [],
-                        [],
-                    ),
-                    (
-                        "3.",
-                        "推进现代服务业发展",
-                        "产业协作",
-                        ["晋江市商务局", "尤溪县商务局"],
-                        [],
-                        "",
-                        [],
-                        [],
-                        [],
-                    ),
-                    (
-                        "4.",
-                        "推进数字经济合作交流",
-                        "产业协作",
-                        ["晋江市工业和信息化局", "尤溪经济开发区管委会"],
-                        [],
-                        "",
-                        [],
-                        [],
-                        [],
-                    ),
-                    (
-                        "5.",
-                        "推进文旅康养产业合作",
-                        "产业协作",
-                        ["晋江市文化体育和旅游局", "尤溪县文化体育和旅游局"],
-                        [],
-                        "每年共同举办一次文体旅活动",
-                        [("共同举办文体旅活动", ">=", "1", "次", "每年共同举办一次文体旅活动")],
-                        ["活动方案", "现场照片"],
-                        [],
-                    ),
-                    ("6.", "推进现代农业合作", "产业协作", [JJ_AGR, "尤溪县农业农村局"], [], "", [], [], []),
-                ],
-            ),
-            (
-                "（二）",
-                "创新平台协同共建",
-                "创新平台",
-                [],
-                [],
-                "",
-                [],
-                [],
-                [
-                    (
-                        "1.",
-                        "推动民营经济创新发展",
-                        "创新平台",
-                        ["晋江市工业和信息化局", "尤溪经济开发区管委会"],
-                        ["晋江经济开发区管委会", "尤溪经济开发区管委会"],
-                        "",
-                        [],
-                        [],
-                        [],
-                    ),
-                    (
-                        "2.",
-                        "推动山海协同创新发展",
-                        "创新平台",
-                        ["晋江市科学技术局", "尤溪县科学技术局"],
-                        [],
-                        "",
-                        [],
-                        [],
-                        [],
-                    ),
-                    (
-                        "3.",
-                        "推动国资国企加强合作",
-                        "创新平台",
-                        ["晋江市财政局", "尤溪县财政局"],
-                        [],
-                        "",
-                        [],
-                        [],
-                        [],
-                    ),
-                ],
-            ),
-            (
-                "（三）",
-                "基础设施互联互通",
-                "基础设施",
-                [],
-                [],
-                "",
-                [],
-                [],
-                [
-                    (
-                        "1.",
-                        "共同优化通道建设",
-                        "基础设施",
-                        ["晋江市交通运输局", "尤溪县交通运输局"],
-                        [],
-                        "",
-                        [],
-                        [],
-                        [],
-                    ),
-                    (
-                        "2.",
-                        "促进新型城镇化建设合作",
-                        "基础设施",
-                        ["晋江市住房和城乡建设局", "尤溪县住房和城乡建设局"],
-                        [],
-                        "",
-                        [],
-                        [],
-                        [],
-                    ),
-                ],
-            ),
-            (
-                "（四）",
-                "社会事业交流合作",
-                "社会事业",
-                [],
-                [],
-                "",
-                [],
-                [],
-                [
-                    (
-                        "1.",
-                        "推动人才交流合作",
-                        "社会事业",
-                        ["晋江市人力资源和社会保障局", "尤溪县人力资源和社会保障局"],
-                        [],
-                        "",
-                        [],
-                        [],
-                        [],
-                    ),
-                    (
-                        "2.",
-                        "推动教育医疗合作",
-                        "社会事业",
-                        ["尤溪县教育局", "晋江市教育局"],
-                        ["晋江市卫生健康局", "尤溪县卫生健康局"],
-                        "每年分别开展不少于一次",
-                        [
-                            (
-                                "教育领域专技人员交流活动",
-                                ">=",
-                                "1",
-                                "次",
-                                "教育领域每年开展不少于一次的专技人员交流活动",
-                            ),
-                            (
-                                "医疗领域专技人员交流活动",
-                                ">=",
-                                "1",
-                                "次",
-                                "医疗领域每年开展不少于一次的专技人员交流活动",
-                            ),
-                        ],
-                        ["现场照片"],
-                        [],
-                    ),
-                    (
-                        "3.",
-                        "推动民间团体交流合作",
-                        "社会事业",
-                        ["晋江市民政局", "尤溪县民政局"],
-                        [],
-                        "",
-                        [],
-                        [],
-                        [],
-                    ),
-                ],
-            ),
-            (
-                "（五）",
-                "生态文明共建共享",
-                "生态文明",
-                [],
-                [],
-                "",
-                [],
-                [],
-                [
-                    (
-                        "1.",
-                        "共同探索生态产品价值实现机制",
-                        "生态文明",
-                        ["泉州市晋江生态环境局", "三明市尤溪生态环境局"],
-                        [],
-                        "",
-                        [],
-                        [],
-                        [],
-                    ),
-                    (
-                        "2.",
-                        "共同促进绿色循环发展",
-                        "生态文明",
-                        ["泉州市晋江生态环境局", "三明市尤溪生态环境局"],
-                        ["晋江市工业和信息化局", "尤溪经济开发区管委会"],
-                        "",
-                        [],
-                        [],
-                        [],
-                    ),
-                    ("3.", "积极探索新型发展模式", "生态文明", [JJ_AGR, YX_DRC], [], "", [], [], []),
-                ],
-            ),
-        ],
-    ),
-    (
-        "三、",
-        "保障措施",
-        "保障措施",
-        [],
-        [],
-        "",
-        [],
-        [],
-        [
-            (
-                "（一）",
-                "加强组织领导",
-                "保障措施",
-                [JJ_GOV, YX_GOV],
-                [JJ_AGR, YX_DRC],
-                "每年至少 1 次",
-                [
-                    (
-                        "两地党政主要领导共同研究部署山海协作工作",
-                        ">=",
-                        "1",
-                        "次",
-                        "两地党政主要领导每年至少 1 次共同研究部署山海协作工作",
-                    )
-                ],
-                ["会议纪要"],
-                [],
-            ),
-            ("（二）", "共同争取政策", "保障措施", [JJ_AGR, YX_DRC], [], "", [], [], []),
-            ("（三）", "提升惠企服务", "保障措施", [JJ_GOV, YX_GOV], [], "", [], [], []),
-            (
-                "（四）",
-                "推进任务落实",
-                "保障措施",
-                [JJ_AGR, YX_DRC],
-                [],
-                "",
-                [],
-                [],
-                [
-                    (
-                        "",
-                        "落实帮扶资金：晋江市安排山海协作专项资金1200万元",
-                        "保障措施",
-                        ["晋江市财政局"],
-                        [JJ_AGR],
-                        "每年4月底前",
-                        [
-                            (
-                                "山海协作专项资金",
-                                ">=",
-                                "12000000",
-                                "元",
-                                "晋江市每年4月底前安排山海协作专项资金1200万元",
-                            )
-                        ],
-                        ["拨付凭证"],
-                        [],
-                    ),
-                    (
-                        "",
-                        "尤溪县制定协作资金使用项目清单（以造血式产业类项目为主）",
-                        "保障措施",
-                        [YX_DRC],
-                        ["尤溪县财政局"],
-                        "每年3月底前",
-                        [],
-                        ["项目清单"],
-                        [],
-                    ),
-                ],
-            ),
-            ("（五）", "强化督查考评", "保障措施", [JJ_AGR, YX_DRC], [], "", [], [], []),
-        ],
-    ),
-]
-
 # Seed 001, 附件2: (序号, 任务, [(事项 number, title, lead, co-operating, deadline text, targets, first year)]).
 WZ_COUNTIES = [
     f"{c}人民政府"
@@ -408,6 +81,13 @@ WZ_COUNTIES = [
     for c in pair
 ]
 ZS = "温州市招商局（经合办）"
+PARK_PLAN_UNITS = [
+    "温州市发展和改革委员会",
+    "温州市国土资源局",
+    "温州市规划局",
+    "温州市文化广电新闻出版局",
+    "温州市旅游局",
+]
 TABLE_001 = [
     (
         "1",
@@ -480,15 +160,9 @@ TABLE_001 = [
             (
                 "2.",
                 "建立产业园管理运营机制：组建五个生态旅游文化产业园管委会，成立投资开发公司",
-                [ZS],
-                [
-                    "温州市发展和改革委员会",
-                    "温州市国土资源局",
-                    "温州市规划局",
-                    "温州市文化广电新闻出版局",
-                    "温州市旅游局",
-                    *WZ_COUNTIES,
-                ],
+                # 附件2: the 责任单位 cell of 2.1 is merged over 2.2
+                WZ_COUNTIES,
+                [],
                 "2018 年 7 月底前",
                 [("投资开发公司首期注册资金", ">=", "200000000", "元", "首期注册资金不少 2 亿元", 2018)],
             ),
@@ -519,8 +193,9 @@ TABLE_001 = [
             (
                 "4.",
                 "开展督查调研，重点督查园区规划编制、机构建设等工作",
+                # 附件2: the 责任单位 cell of 2.3 is merged over 2.4 and 2.5
                 [ZS],
-                ["温州市发展和改革委员会", *WZ_COUNTIES],
+                [*PARK_PLAN_UNITS, *WZ_COUNTIES],
                 "",
                 [],
             ),
@@ -528,7 +203,7 @@ TABLE_001 = [
                 "5.",
                 "高标准建设“七都”山海协作总部经济园区",
                 [ZS],
-                ["鹿城区人民政府", "泰顺县人民政府"],
+                [*PARK_PLAN_UNITS, *WZ_COUNTIES],
                 "2020 年前建成并投入使用",
                 [],
             ),
@@ -639,6 +314,101 @@ TABLE_001 = [
     ),
 ]
 
+# Seed 001's body: yearly obligations and milestones that 附件2 does not list, each with its sentence.
+# (number, title, lead, co-operating, deadline text, targets, source sentence)
+BODY_001 = [
+    (
+        "二、（一）",
+        "共同研究部署下一年度两地间的产业梯度转移举措",
+        [ZS],
+        WZ_COUNTIES,
+        "每年年底前",
+        [],
+        "以提升山区内生发展动力为中心，积极开展产业项目合作对接，每年年底前共同研究部署下一年度两地间的产业梯度转移举措，推动合作项目签约落地。",
+    ),
+    (
+        "二、（二）2.",
+        "五个生态旅游文化产业园2020年计划总投资",
+        [ZS],
+        WZ_COUNTIES,
+        "",
+        [
+            (
+                "五个生态旅游文化产业园计划总投资（正文）",
+                ">=",
+                "23770000000",
+                "元",
+                "2020 年 5 个生态旅游文化产业园计划总投资 237.7 亿元",
+                2020,
+            )
+        ],
+        "2020 年 5 个生态旅游文化产业园计划总投资 237.7 亿元。（附件2 写作“五大生态旅游文化产业园计划总投资 100 亿元”：文件前后不一致。）",
+    ),
+    (
+        "二、（二）3.",
+        "基本完成产业园核心区及集散中心、停车场、通景公路等配套设施建设",
+        [ZS],
+        WZ_COUNTIES,
+        "2019年前",
+        [],
+        "2019年前基本完成产业园核心区以及集散中心、停车场、通景公路等配套设施建设;2020年前产业项目建设初见成效。",
+    ),
+    (
+        "三、（一）",
+        "每年召开全市山海协作专题工作会议",
+        [ZS],
+        [],
+        "每年年底前",
+        [("全市山海协作专题工作会议", ">=", "1", "次", "每年召开全市山海协作专题工作会议1次", None)],
+        "健全工作推进机制和目标考核机制，按照省山海协作工作目标任务要求和部署，制订年度工作计划，每年召开全市山海协作专题工作会议1次，分解落实市内各有关县（市、区）年度目标任务。",
+    ),
+    (
+        "三、（二）",
+        "内对双方主要领导带队开展高层互访",
+        WZ_COUNTIES,
+        [ZS],
+        "每年年底前",
+        [("高层互访", ">=", "2", "次", "每年由内对双方主要领导带队开展高层互访不少于2次", None)],
+        "加强内对县（市、区）对接交流，每年由内对双方主要领导带队开展高层互访不少于2次，定期研究部署和协调推进山海协作工作。",
+    ),
+    (
+        "三、（二）",
+        "召开内对双方联席会议",
+        WZ_COUNTIES,
+        [ZS],
+        "每年年底前",
+        [("联席会议", ">=", "2", "次", "每年召开联席会议2次以上", None)],
+        "健全由内对双方主要领导牵头，双方相关职能部门、有关乡镇共同参与的联席会议制度，每年召开联席会议2次以上。",
+    ),
+    (
+        "三、（二）",
+        "完成下一年度合作重点领域、目标任务和工作举措的研究并报领导小组备案",
+        WZ_COUNTIES,
+        [ZS],
+        "每年10月底前",
+        [],
+        "每年10月底前双方共同完成下一年度合作重点领域、目标任务和工作举措的研究，并报省、市山海协作工程工作领导小组备案。",
+    ),
+]
+
+
+def _table_001_cells(text: str) -> dict[tuple[str, str], str]:
+    """The 事项 cell of each row of 附件2, by (任务 序号, 事项 number): each task's source text."""
+    cells: dict[tuple[str, str], str] = {}
+    group = ""
+    for line in text.splitlines():
+        columns = line.split("\t")
+        if len(columns) < 3:
+            continue
+        if columns[0].strip().isdigit():
+            group = columns[0].strip()
+        item = columns[2].strip()
+        number = item.split(".", 1)[0] + "." if item[:1].isdigit() else ""
+        if group and number:
+            cells[(group, number)] = item
+    return cells
+
+
 # Smallest valid files for the demo evidence (real signatures, so validate_upload accepts them).
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
@@ -661,7 +431,7 @@ def _set_units(task: Task, units: dict, lead: list[str], cooperating: list[str])
             TaskUnit.objects.create(task=task, unit_id=unit_id, role=role, order=order)
 
 
-def _task(pairing, document, parent, number, title, position, start, end, deadline_text, area):
+def _task(pairing, document, parent, number, title, position, start, end, deadline_text, area, body=""):
     deadline = services.parse_deadline(deadline_text)
     task = upsert(
         Task,
@@ -673,29 +443,17 @@ def _task(pairing, document, parent, number, title, position, start, end, deadli
             "area": area,
             "start_year": start,
             "end_year": end,
+            "body": body,
             **deadline,
         },
     )
     return task
 
 
-# 000's yearly minimums counted from the pairing's activities (target name → kinds, field words):
-# "分别" makes the education and the health exchange two minimums, each counted on its own.
-ACTIVITY_MINIMUMS = {
-    "共同举办文体旅活动": ("event", ""),
-    "教育领域专技人员交流活动": ("exchange,training", "教育、教师、学校"),
-    "医疗领域专技人员交流活动": ("exchange,training", "医疗、卫生、健康、医院"),
-    "两地党政主要领导共同研究部署山海协作工作": ("meeting,visit", ""),
-}
-
-
 def _targets(task, targets) -> None:
-    counted = False
     for entry in targets:
         name, comparator, value, unit, source = entry[:5]
         year = entry[5] if len(entry) > 5 else None
-        kinds, field = ACTIVITY_MINIMUMS.get(name, ("", ""))
-        counted = counted or bool(kinds)
         upsert(
             Target,
             {"task": task, "name": name},
@@ -705,52 +463,103 @@ def _targets(task, targets) -> None:
                 "unit": unit,
                 "source_text": source,
                 "year": year,
-                "activity_kinds": kinds,
-                "activity_field": field,
             },
         )
-    if counted and task.fulfilment != Task.Fulfilment.ACTIVITIES:
-        task.fulfilment = Task.Fulfilment.ACTIVITIES
+
+
+def _link(task) -> None:
+    """Link a task to the record that proves it as an import does (its yearly minimums to activities);
+    written only when something changes, so loading again adds no history row."""
+    linked_before = (task.fulfilment, task.fund_rule_id)
+    for target in fulfilment.link_from_plan(task, list(task.targets.all())):
+        target.save()
+    if (task.fulfilment, task.fund_rule_id) != linked_before:
         task.save()
 
 
 def _load_000(pairing, document, units, kinds) -> dict[str, Task]:
-    areas = {}
-    for order, name in enumerate(["产业协作", "创新平台", "基础设施", "社会事业", "生态文明", "保障措施"]):
-        areas[name] = upsert(Area, {"pairing": pairing, "name": name}, {"order": order})
-    by_title: dict[str, Task] = {}
-    counter = [0]
+    """Seed 000's tasks, loaded as a user loads a plan: parse → preview → confirm.
 
-    def walk(entries, parent):
-        for number, title, area, lead, co, deadline_text, targets, required, children in entries:
-            counter[0] += 1
-            task = _task(
-                pairing,
-                document,
-                parent,
-                number,
-                title,
-                counter[0],
-                2024,
-                2030,
-                deadline_text,
-                areas.get(area),
-            )
-            _set_units(task, units, lead, co)
-            _targets(task, targets)
-            wanted = {kinds[k].pk for k in required}
-            if {k.pk for k in task.required_evidence.all()} != wanted:
-                task.required_evidence.set(wanted)
-            services.sync_periods(task)
-            by_title[title] = task
-            walk(children, task)
-
-    walk(PLAN_000, None)
+    The document's text is parsed (``planparser.parse_plan``), the corrections a liaison makes in
+    the preview (``tasks.demo_corrections.CORRECTIONS_000``) become the preview's edits, and the
+    confirm service (``tasks.importing.plan.import_plan``) writes the tasks, as 晋江's liaison
+    officer. Loading again finds the document's tasks and only refreshes each task's source
+    paragraph (its body) from the text. Returns {title: Task}.
+    """
+    plan = to_json(parse_plan(document.full_text))
+    if not Task.objects.filter(pairing=pairing, document=document).exists():
+        import_plan(
+            pairing,
+            plan,
+            User.objects.get(username="jj_liaison"),
+            document=document,
+            edits=preview_edits(plan, CORRECTIONS_000),
+            start_year=2024,
+            end_year=2030,
+        )
+    else:
+        _refresh_bodies(pairing, document, plan)
+    by_title = {t.title: t for t in Task.objects.filter(pairing=pairing, document=document)}
+    for title, wanted_kinds in REQUIRED_EVIDENCE_000.items():
+        task = by_title[title]
+        wanted = {kinds[k].pk for k in wanted_kinds}
+        if {k.pk for k in task.required_evidence.all()} != wanted:
+            task.required_evidence.set(wanted)
     return by_title
 
 
+def _refresh_bodies(pairing, document, plan: dict) -> None:
+    """An earlier demo's tasks keep their rows; each gets the source paragraph it came from."""
+    from tasks.importing.plan import build_nodes
+
+    nodes, _errors = build_nodes(plan, preview_edits(plan, CORRECTIONS_000))
+    bodies = {(n.number, n.title): n.body for top in nodes for n in top.walk()}
+    for task in Task.objects.filter(pairing=pairing, document=document):
+        body = bodies.get((task.number, task.title))
+        if body and task.body != body:
+            task.body = body
+            task.save(update_fields=["body"])
+
+
+def _load_004(pairing, document) -> dict[str, Task]:
+    """Seed 004's tasks, through the same path as seed 000: the letter is parsed (its 附件1 is the
+    plan), the preview's units are confirmed in the regions it shows (``preview_unit_rows``; the
+    two Ningxia committees it cannot place get 宁夏, ``UNIT_REGIONS_004``), the letter's request
+    for comments by 2024-10-18 is kept as a one-off task, and ``import_plan`` writes it all."""
+    from cooperation.models import Region
+    from tasks.importing.plan import UnitMatcher, preview_unit_rows
+
+    if not Task.objects.filter(pairing=pairing, document=document).exists():
+        plan = to_json(parse_plan(document.full_text))
+        edits = preview_edits(plan, CORRECTIONS_004)
+        names = list(
+            dict.fromkeys(name for _id, node, _d in _node_ids(plan["nodes"]) for name in node["units"])
+        )
+        picked = {name: Region.objects.get(name=region).pk for name, region in UNIT_REGIONS_004.items()}
+        regions = {
+            row["name"]: row["region_id"] or picked[row["name"]]
+            for row in preview_unit_rows(UnitMatcher(pairing), names)
+            if row["match"] is None
+        }
+        import_plan(
+            pairing,
+            plan,
+            None,
+            document=document,
+            edits=edits,
+            unit_regions=regions,
+            start_year=2024,
+            end_year=2026,
+            keep_notice_items=KEEP_NOTICE_ITEMS_004,
+        )
+    return {t.title: t for t in Task.objects.filter(pairing=pairing, document=document)}
+
+
 def _load_001(pairing, document, units) -> None:
+    """Seed 001: 附件2's 3 tasks and 15 items (units as the table's merged cells give them) and the
+    body's obligations that the table leaves out (``BODY_001``); each keeps its source text."""
     area = upsert(Area, {"pairing": pairing, "name": "山海协作工程升级版"}, {"order": 0})
+    cells = _table_001_cells(document.full_text)
     position = 0
     for number, title, items in TABLE_001:
         position += 1
@@ -759,12 +568,47 @@ def _load_001(pairing, document, units) -> None:
         for item_number, item_title, lead, co, deadline_text, targets in items:
             position += 1
             task = _task(
-                pairing, document, parent, item_number, item_title, position, 2018, 2020, deadline_text, area
+                pairing,
+                document,
+                parent,
+                item_number,
+                item_title,
+                position,
+                2018,
+                2020,
+                deadline_text,
+                area,
+                body=cells.get((number, item_number), ""),
             )
             _set_units(task, units, lead, co)
             _targets(task, targets)
-            fulfilment.link_from_plan(task)  # its yearly minimums are counted from activities
+            _link(task)
             services.sync_periods(task)
+    body_area = upsert(Area, {"pairing": pairing, "name": "正文中的年度要求"}, {"order": 1})
+    position += 1
+    parent = _task(
+        pairing, document, None, "正文", "正文中的年度要求与节点", position, 2018, 2020, "", body_area
+    )
+    services.sync_periods(parent)
+    for number, title, lead, co, deadline_text, targets, sentence in BODY_001:
+        position += 1
+        task = _task(
+            pairing,
+            document,
+            parent,
+            number,
+            title,
+            position,
+            2018,
+            2020,
+            deadline_text,
+            body_area,
+            body=sentence,
+        )
+        _set_units(task, units, lead, co)
+        _targets(task, targets)
+        _link(task)
+        services.sync_periods(task)
 
 
 def _report(period, user, unit, text, **fields) -> ProgressReport:
@@ -895,5 +739,6 @@ def load(context: dict) -> dict:
 
     tasks = _load_000(jy, context["documents"]["000"], units, kinds)
     _load_001(wz, context["documents"]["001"], units)
+    _load_004(context["pairings"]["minning"], context["documents"]["minning"])
     _reports(jy, tasks, units, kinds)
     return {"units": units, "tasks": tasks}

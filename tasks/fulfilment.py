@@ -201,7 +201,9 @@ ACTIVITY_WORDS: list[tuple[tuple[str, ...], str, str]] = [
     (("对接洽谈", "签约会", "推介会"), "fair", ""),
     (("文体旅", "文旅", "文化旅游", "体育"), "event", ""),
     (("培训",), "training", ""),
-    (("领导", "党政", "联席", "互访", "高层"), "meeting,visit", ""),
+    (("联席会议", "联席会"), "meeting", ""),
+    (("互访", "考察"), "visit", ""),
+    (("领导", "党政", "高层"), "meeting,visit", ""),
 ]
 
 
@@ -213,42 +215,33 @@ def activity_words(name: str) -> tuple[str, str] | None:
     return None
 
 
-def link_from_plan(task: Task, user=None) -> str:
-    """Link a task just made from a plan to the record that will prove it, where the plan says so.
+def link_from_plan(task: Task, targets: list[Target]) -> list[Target]:
+    """Link a task being made from a plan to the record that will prove it, where the plan says so.
 
     Yearly minimums counted in 次 ("每年至少1次", "分别开展不少于一次") become activity minimums; a
     task about the pairing's money whose target is a fund rule's yearly amount follows that rule's
-    payments; a fund-use list task ("项目清单") its list. Returns the fulfilment set ("" for none).
-    The liaison sees and changes it on the task form.
+    payments; a fund-use list task ("项目清单") its list. Sets the fields on `task` and `targets`
+    without saving them (the caller saves each once, so each gets one history row) and returns
+    the targets it changed. The liaison sees and changes the link on the task form.
     """
-    targets = list(task.targets.all())
+    changed = []
     # "每年共同举办一次" is a minimum too, whether the parser wrote it "≥ 1" or "= 1".
     minimums = [t for t in targets if t.unit == "次" and t.comparator in (">=", "=") and t.value <= 5]
-    linked = []
     for target in minimums:
         found = activity_words(target.name)
         if found and not target.activity_kinds:
             target.activity_kinds, target.activity_field = found
-            as_actor(target, user)
-            target.save()
-        if target.activity_kinds:
-            linked.append(target)
-    kind = ""
-    if minimums and len(linked) == len(minimums):
-        kind = Task.Fulfilment.ACTIVITIES
-    else:
-        rules = list(task.pairing.fund_rules.all())
-        money = [t for t in targets if t.unit in MONEY_UNITS]
-        for rule in rules:
-            if "项目清单" in task.title and rule.use_list_due_month:
-                task.fund_rule, kind = rule, Task.Fulfilment.FUND_USE_LIST
-                break
-            about_money = [t for t in money if "资金" in f"{task.title}{t.name}{t.source_text}"]
-            if any(t.value * MONEY_UNITS[t.unit] == rule.amount for t in about_money):
-                task.fund_rule, kind = rule, Task.Fulfilment.FUND_PAID
-                break
-    if kind and task.fulfilment != kind:
-        task.fulfilment = kind
-        as_actor(task, user)
-        task.save()
-    return kind
+            changed.append(target)
+    if minimums and all(t.activity_kinds for t in minimums):
+        task.fulfilment = Task.Fulfilment.ACTIVITIES
+        return changed
+    money = [t for t in targets if t.unit in MONEY_UNITS]
+    for rule in task.pairing.fund_rules.all():
+        if "项目清单" in task.title and rule.use_list_due_month:
+            task.fund_rule, task.fulfilment = rule, Task.Fulfilment.FUND_USE_LIST
+            break
+        about_money = [t for t in money if "资金" in f"{task.title}{t.name}{t.source_text}"]
+        if any(t.value * MONEY_UNITS[t.unit] == rule.amount for t in about_money):
+            task.fund_rule, task.fulfilment = rule, Task.Fulfilment.FUND_PAID
+            break
+    return changed

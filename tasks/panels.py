@@ -1,15 +1,17 @@
-"""The pairing page's sections of tasks: this year's periods by status and overdue ones, and (for
-liaison staff) the link to the responsibility-table import."""
+"""The pairing page's sections of tasks: this year's periods by state (core.states, as of today) and
+the overdue work of earlier years, and (for liaison staff) the link to the responsibility-table import."""
 
 from __future__ import annotations
 
-from django.db.models import Count
+import datetime
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cooperation.scoping import is_liaison_of
 from core.panels import Panel
-from tasks.models import TaskPeriod
+from core.states import STATE_NAMES, State
+from tasks.models import TaskPeriod, overdue_q
 
 
 def pairing_panels(request, pairing) -> list[Panel]:
@@ -17,9 +19,14 @@ def pairing_panels(request, pairing) -> list[Panel]:
 
 
 def _tasks_panel(request, pairing) -> list[Panel]:
-    year = timezone.localdate().year
-    context = {"pairing": pairing, "year": year, **status_counts(pairing, year)}
-    if context["total"] == 0 and context["overdue"] == 0:
+    today = timezone.localdate()
+    context = {
+        "pairing": pairing,
+        "year": today.year,
+        "today": today,
+        **status_counts(pairing, today.year, today),
+    }
+    if context["total"] == 0 and context["older_overdue"] == 0:
         return []
     return [Panel(template="tasks/panel.html", context=context, order=20, title=_("任务"))]
 
@@ -38,12 +45,37 @@ def table_import_panel(request, pairing) -> list[Panel]:
     ]
 
 
-def status_counts(pairing, year: int) -> dict:
-    """Counts of a pairing's periods of `year` by status, and overdue ones (two queries)."""
-    periods = TaskPeriod.objects.filter(task__pairing=pairing, year=year)
-    counts = dict(periods.values_list("status").annotate(n=Count("pk")))
+# The order the panel shows the states in: the work to chase first.
+PANEL_STATES = (
+    State.OVERDUE,
+    State.SOON,
+    State.ON_TRACK,
+    State.CONTINUING,
+    State.DONE_LATE,
+    State.DONE,
+    State.PAUSED,
+)
+
+
+def status_counts(pairing, year: int, today: datetime.date | None = None) -> dict:
+    """A pairing's periods of `year` by state as of `today` (the one rule of `core.states`, as the
+    one-pager, the dashboards and the API), and the overdue periods of earlier years (two queries).
+
+    The overdue count is the year's: the filter it links to (`?year=&overdue=true`) lists the same
+    periods; earlier years' overdue work is counted apart, as on the one-pager.
+    """
+    today = today or timezone.localdate()
+    counts = {state: 0 for state in PANEL_STATES}
+    for period in TaskPeriod.objects.filter(task__pairing=pairing, year=year).only(
+        "due_date", "status", "completed_on"
+    ):
+        state = period.standing(today).state
+        counts[state] = counts.get(state, 0) + 1
     return {
-        "rows": [(label, counts.get(value, 0), value) for value, label in TaskPeriod.Status.choices],
-        "overdue": TaskPeriod.objects.filter(task__pairing=pairing).overdue().count(),
+        "rows": [(state.value, STATE_NAMES[state], n) for state, n in counts.items()],
+        "overdue": counts[State.OVERDUE],
+        "older_overdue": TaskPeriod.objects.filter(task__pairing=pairing, year__lt=year)
+        .filter(overdue_q(today))
+        .count(),
         "total": sum(counts.values()),
     }

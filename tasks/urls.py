@@ -15,6 +15,7 @@ urlpatterns = [
     path("tasks/periods/<int:pk>/status/", views.period_status, name="period_status"),
     path("tasks/periods/<int:period_pk>/reports/new/", views.report_save, name="report_create"),
     path("tasks/periods/<int:period_pk>/reports/<int:pk>/", views.report_save, name="report_update"),
+    path("tasks/reports/bulk-review/", views.report_bulk_review, name="report_bulk_review"),
     path("tasks/reports/<int:pk>/<str:action>/", views.report_action, name="report_action"),
     path("tasks/evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
 ]

@@ -13,11 +13,12 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
@@ -25,7 +26,9 @@ from django_filters.views import FilterView
 from cooperation.models import Pairing
 from cooperation.scoping import is_liaison_of
 from core.concurrency import VersionConflict, VersionedFormViewMixin
+from core.excel import Column
 from core.history import history_rows
+from core.listexport import XlsxExportMixin
 from core.panels import task_panels
 from core.permissions import ScopedPageMixin
 from core.roles import is_liaison, is_reporter, liaison_or_superuser
@@ -94,13 +97,52 @@ def current_period(task: Task, year: int):
     return periods[-1] if periods else None
 
 
-class TaskListView(ScopedPageMixin, FilterView):
-    """All tasks of the user's pairings, filtered with the API's FilterSet, 30 a page."""
+class TaskListView(XlsxExportMixin, ScopedPageMixin, FilterView):
+    """All tasks of the user's pairings, filtered with the API's FilterSet, 30 a page (and as .xlsx)."""
 
     model = Task
     filterset_class = TaskFilterSet
     paginate_by = 30
     template_name = "tasks/task_list.html"
+    export_title = _lazy("任务清单")
+    export_columns = [
+        Column(_lazy("结对"), 24, wrap=True),
+        Column(_lazy("序号"), 10),
+        Column(_lazy("任务"), 40, wrap=True),
+        Column(_lazy("领域"), 12),
+        Column(_lazy("牵头单位"), 24, wrap=True),
+        Column(_lazy("配合单位"), 24, wrap=True),
+        Column(_lazy("完成时限"), 20, wrap=True),
+        Column(_lazy("本年度状态"), 16),
+        Column(_lazy("截止日期"), 12, "date"),
+        Column(_lazy("完成日期"), 12, "date"),
+    ]
+
+    def export_queryset(self):
+        data = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
+        self.export_year = int(data.get("year") or timezone.localdate().year)
+        self.export_columns = [
+            *self.export_columns[:7],
+            Column(_("%(year)d 年度状态") % {"year": self.export_year}, 16),
+            *self.export_columns[8:],
+        ]
+        return self.object_list
+
+    def export_row(self, task) -> list:
+        period = current_period(task, self.export_year)
+        units = list(task.task_units.all())
+        return [
+            task.pairing.name,
+            task.number,
+            task.title,
+            task.area.name if task.area else "",
+            "、".join(u.unit.name for u in units if u.role == TaskUnit.Role.LEAD),
+            "、".join(u.unit.name for u in units if u.role != TaskUnit.Role.LEAD),
+            task.deadline_display,
+            period.standing().label if period else "",
+            period.due_date if period else None,
+            period.completed_on if period else None,
+        ]
 
     def get_queryset(self):
         return (
@@ -627,3 +669,52 @@ def evidence_download(request, pk):
     """Serve an evidence file under its original name, to people who may see its task only."""
     evidence = get_object_or_404(Evidence.objects.visible_to(request.user), pk=pk)
     return protected_download(evidence.file, evidence.original_name)
+
+
+@login_required
+@require_POST
+def report_bulk_review(request):
+    """Approve or return several submitted reports at once (liaison staff): all or nothing.
+
+    Each report goes through the same service as one by one — its own history row, its own
+    notification, the four-eyes rule — inside one transaction: a refusal on any report (another
+    pairing's, not submitted any more, his own) changes none of them and names the report.
+    """
+    back = reverse("tasks:my_tasks") + "#to-review"
+    action = request.POST.get("bulk_action")
+    ids = []
+    for raw in request.POST.getlist("report"):
+        try:
+            ids.append(int(raw))
+        except ValueError:
+            return _respond(request, False, _("所选报告无效。"), back, 400)
+    if action not in ("approve", "return") or not ids:
+        return _respond(request, False, _("请选择报告，并选择“批量通过”或“批量退回”。"), back, 400)
+    reason = request.POST.get("reason", "")
+    reports = list(
+        ProgressReport.objects.visible_to(request.user).filter(pk__in=ids).select_related("period__task")
+    )
+    if len(reports) != len(set(ids)):
+        missing = _("所选报告中有不存在或无权查看的报告，未做任何修改。")
+        if _wants_json(request):
+            return _respond(request, False, missing, back, 404)
+        raise Http404(missing)
+
+    def work():
+        for report in reports:
+            try:
+                if action == "approve":
+                    services.approve_report(report, request.user)
+                else:
+                    services.return_report(report, request.user, reason=reason)
+            except (PermissionDenied, ValidationError) as exc:
+                named = _("“%(task)s”（%(year)s年，%(unit)s）：%(why)s；未做任何修改。") % {
+                    "task": report.period.task.title,
+                    "year": report.period.year,
+                    "unit": report.unit.name,
+                    "why": _message(exc),
+                }
+                raise type(exc)(named) from exc
+
+    done = _("已批量通过 %(n)d 份报告。") if action == "approve" else _("已批量退回 %(n)d 份报告。")
+    return _run(request, back, done % {"n": len(reports)}, work)

@@ -49,3 +49,18 @@ def as_of_line() -> str:
         timezone.localdate().isoformat(),
         _("状态截至 %(date)s（按自然日计）") % {"date": timezone.localdate().isoformat()},
     )
+
+
+@register.simple_tag(takes_context=True)
+def export_link(context) -> str:
+    """“导出 Excel” with the page's own filters (every row, not only this page)."""
+    from django.utils.html import format_html
+    from django.utils.translation import gettext as _
+
+    request = context["request"]
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["export"] = "xlsx"
+    return format_html(
+        '<a class="button export-link" href="?{}" download>{}</a>', query.urlencode(), _("导出 Excel")
+    )

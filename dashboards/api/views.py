@@ -150,6 +150,9 @@ class DashboardLightSerializer(serializers.Serializer):
         help_text=gettext_lazy("ok 按时 / soon 即将到期 / overdue 逾期 / escalated 督办 / paused 暂缓")
     )
     label = serializers.CharField()
+    state = serializers.CharField(
+        help_text="done / done_late / on_track / soon / overdue / paused / continuing / na（core.states）"
+    )
     detail = serializers.CharField()
     lead_units = serializers.ListField(child=serializers.CharField())
     cooperating_units = serializers.ListField(child=serializers.CharField())

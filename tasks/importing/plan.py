@@ -3,7 +3,7 @@
 The parser (reports/plan_parser) proposes; this module writes. ``import_plan`` takes the tree in
 the plan tree's JSON (``to_json(parse_plan(text))``), the officer's edits keyed by node id, and
 creates — in ONE transaction — the source document (or uses an existing one of the pairing),
-missing units, areas, tasks (numbers as printed, parents, titles, bodies), their responsible
+the new units the officer confirmed (matching: ``tasks.importing.units``), areas, tasks (numbers as printed, parents, titles, bodies), their responsible
 units (first = lead, the rest co-operating, through ``tasks.services.set_task_units``), targets
 and periods (``tasks.services.sync_periods``). Everything is checked before the first write;
 any error and nothing is written (``PlanImportRefused`` with every message in Chinese).
@@ -38,13 +38,19 @@ from core.text import hidden_character
 from planparser import PLAN_JSON_SCHEMA
 from tasks import fulfilment
 from tasks import services as task_services
+from tasks.importing.units import (  # noqa: F401 — the units' rules, re-exported for the import views
+    UnitMatcher,
+    canonical_unit_name,
+    guess_unit_kind,
+    normalise_unit_name,
+    preview_unit_rows,
+    region_stems,
+    side_regions,
+)
 from tasks.models import Area, Target, Task
 
 UNIT_SPLIT = re.compile(r"[、，,；;\n]")
 OPEN_BRACKETS, CLOSE_BRACKETS = "（(〈<《[【〔", "）)〉>》]】〕"
-_PARENS = str.maketrans(
-    {"〈": "（", "〉": "）", "(": "（", ")": "）", "<": "（", ">": "）", " ": "", "\u3000": ""}
-)
 
 
 class PlanImportRefused(ImportRefused):
@@ -141,11 +147,6 @@ def split_units(text: str) -> list[str]:
     return names
 
 
-def normalise_unit_name(name: str) -> str:
-    """The key two spellings of one unit share: 〈〉, () and （） alike, no spaces."""
-    return (name or "").translate(_PARENS)
-
-
 def default_deadline_text(node: dict) -> str:
     return node["deadlines"][0]["text"] if node["deadlines"] else ""
 
@@ -215,14 +216,26 @@ def _edited_targets(node: dict, edit: dict | None, label: str, errors: list[str]
         if not name:
             errors.append(_("%(where)s，名称：不能为空。") % {"where": where})
         if comparator not in Target.Comparator.values:
-            errors.append(_("%(where)s，比较：只能是 ≥、≤ 或 =。") % {"where": where})
+            errors.append(_("%(where)s，比较：只能是 ≥、≤、= 或 ≈。") % {"where": where})
         if not unit or len(unit) > 10:
             errors.append(_("%(where)s，单位：须填写，最多 10 个字。") % {"where": where})
-        if value < 0 or value >= Decimal("1e16") or value != value.quantize(Decimal("0.01")):
+        # A decrease is a negative change of a rate ("下降 3%" → ≤ −3 %); amounts are never negative.
+        negative_ok = unit in ("%", "个百分点", "百分点")
+        if (
+            (value < 0 and not negative_ok)
+            or abs(value) >= Decimal("1e16")
+            or value != value.quantize(Decimal("0.01"))
+        ):
             errors.append(
-                _("%(where)s，目标值：须为不小于 0、最多两位小数、小于 10¹⁶ 的数（%(v)s）。")
+                _(
+                    "%(where)s，目标值：须为不小于 0（百分比的降幅可为负数）、最多两位小数、小于 10¹⁶ 的数（%(v)s）。"
+                )
                 % {"where": where, "v": value}
             )
+        year = row.get("year")
+        if year not in (None, "") and not (str(year).isdigit() and 1900 < int(year) < 2200):
+            errors.append(_("%(where)s，年度：“%(v)s”不是年份。") % {"where": where, "v": year})
+            year = None
         targets.append(
             {
                 "name": name,
@@ -230,6 +243,7 @@ def _edited_targets(node: dict, edit: dict | None, label: str, errors: list[str]
                 "value": value,
                 "unit": unit,
                 "yearly": bool(row.get("yearly")),
+                "year": int(year) if year not in (None, "") else None,
                 "source_text": (row.get("text") or name)[:200],
             }
         )
@@ -243,15 +257,19 @@ def build_nodes(plan: dict, edits: dict[str, dict] | None = None) -> tuple[list[
     (text, normalised again by ``tasks.services.parse_deadline`` when it differs from the
     parser's), ``targets`` (rows with name, comparator, value, unit, yearly, drop) and ``drop``;
     ``leads`` (default 1) says how many of the first units lead (tasks/importing/table.py: a
-    responsibility table's 牵头单位 column may name several).
+    responsibility table's 牵头单位 column may name several); ``area`` renames the area a group
+    node names; ``add_children`` (nodes in the plan's JSON shape) splits a node into sub-tasks,
+    whose ids follow the parsed children's.
     """
     edits = edits or {}
     errors: list[str] = []
     groups = area_groups(plan["nodes"])
 
-    def build(nodes: list[dict], prefix: str, depth: int, area: str | None, path: str) -> list[PlanNode]:
+    def build(
+        nodes: list[dict], prefix: str, depth: int, area: str | None, path: str, start: int = 0
+    ) -> list[PlanNode]:
         built = []
-        for index, node in enumerate(nodes):
+        for index, node in enumerate(nodes, start=start):
             nid = f"{prefix}{index}"
             edit = edits.get(nid) or {}
             if edit.get("drop"):
@@ -302,14 +320,32 @@ def build_nodes(plan: dict, edits: dict[str, dict] | None = None) -> tuple[list[
                 deadline_text=text,
                 deadline=deadline,
                 targets=_edited_targets(node, edit, label, errors),
-                # A group names the area of its subtree (its title as edited, max 40 characters).
-                area_name=(title[:40] or None) if nid in groups else area,
+                # A group names the area of its subtree (its title as edited, max 40 characters,
+                # or the name the officer gave the area).
+                area_name=((edit.get("area") or title)[:40] or None) if nid in groups else area,
                 depth=depth,
-                leads=max(1, int(edit.get("leads") or 1)),
+                leads=max(1, int(edit.get("leads") or node.get("leads") or 1)),
             )
             plan_node.children = build(
                 node["children"], nid + ".", depth + 1, plan_node.area_name, path + number
             )
+            added = edit.get("add_children") or []
+            if added:
+                # Sub-tasks the officer split the node into ("落实帮扶资金" and "制定资金使用项目清单"
+                # under 三、（四）): nodes of the plan's own shape, ids after the parsed children.
+                try:
+                    validate_plan_json({"document": plan["document"], "nodes": added})
+                except PlanImportRefused as refused:
+                    errors.extend(refused.errors)
+                else:
+                    plan_node.children += build(
+                        added,
+                        nid + ".",
+                        depth + 1,
+                        plan_node.area_name,
+                        path + number,
+                        start=len(node["children"]),
+                    )
             built.append(plan_node)
         return built
 
@@ -370,61 +406,6 @@ def confirm_choices(pairing: Pairing, post, *, document_error: str) -> ConfirmCh
     return ConfirmChoices(document, new_document, years, unit_regions, errors)
 
 
-def side_regions(pairing: Pairing) -> list[Region]:
-    """The regions of both sides and everything within them (where new units may be created)."""
-    paths = {pairing.coastal_region.path, pairing.mountain_region.path}
-    regions = [r for r in Region.objects.order_by("path") if any(r.path.startswith(p) for p in paths)]
-    return regions
-
-
-class UnitMatcher:
-    """Unit names of a plan → existing units of the pairing's regions (exact name or short name).
-
-    Loads the candidate units once (one query); a name that matches none is proposed as new,
-    under the side whose name prefixes it (尤溪县… → 尤溪县), else the coastal side.
-    """
-
-    def __init__(self, pairing: Pairing):
-        self.pairing = pairing
-        paths = {pairing.coastal_region.path, pairing.mountain_region.path}
-        units = [
-            u
-            for u in Unit.objects.select_related("region").order_by("region__path", "pk")
-            if any(u.region.path.startswith(p) for p in paths)
-        ] + list(pairing.units.select_related("region"))
-        self.by_name: dict[str, Unit] = {}
-        self.by_short: dict[str, Unit] = {}
-        for unit in units:
-            self.by_name.setdefault(normalise_unit_name(unit.name), unit)
-            if unit.short_name:
-                self.by_short.setdefault(normalise_unit_name(unit.short_name), unit)
-
-    def match(self, name: str) -> Unit | None:
-        key = normalise_unit_name(name)
-        return self.by_name.get(key) or self.by_short.get(key)
-
-    def default_region(self, name: str) -> Region:
-        sides = [self.pairing.mountain_region, self.pairing.coastal_region]
-        for region in sides:
-            if name.startswith(region.name):
-                return region
-        for region in sides:
-            stem = re.sub(r"(自治区|自治州|省|市|县|区|镇|乡|街道)$", "", region.name)
-            if len(stem) >= 2 and name.startswith(stem):
-                return region
-        return self.pairing.coastal_region
-
-
-def guess_unit_kind(name: str) -> str:
-    if name.endswith("党委") or name.endswith("委员会党委"):
-        return Unit.Kind.PARTY
-    if name.endswith("政府"):
-        return Unit.Kind.GOVERNMENT
-    if name.endswith("管委会"):
-        return Unit.Kind.PARK
-    return Unit.Kind.DEPARTMENT
-
-
 # --------------------------------------------------------------------------------------------
 # The confirm service
 # --------------------------------------------------------------------------------------------
@@ -454,13 +435,18 @@ def import_plan(
     start_year: int | None = None,
     end_year: int | None = None,
     full_text: str = "",
+    create_units: bool = False,
+    keep_notice_items: list[int] | None = None,
 ) -> ImportResult:
     """Create the pairing's tasks from a checked plan tree, all or nothing.
 
     ``document``: an existing PolicyDocument of the pairing; otherwise ``new_document`` (keys
     doc_number, title, issuers, issued; defaults from the tree's metadata) is created and linked.
     ``unit_regions`` maps a new unit's name to the id of the region (within the pairing's sides)
-    it is created under. ``start_year``/``end_year`` default to the document's issue year (not
+    it is created under: the user's confirmation in the preview. A unit found nowhere and not in
+    ``unit_regions`` is refused — unless ``create_units`` (a management command run on a file,
+    whose run is the confirmation), which creates it under the region its name starts with, else
+    the coastal side. ``start_year``/``end_year`` default to the document's issue year (not
     before the pairing's start) and the pairing's end year. Only liaison staff of the pairing may
     confirm (PermissionDenied otherwise); every row's history names ``user``. ``user`` None is
     the system (a management command, as in ``tasks.services``): no permission check, history
@@ -469,6 +455,10 @@ def import_plan(
     if user is not None and not is_liaison_of(user, pairing.pk):
         raise PermissionDenied(_("只有本结对的联络员可以从方案生成任务。"))
     plan = validate_plan_json(plan)
+    notices = plan.get("notice_items") or []
+    kept = [notices[i] for i in sorted(set(keep_notice_items or [])) if 0 <= i < len(notices)]
+    if kept:
+        plan = {**plan, "nodes": [*plan["nodes"], *kept]}
     # Edits arrive straight from the preview's POST: a NUL byte would reach the database, where
     # PostgreSQL refuses it with an error page. Refused here, with the text that holds it.
     nul = [
@@ -536,22 +526,33 @@ def import_plan(
                 % {"tasks": "、".join(again[:10]) + ("……" if len(again) > 10 else "")}
             )
 
-    # Units: matched or new (under a region of the pairing's sides).
+    # Units: matched, or new — only those the user confirmed, under the region the preview showed
+    # (within the pairing's sides). "两省区X" stands for one unit of each side.
     matcher = UnitMatcher(pairing)
-    allowed_regions = {r.pk: r for r in side_regions(pairing)}
+    allowed_regions = {r.pk: r for r in matcher.regions}
     new_units: dict[str, Region] = {}
+    unconfirmed: list[str] = []
     for node in all_nodes:
         for name in node.units:
-            if matcher.match(name) is None and name not in new_units:
-                region_id = (unit_regions or {}).get(name)
-                if region_id:
-                    region = allowed_regions.get(int(region_id))
-                    if region is None:
-                        errors.append(_("新单位“%(u)s”：所选地区不在本结对的两侧地区内。") % {"u": name})
-                        continue
-                else:
-                    region = matcher.default_region(name)
-                new_units[name] = region
+            for full, unit, _region in matcher.resolve(name):
+                if unit is not None or full in new_units or full in unconfirmed:
+                    continue
+                region_id = (unit_regions or {}).get(full)
+                if not region_id and create_units:
+                    region_id = (_region or pairing.coastal_region).pk
+                if not region_id:
+                    unconfirmed.append(full)
+                    continue
+                region = allowed_regions.get(int(region_id))
+                if region is None:
+                    errors.append(_("新单位“%(u)s”：所选地区不在本结对的两侧地区内。") % {"u": full})
+                    continue
+                new_units[full] = region
+    if unconfirmed:
+        errors.append(
+            _("这些单位在本结对的地区中找不到，须在预览中确认新建并选择所在地区：%(units)s。")
+            % {"units": "、".join(unconfirmed[:20]) + ("……" if len(unconfirmed) > 20 else "")}
+        )
 
     if errors:
         raise PlanImportRefused(errors)
@@ -594,7 +595,7 @@ def _write(
         as_actor(unit, user)
         unit.save()
         units_created.append(unit)
-        matcher.by_name[normalise_unit_name(name)] = unit
+        matcher.add(unit)
 
     areas = {a.name: a for a in Area.objects.filter(pairing=pairing)}
     order = max((a.order for a in areas.values()), default=-1)
@@ -635,25 +636,36 @@ def _write(
             **node.deadline,
         )
         task.full_clean(exclude=["pairing", "parent", "document", "area"])
-        as_actor(task, user)
-        task.save()
-        units = [matcher.match(name) for name in node.units]
-        if units:
-            task_services.set_task_units(task, units[: node.leads], units[node.leads :], user=user)
         once_year = task.deadline_date.year if task.deadline_kind == Task.DeadlineKind.ONCE else None
-        for row in node.targets:
-            target = Target(
+        targets = [
+            Target(
                 task=task,
                 name=row["name"],
                 comparator=row["comparator"],
                 value=row["value"],
                 unit=row["unit"],
-                year=None if row["yearly"] else once_year,
+                year=None if row["yearly"] else (row["year"] or once_year),
                 source_text=row["source_text"],
             )
+            for row in node.targets
+        ]
+        fulfilment.link_from_plan(task, targets)  # minimums by activities, the money by its ledger
+        as_actor(task, user)
+        task.save()
+        units: list[Unit] = []
+        leads = 0
+        for index, name in enumerate(node.units):
+            for full, unit, _region in matcher.resolve(name):
+                unit = unit or matcher.by_name[canonical_unit_name(full)]
+                if unit not in units:
+                    units.append(unit)
+                    leads += index < node.leads
+        if units:
+            task_services.set_task_units(task, units[:leads], units[leads:], user=user)
+        for target in targets:
+            target.task = task
             as_actor(target, user)
             target.save()
-        fulfilment.link_from_plan(task, user)  # minimums by activities, the money by its ledger
         task_services.sync_periods(task, user)
         tasks.append(task)
         for child in node.children:

@@ -34,12 +34,13 @@ from tasks.importing.plan import (
     default_deadline_text,
     import_plan,
     node_ids,
+    preview_unit_rows,
     side_regions,
     split_units,
     validate_plan_json,
 )
 
-COMPARATORS = [(">=", "≥"), ("<=", "≤"), ("=", "=")]
+COMPARATORS = [(">=", "≥"), ("<=", "≤"), ("=", "="), ("≈", "≈")]
 
 
 class PlanTextForm(forms.Form):
@@ -124,6 +125,7 @@ def edits_from_post(plan: dict, post) -> dict[str, dict]:
                     "value": post.get(f"{key}-t{i}-value", ""),
                     "unit": post.get(f"{key}-t{i}-unit", ""),
                     "yearly": post.get(f"{key}-t{i}-yearly") == "1",
+                    "year": post.get(f"{key}-t{i}-year", target.get("year") or ""),
                     "drop": post.get(f"{key}-t{i}-drop") == "1",
                     "text": target["text"],
                 }
@@ -233,6 +235,11 @@ class PlanImportView(ImportFlowMixin, LoginRequiredMixin, View):
                     start_year=years.get("start_year"),
                     end_year=years.get("end_year"),
                     full_text=text,
+                    keep_notice_items=[
+                        i
+                        for i in range(len(plan.get("notice_items") or []))
+                        if post.get(f"notice-{i}-keep") == "1"
+                    ],
                 )
             except PlanImportRefused as exc:
                 errors = exc.errors
@@ -278,6 +285,7 @@ class PlanImportView(ImportFlowMixin, LoginRequiredMixin, View):
                         "value": current.get("value", target["value"]),
                         "unit": current.get("unit", target["unit"]),
                         "yearly": current.get("yearly", target["yearly"]),
+                        "year": current.get("year", target.get("year") or ""),
                         "drop": current.get("drop", False),
                     }
                 )
@@ -289,22 +297,16 @@ class PlanImportView(ImportFlowMixin, LoginRequiredMixin, View):
                     "title": edit.get("title", node["title"]),
                     "body": node["body"],
                     "units": units_text,
-                    "unit_list": [(name, matcher.match(name)) for name in names],
+                    "unit_list": [(full, unit) for name in names for full, unit, _r in matcher.resolve(name)],
                     "deadline": edit.get("deadline", default_deadline_text(node)),
                     "deadlines": [dict(d, display=_deadline_display(d)) for d in node["deadlines"]],
                     "targets": targets,
                     "drop": edit.get("drop", False),
                     "area": groups.get(nid),
+                    "roles": node.get("roles") or [],
                 }
             )
-        unit_rows = []
-        for index, name in enumerate(unit_names):
-            match = matcher.match(name)
-            region_id = None
-            if match is None:
-                chosen = (post or {}).get(f"u{index}-region") if post else None
-                region_id = int(chosen) if chosen and chosen.isdigit() else matcher.default_region(name).pk
-            unit_rows.append({"index": index, "name": name, "match": match, "region_id": region_id})
+        unit_rows = preview_unit_rows(matcher, unit_names, post)
         meta = plan["document"]
         post = post or {}
         documents = list(pairing.documents.order_by("-issued", "title"))
@@ -331,6 +333,17 @@ class PlanImportView(ImportFlowMixin, LoginRequiredMixin, View):
             "start_year": post.get("start_year", max(pairing.start_year, issued_year)),
             "end_year": post.get("end_year", pairing.end_year or ""),
             "comparators": COMPARATORS,
+            "conflicts": plan.get("conflicts") or [],
+            "plan_attachment": plan.get("plan_attachment"),
+            "notice_items": [
+                {
+                    "i": i,
+                    "title": item["title"],
+                    "deadline": default_deadline_text(item),
+                    "keep": post.get(f"notice-{i}-keep") == "1",
+                }
+                for i, item in enumerate(plan.get("notice_items") or [])
+            ],
             "preview_token": token,
             "errors": errors or [],
         }

@@ -34,6 +34,7 @@ from tasks.importing.plan import (
     UnitMatcher,
     confirm_choices,
     node_ids,
+    preview_unit_rows,
     side_regions,
     validate_plan_json,
 )
@@ -41,7 +42,7 @@ from tasks.importing.table import import_table, read_task_table, template_workbo
 from tasks.importing.table_forms import TaskTableForm
 
 FLOW = PreviewFlow("tasks.table", command="import_tasks")
-SIGNS = {">=": "≥", "<=": "≤", "=": "="}
+SIGNS = {">=": "≥", "<=": "≤", "=": "=", "≈": "≈"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -243,14 +244,7 @@ def render_preview(request, pairing, data: dict, token: str, *, post=None, error
                 "children": len(node["children"]),
             }
         )
-    unit_rows = []
-    for index, name in enumerate(unit_names):
-        match = matcher.match(name)
-        region_id = None
-        if match is None:
-            chosen = post.get(f"u{index}-region")
-            region_id = int(chosen) if chosen and chosen.isdigit() else matcher.default_region(name).pk
-        unit_rows.append({"index": index, "name": name, "match": match, "region_id": region_id})
+    unit_rows = preview_unit_rows(matcher, unit_names, post)
     meta = plan["document"]
     documents = list(pairing.documents.order_by("-issued", "title"))
     context = {

@@ -26,7 +26,11 @@ class Ctx:
 
         self.demo, self.users, self.client_for, self.api_for = demo, users, client_for, api_for
         self.jy = demo["jy"]
+        # The report workflow's example: a task decided by approved reports (the demo proves this
+        # one by activities; tests/tasks/test_fulfilment.py covers that path).
         self.edu = Task.objects.get(pairing=self.jy, title="推动教育医疗合作")
+        self.edu.fulfilment = Task.Fulfilment.REPORTS
+        self.edu.save()
         self.period = self.edu.periods.get(year=2026)
         self.commitment = FundCommitment.objects.get(pairing=self.jy, year=2026)
         self.park = Park.objects.filter(pairing=self.jy).first()

@@ -45,6 +45,11 @@ def test_liaison_uploads_previews_and_confirms_a_responsibility_table(browser, p
     assert Task.objects.filter(pairing=wz).count() == existing  # the preview wrote nothing
     screenshot(page, "task_import_preview")
 
+    # A new unit the preview cannot place has no region until the user picks one (issue 20).
+    unplaced = [s for s in page.locator("#import-units select").all() if s.input_value() == ""]
+    assert unplaced
+    for select in unplaced:
+        select.select_option(label="温州市")
     page.get_by_role("button", name="确认并创建任务").click()
     page.wait_for_url(f"{live_server.url}/tasks/plan/{wz.pk}/")
     assert "导入 18 个任务（3 个任务、15 个事项）" in page.locator(".messages").inner_text()

@@ -50,15 +50,29 @@ def rows_since(before: dict[str, int]) -> dict[str, list]:
     return found
 
 
-def assert_history(before, expected: dict[str, int], user: str | None) -> dict[str, list]:
-    """`expected`: label → how many objects changed. Each has exactly one row; nothing else has any."""
+def assert_history(
+    before, expected: dict[str, int], user: str | None, by_ledger: dict[str, int] | None = None
+) -> dict[str, list]:
+    """`expected`: label → how many objects changed. Each has exactly one row; nothing else has any.
+
+    `by_ledger`: rows the system writes because a ledger proves a task period (a payment moves the
+    fund task's actual value): written as the system, each with the reason naming the record.
+    """
     found = rows_since(before)
     counts = {label: len(rows) for label, rows in found.items()}
+    by_ledger = by_ledger or {}
+    # The ledger's rows: at most the given number (a period's status moves only when its state does).
+    ledger_counts = {label: n for label, n in counts.items() if label in by_ledger and label not in expected}
+    assert all(n <= by_ledger[label] for label, n in ledger_counts.items()), ledger_counts
+    counts = {label: n for label, n in counts.items() if label not in ledger_counts}
     assert counts == expected, f"history rows written {counts}, expected {expected}"
     for label, rows in found.items():
         ids = [row.id for row in rows]
         assert len(ids) == len(set(ids)), f"{label}: an object got two history rows in one write: {ids}"
         names = {row.history_user.username if row.history_user else None for row in rows}
+        if label in ledger_counts:
+            assert names == {None} and all(row.history_change_reason for row in rows), label
+            continue
         assert names == {user}, f"{label}: written by {names}, expected {user or '系统'}"
     return found
 
@@ -336,8 +350,10 @@ def test_each_money_write_leaves_one_row_naming_who(ctx, send, label, persona):
     before = marks()
     ok(send(ctx, {"notes": "补充说明"} if "commitment" in label.lower() else {}))
     # Payments, reversals and arrivals: the ledger row has the history; the commitment's running
-    # totals are derived from the ledger and are not part of its history.
-    assert_history(before, {label: 1}, persona)
+    # totals are derived from the ledger and are not part of its history. A payment or reversal
+    # also moves the money the fund task's 2026 period shows (its actual value), as the system.
+    by_ledger = {"tasks.TargetActual": 1, "tasks.TaskPeriod": 1}
+    assert_history(before, {label: 1}, persona, by_ledger)
 
 
 def test_submitting_the_use_list_on_the_page_writes_the_commitment_once(ctx):
@@ -347,7 +363,9 @@ def test_submitting_the_use_list_on_the_page_writes_the_commitment_once(ctx):
         f"/funds/{ctx.commitment.pk}/submit-list/", {"date": "2026-03-20"}
     )
     ok(response, 302)
-    assert_history(before, {"funds.FundCommitment": 1}, "yx_liaison")
+    # The list's date proves the fund-use list task's 2026 period (as the system, with the reason).
+    found = assert_history(before, {"funds.FundCommitment": 1}, "yx_liaison", {"tasks.TaskPeriod": 1})
+    assert [row.completed_on.isoformat() for row in found["tasks.TaskPeriod"]] == ["2026-03-20"]
 
 
 def test_the_yearly_commitment_command_writes_one_row_per_new_commitment_as_the_system(demo):

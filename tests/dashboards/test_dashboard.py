@@ -217,7 +217,11 @@ def test_the_overview_adds_up_its_pairings(demo):
 def test_figures_never_include_pairings_outside_the_list(demo):
     wenzhou = list(Pairing.objects.filter(pk=demo["wz"].pk) | Pairing.objects.filter(parent=demo["wz"]))
     board = build_dashboard(wenzhou, 2025, today())
-    assert board.funds == []  # Jinjiang–Youxi's money is not Wenzhou's
+    # Jinjiang–Youxi's money (2024–2026) is not Wenzhou's: only the five Wenzhou pairings' own
+    # commitments of 2018–2020 count (in the demo since issue 20), ¥2,000,000 each a year.
+    assert [(f.year, f.commitments, f.promised) for f in board.funds] == [
+        (year, 5, Decimal("10000000")) for year in (2018, 2019, 2020)
+    ]
     assert all(m.pairing_id != demo["jy"].pk for m in board.minimums)
     assert board.total == TaskPeriod.objects.filter(task__pairing__in=wenzhou, year=2025).count()
 

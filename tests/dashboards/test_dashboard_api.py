@@ -53,7 +53,8 @@ def test_scope_another_pairing_is_a_404_and_never_in_the_figures(api_for, demo):
     assert api_for("leader").get(f"/api/v1/dashboard/?pairing={demo['wz'].pk}").status_code == 404
     data = api_for("wz_liaison").get("/api/v1/dashboard/?year=2025").json()
     assert "晋江市—尤溪县山海协作" not in {p["name"] for p in data["pairings"]}
-    assert data["funds_by_year"] == []  # Jinjiang–Youxi's money is not counted for Wenzhou
+    # Jinjiang–Youxi's money is not counted for Wenzhou: only Wenzhou's own 2018–2020 commitments
+    assert [(f["year"], f["commitments"]) for f in data["funds_by_year"]] == [(2018, 5), (2019, 5), (2020, 5)]
     wenzhou = set(Pairing.objects.filter(parent=demo["wz"]).values_list("pk", flat=True)) | {demo["wz"].pk}
     assert {p["id"] for p in data["pairings"]} == wenzhou
 

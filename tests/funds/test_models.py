@@ -40,8 +40,14 @@ def test_creating_the_years_commitment_twice_gives_one_row(jy_rule):
 
 
 def test_wenzhou_aid_funds_are_due_by_31_may(demo):
-    rule = FundRule.objects.get(pairing=demo["wz"])
-    commitment, _ = services.ensure_yearly_commitment(rule, 2019)
+    # Since issue 20 each of the five pairings has its rule — the coastal district pays its county
+    # (before: one rule of the programme, from 温州市 to 温州市) — with its commitments 2018–2020.
+    rule = FundRule.objects.get(pairing__name="瓯海区—永嘉县")
+    assert (rule.payer_region.name, rule.receiver_region.name) == ("瓯海区", "永嘉县")
+    assert not FundRule.objects.filter(pairing=demo["wz"]).exists()
+    assert FundCommitment.objects.filter(pairing__parent=demo["wz"]).count() == 5 * 3
+    commitment, created = services.ensure_yearly_commitment(rule, 2019)
+    assert not created
     assert commitment.due == datetime.date(2019, 5, 31) and commitment.due_text == "当年5月底前"
     with pytest.raises(Exception, match="不适用"):
         services.ensure_yearly_commitment(rule, 2021)

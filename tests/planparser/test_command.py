@@ -26,7 +26,14 @@ def run(*args: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "seed", ["000_jinjiang_youxi_plan.txt", "001_wenzhou_programme.txt", "003_minxinan_plan.txt"]
+    "seed",
+    [
+        "000_jinjiang_youxi_plan.txt",
+        "001_wenzhou_programme.txt",
+        "002_jinjiang_work_report.txt",
+        "003_minxinan_plan.txt",
+        "004_minning_letter.txt",
+    ],
 )
 def test_json_output_validates_against_the_issue_schema(seed):
     data = json.loads(run(str(SEEDS / seed), "--json"))
@@ -77,7 +84,10 @@ def test_readable_tree_shows_units_deadlines_targets_and_counts():
     assert "期限：每年 4月30日　〔每年4月底前〕" in out
     assert "指标：= 12,000,000 元（每年）" in out
     assert "        1. 推动产业园区合作共建" in out
-    assert out.rstrip().endswith("共 30 个节点（第1层 3，第2层 10，第3层 17）")
+    assert "共 30 个节点（第1层 3，第2层 10，第3层 17）" in out
+    assert out.rstrip().endswith(
+        "编号任务 30 个；责任单位 0 个（0 处），角色 0 处；期限 3 个；指标 5 个；往年实绩 0 个；前后不一致 0 处"
+    )
     wz = run(str(SEEDS / "001_wenzhou_programme.txt"))
     assert "责任单位：市招商局〈经合办〉、结对县〈市、区〉党委、结对县〈市、区〉政府" in wz
     assert "附件2：打造山海协作工程升级版行动计划责任分解表" in wz
@@ -223,3 +233,22 @@ def test_parsing_a_100_kb_plan_takes_well_under_a_second():
     assert len(leaves) == 30 * len(tree.nodes)
     assert all(len(n.units) == 4 and len(n.targets) == 5 and len(n.deadlines) == 2 for n in leaves)
     assert elapsed < 5  # generous bound for slow CI machines; the measured figure is printed
+
+
+def test_letter_with_its_plan_in_an_attachment_prints_the_plan_the_request_and_the_counts():
+    out = run(str(SEEDS / "004_minning_letter.txt"))
+    assert "方案在附件1中：任务树读自该附件。" in out
+    assert "        1. 提升产业质效" in out
+    assert "责任单位：两省区农业农村厅、两省区发展改革委、两省区商务厅、两省区农科院" in out
+    assert "角色（非单位）：各市、县〔区〕" in out
+    assert "请于2024年10月18日前书面反馈我办" in out and "期限：2024-10-18" in out
+    assert out.rstrip().endswith(
+        "编号任务 18 个；责任单位 27 个（49 处），角色 9 处；期限 0 个；指标 2 个；往年实绩 0 个；前后不一致 0 处"
+    )
+
+
+def test_conflicts_are_printed_with_both_sentences():
+    out = run(str(SEEDS / "001_wenzhou_programme.txt"))
+    assert "文件前后不一致（期限）：2018 年四季度前 ↔ 2018 年三季度前" in out
+    assert "文件前后不一致（数字）：237.7亿元 ↔ 100亿元" in out
+    assert "    ① 2020 年 5 个生态旅游文化产业园计划总投资 237.7 亿元" in out

@@ -104,10 +104,15 @@ def test_jinjiang_funds_yearly_by_30_april_and_project_list_by_31_march(jinjiang
 def test_jinjiang_yearly_minimums_and_horizon(jinjiang):
     leaders = node(jinjiang, "三、", "（一）").targets
     assert [(t.comparator, t.value, t.unit, t.yearly) for t in leaders] == [(">=", 1, "次", True)]
+    # "每年共同举办一次文体旅活动" is a yearly minimum: a second event is no failure (issue 20)
     event = node(jinjiang, "二、", "（一）", "5.").targets
-    assert [(t.comparator, t.value, t.unit, t.yearly) for t in event] == [("=", 1, "次", True)]
+    assert [(t.comparator, t.value, t.unit, t.yearly) for t in event] == [(">=", 1, "次", True)]
+    # "教育、医疗领域每年分别开展不少于一次的…交流活动": one minimum per field, not one for both
     exchange = node(jinjiang, "二、", "（四）", "2.").targets
-    assert [(t.comparator, t.value, t.unit, t.yearly) for t in exchange] == [(">=", 1, "次", True)]
+    assert [(t.text.split("：")[0], t.comparator, t.value, t.unit, t.yearly) for t in exchange] == [
+        ("教育", ">=", 1, "次", True),
+        ("医疗", ">=", 1, "次", True),
+    ]
     [horizon] = node(jinjiang, "一、").deadlines
     assert (horizon.text, horizon.date) == ("力争到2030年", date(2030, 12, 31))
 
@@ -216,7 +221,14 @@ def test_wenzhou_other_yearly_targets(wenzhou):
 
     assert summary("二、", "（三）", "1.") == [("=", 20, "个", True), (">=", Decimal(10000000), "元", True)]
     assert summary("二、", "（三）", "2.") == [("=", 6000, "人次", True)]
-    assert summary("二、", "（三）", "3.") == [(">=", 1, "个", True)]
+    # "在科技、医疗、教育、文化等领域…每年每个领域至少达成合作项目（协议）1个以上": one per field
+    assert summary("二、", "（三）", "3.") == [(">=", 1, "个", True)] * 4
+    assert [t.text.split("：")[0] for t in node(wenzhou, "二、", "（三）", "3.").targets] == [
+        "科技",
+        "医疗",
+        "教育",
+        "文化",
+    ]
     assert summary("二、", "（三）", "4.") == [(">=", 30, "个", False)]
     assert summary("三、", "（二）") == [(">=", 2, "次", True), (">=", 2, "次", True)]
     assert [(d.kind, d.month, d.day) for d in node(wenzhou, "三、", "（二）").deadlines] == [

@@ -266,6 +266,25 @@ PAGES: dict[str, Entry] = {
         kwargs=lambda o: {"period_pk": o.report_returned.period_id, "pk": o.report_returned.pk},
         target="report_returned",
     ),
+    "tasks:report_bulk_review": Entry(
+        {
+            "approve": Act(
+                "POST",
+                "302 403 403 403 302 404 302",
+                data=lambda o: {"bulk_action": "approve", "report": [str(o.report_submitted.pk)]},
+            ),
+            "return": Act(
+                "POST",
+                "302 403 403 403 302 404 302",
+                data=lambda o: {
+                    "bulk_action": "return",
+                    "reason": "请补充凭证",
+                    "report": [str(o.report_submitted.pk)],
+                },
+            ),
+        },
+        target="report_submitted",
+    ),
     "tasks:report_action": Entry(
         {
             "submit": Act(
@@ -431,6 +450,8 @@ PAGES: dict[str, Entry] = {
     ),
     # dashboards (read only, scoped to the user's pairings)
     "dashboards:dashboard": Entry({"list": Act("GET", PAGE_LIST)}),
+    # The leader lands on his pairing's one-pager (302); everyone else on his own 工作台.
+    "dashboards:workbench": Entry({"list": Act("GET", "302 302 200 200 200 200 200")}),
     "dashboards:pairing_dashboard": Entry({"read": Act("GET", PAGE_READ)}, kwargs=lambda o: {"pk": o.jy.pk}),
     # responsibility-table import (Excel → tasks)
     "task_import:upload": Entry(
@@ -561,6 +582,28 @@ PAGES: dict[str, Entry] = {
     ),
     "assessment:export_download": Entry(
         {"read": Act("GET", "302 404 404 404 200 404 200")}, kwargs=lambda o: {"pk": o.export.pk}
+    ),
+    # self-assessment report: P's liaison staff draft it; reporters and leaders of P: 403; Q's: 404
+    "assessment:selfreport": Entry(
+        {
+            "read": Act("GET", PAGE_MANAGE_GET, query={"year": "2025"}),
+            "draft": Act("GET", PAGE_MANAGE_GET, query={"year": "2025", "download": "1"}),
+            # The .docx of the edited text; nothing is stored by design.
+            "download": Act(
+                "POST",
+                "302 403 403 403 200 404 200",
+                data=lambda o: {
+                    "year": "2025",
+                    "title": "自评报告",
+                    "sections-TOTAL_FORMS": "1",
+                    "sections-INITIAL_FORMS": "0",
+                    "sections-0-heading": "工作情况",
+                    "sections-0-body": "正文",
+                },
+                changes=False,
+            ),
+        },
+        kwargs=lambda o: {"pk": o.jy.pk},
     ),
 }
 

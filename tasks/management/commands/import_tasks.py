@@ -91,6 +91,9 @@ class Command(BaseCommand):
                 leads=table.leads,
                 document=document,
                 dry_run=options["dry_run"],
+                # Running the command on a file is the confirmation the preview asks for: units
+                # found nowhere are created under the region their name starts with.
+                create_units=True,
             )
         except PermissionDenied as denied:
             raise CommandError(str(denied)) from denied

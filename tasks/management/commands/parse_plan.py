@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from planparser import Node, PlanFileError, PlanTree, parse_plan, read_plan_file, to_json
 
-_COMPARATORS = {">=": "≥", "<=": "≤", "=": "="}
+_COMPARATORS = {">=": "≥", "<=": "≤", "=": "=", "≈": "≈"}
 
 
 class Command(BaseCommand):
@@ -50,9 +50,32 @@ def render_tree(tree: PlanTree, *, attachments: bool = False) -> str:
         lines.append(_("附件%(number)s：%(title)s") % {"number": att.number, "title": att.title or "—"})
         if attachments and att.text:
             lines.extend("    " + row for row in att.text.splitlines())
+    if tree.plan_attachment:
+        lines.append(_("方案在附件%(number)s中：任务树读自该附件。") % {"number": tree.plan_attachment})
     lines.append("")
     for node in tree.nodes:
         _render_node(node, lines)
+    if tree.notice_items:
+        lines.append("")
+        lines.append(_("来文本身的要求（不是方案的任务，可另建为一次性任务）："))
+        for item in tree.notice_items:
+            lines.append("    " + " ".join(p for p in (item.number, item.title) if p))
+            for d in item.deadlines:
+                lines.append(
+                    "          " + _("期限：%(when)s　〔%(text)s〕") % {"when": _when(d), "text": d.text}
+                )
+    for conflict in tree.conflicts:
+        lines.append("")
+        lines.append(
+            _("文件前后不一致（%(kind)s）：%(a)s ↔ %(b)s")
+            % {
+                "kind": _("期限") if conflict.kind == "deadline" else _("数字"),
+                "a": conflict.first_value,
+                "b": conflict.second_value,
+            }
+        )
+        lines.append("    ① " + conflict.first)
+        lines.append("    ② " + conflict.second)
     counts = tree.level_counts()
     lines.append("")
     lines.append(
@@ -64,7 +87,31 @@ def render_tree(tree: PlanTree, *, attachments: bool = False) -> str:
             ),
         }
     )
+    nodes = list(tree.walk())
+    lines.append(
+        _(
+            "编号任务 %(tasks)d 个；责任单位 %(units)d 个（%(links)d 处），角色 %(roles)d 处；期限 %(deadlines)d 个；指标 %(targets)d 个；往年实绩 %(facts)d 个；前后不一致 %(conflicts)d 处"
+        )
+        % {
+            "tasks": len(nodes),
+            "units": len({u for n in nodes for u in n.units}),
+            "links": sum(len(n.units) for n in nodes),
+            "roles": sum(len(n.roles) for n in nodes),
+            "deadlines": sum(len(n.deadlines) for n in nodes),
+            "targets": sum(len(n.targets) for n in nodes),
+            "facts": sum(len(n.facts) for n in nodes),
+            "conflicts": len(tree.conflicts),
+        }
+    )
     return "\n".join(lines)
+
+
+def _when(d) -> str:
+    if d.kind == "yearly":
+        return _("每年 %(month)d月%(day)d日") % {"month": d.month, "day": d.day}
+    if d.date:
+        return d.date.isoformat()
+    return _("%(month)d月%(day)d日（年份待定）") % {"month": d.month, "day": d.day}
 
 
 def _render_node(node: Node, lines: list[str]) -> None:
@@ -72,15 +119,20 @@ def _render_node(node: Node, lines: list[str]) -> None:
     gap = " " if node.number.endswith(".") or node.style in ("chapter", "section", "article", "box") else ""
     lines.append(f"{pad}{node.number}{gap}{node.title}")
     if node.units:
-        lines.append(pad + "      " + _("责任单位：%(units)s") % {"units": "、".join(node.units)})
-    for d in node.deadlines:
-        if d.kind == "yearly":
-            when = _("每年 %(month)d月%(day)d日") % {"month": d.month, "day": d.day}
-        elif d.date:
-            when = d.date.isoformat()
+        if node.leads > 1 or any(n.role.startswith(("牵头", "主责")) for n in node.unit_notes):
+            lines.append(
+                pad + "      " + _("牵头单位：%(units)s") % {"units": "、".join(node.units[: node.leads])}
+            )
+            if node.units[node.leads :]:
+                lines.append(
+                    pad + "      " + _("配合单位：%(units)s") % {"units": "、".join(node.units[node.leads :])}
+                )
         else:
-            when = _("%(month)d月%(day)d日（年份待定）") % {"month": d.month, "day": d.day}
-        lines.append(pad + "      " + _("期限：%(when)s　〔%(text)s〕") % {"when": when, "text": d.text})
+            lines.append(pad + "      " + _("责任单位：%(units)s") % {"units": "、".join(node.units)})
+    if node.roles:
+        lines.append(pad + "      " + _("角色（非单位）：%(roles)s") % {"roles": "、".join(node.roles)})
+    for d in node.deadlines:
+        lines.append(pad + "      " + _("期限：%(when)s　〔%(text)s〕") % {"when": _when(d), "text": d.text})
     for t in node.targets:
         lines.append(
             pad
@@ -90,7 +142,9 @@ def _render_node(node: Node, lines: list[str]) -> None:
                 "cmp": _COMPARATORS[t.comparator],
                 "value": f"{t.value:,}",
                 "unit": t.unit,
-                "yearly": _("（每年）") if t.yearly else "",
+                "yearly": _("（每年）")
+                if t.yearly
+                else (_("（%(year)d年）") % {"year": t.year} if t.year else ""),
                 "text": t.text,
             }
         )

@@ -30,7 +30,9 @@ def preview(client, pairing, upload=None):
 
 
 def confirm_data(response, **changes) -> dict:
-    """The preview's form as the browser sends it unchanged, plus ``changes``."""
+    """The preview's form as the browser sends it, plus ``changes``: unchanged, except that a
+    region is chosen (温州市) for each new unit the preview shows with none — a new unit is only
+    created as the user confirmed it (issue 20)."""
     html = response.content.decode()
     form = html[html.index('id="task-import-confirm-form"') :]
     data = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
@@ -42,6 +44,12 @@ def confirm_data(response, **changes) -> dict:
     ):
         data[name] = value
     data["document"] = response.context["document_choice"]
+    from cooperation.models import Region
+
+    wenzhou = Region.objects.get(name="温州市")
+    for row in response.context["unit_rows"]:
+        if row["match"] is None and row["region_id"] is None:
+            data[f"u{row['index']}-region"] = str(wenzhou.pk)
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
 

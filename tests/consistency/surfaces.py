@@ -1,0 +1,523 @@
+"""Every surface that tells how a pairing's work stands, each read by one small named function.
+
+The truth is `core.states.judge` over the periods themselves (`TaskPeriod.standing(as_of)`). A
+surface reads what a user (or a job) would see for a set of pairings, a year and a day, and returns
+per pairing a *reading*: its own keys → a count, or the set of period ids it names. Its `keys` say
+which states of `core.states` each key stands for; the test counts those states in the truth and
+compares.
+
+A new surface joins the test by adding one `Surface(...)` to `SURFACES` (and, if it speaks in
+labels of its own, a function that maps them to states).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db.models import Exists, OuterRef
+from django.test import Client
+from rest_framework.test import APIClient
+
+from core.states import State
+from tasks.fulfilment import FUND_KINDS
+from tasks.models import Task, TaskPeriod, YearLock
+
+Reading = dict[str, int | frozenset[int]] | None
+S = State
+ALL_DONE = frozenset({S.DONE, S.DONE_LATE})
+OPEN_NOT_LATE = frozenset({S.ON_TRACK, S.SOON, S.CONTINUING})
+
+
+@dataclass
+class Ctx:
+    """What the readers share: signed-in clients (a superuser sees every pairing) and a cache."""
+
+    client: Client
+    api: APIClient
+    today: datetime.date
+    clock: object = None  # conftest.Clock
+    cache: dict = field(default_factory=dict)
+    timings: dict = field(default_factory=dict)  # seconds spent reading each surface
+    # False in the large run: requests per pairing for the current year only.
+    every_year_by_request: bool = True
+    request_every: int = 1  # …and for every n-th pairing only
+
+    def cached(self, key, make: Callable):
+        if key not in self.cache:
+            self.cache[key] = make()
+        return self.cache[key]
+
+
+@dataclass(frozen=True)
+class Surface:
+    name: str
+    # read(ctx, pairing ids, year, as_of) → {pairing id: reading, or None where it shows nothing}
+    read: Callable[[Ctx, list[int], int, datetime.date], dict[int, Reading]]
+    # key → the states it counts (an empty set: must read 0 / nothing)
+    keys: dict[str, frozenset[State]]
+    # Which periods of the year the surface covers (default: every one).
+    covers: Callable[[TaskPeriod, datetime.date], bool] = lambda period, as_of: True
+    # The one-pager and the dashboard of a pairing include its sub-pairings.
+    with_children: bool = False
+    # A function that takes a date reads as of any day; a page reads as of today only.
+    any_day: bool = False
+    # Pages showing only the current year.
+    current_year_only: bool = False
+    # One request per pairing and year: the large run reads it for the current year only (the other
+    # years come from the same function, read as the function surface).
+    per_pairing_request: bool = False
+
+
+# --------------------------------------------------------------------------------------------
+# The truth
+# --------------------------------------------------------------------------------------------
+
+
+def periods_of(pairing_ids: list[int], year: int) -> dict[int, list[TaskPeriod]]:
+    """The periods of `year` by pairing, each knowing whether its year is locked (`year_locked`)."""
+    locked = YearLock.objects.filter(
+        pairing_id=OuterRef("task__pairing_id"), year=OuterRef("year"), locked=True
+    )
+    by_pairing: dict[int, list[TaskPeriod]] = defaultdict(list)
+    periods = TaskPeriod.objects.filter(task__pairing_id__in=pairing_ids, year=year)
+    for period in periods.select_related("task").annotate(year_locked=Exists(locked)):
+        by_pairing[period.task.pairing_id].append(period)
+    return by_pairing
+
+
+def expected(surface: Surface, periods: list[TaskPeriod], as_of: datetime.date, like: Reading) -> Reading:
+    """What `surface` should read over `periods` on `as_of`: per key, the count (or the ids) of the
+    periods whose state it stands for."""
+    covered = [p for p in periods if surface.covers(p, as_of)]
+    states = {p.pk: p.standing(as_of).state for p in covered}
+    result: Reading = {}
+    for key, wanted in surface.keys.items():
+        ids = frozenset(pk for pk, state in states.items() if state in wanted)
+        result[key] = ids if isinstance((like or {}).get(key), frozenset) else len(ids)
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# (a) The pairing page: its task panel (this year, as of today)
+# --------------------------------------------------------------------------------------------
+
+PANEL_NUMBER = re.compile(r'data-state="(\w+)"[^>]*>[^<]*<b>(\d+)</b>')
+
+
+def read_pairing_page(ctx: Ctx, ids: list[int], year: int, as_of: datetime.date) -> dict[int, Reading]:
+    readings = {}
+    for pk in ids:
+        response = ctx.client.get(f"/pairings/{pk}/")
+        assert response.status_code == 200
+        html = response.content.decode()
+        if 'id="tasks-panel"' not in html:  # no work this year and none overdue from before
+            readings[pk] = None
+            continue
+        panel = html[html.find('id="tasks-panel"') :]
+        panel = panel[: panel.find("</section>")]
+        readings[pk] = {key: int(n) for key, n in PANEL_NUMBER.findall(panel) if key != "older_overdue"}
+    return readings
+
+
+# --------------------------------------------------------------------------------------------
+# (b) The leader's one-pager: the function and its page
+# --------------------------------------------------------------------------------------------
+
+LIGHT_KEYS = {
+    "ok": frozenset({S.DONE, S.ON_TRACK, S.NA}),
+    "late": frozenset({S.DONE_LATE}),
+    "continuing": frozenset({S.CONTINUING}),
+    "soon": frozenset({S.SOON}),
+    "overdue": frozenset({S.OVERDUE}),
+    "paused": frozenset({S.PAUSED}),
+}
+
+
+def _pairings(ids: list[int]):
+    from cooperation.models import Pairing
+
+    every = list(Pairing.objects.order_by("pk"))
+    return every, {p.pk: p for p in every}
+
+
+def _members(ids: list[int]) -> tuple[dict[int, list[int]], list]:
+    """Each pairing's scope (itself and its sub-pairings, as the one-pager shows them) and all the
+    pairings involved."""
+    from dashboards.figures import with_descendants
+
+    every, _by_pk = _pairings(ids)
+    scope = {pk: [p.pk for p in with_descendants(every, pk)] for pk in ids}
+    involved = {member for members in scope.values() for member in members}
+    return scope, [p for p in every if p.pk in involved]
+
+
+def read_leader_view(ctx: Ctx, ids: list[int], year: int, as_of: datetime.date) -> dict[int, Reading]:
+    """`build_leader_view` over all the pairings at once (one call a year), its lights grouped by pairing."""
+    from dashboards.figures import build_leader_view
+
+    scope, involved = _members(ids)
+    view = build_leader_view(involved, year, as_of)
+    lights: dict[int, list] = defaultdict(list)
+    for item in view.lights:
+        lights[item.period.task.pairing_id].append(item)
+    readings = {}
+    for pk in ids:
+        items = [item for member in scope[pk] for item in lights.get(member, [])]
+        reading: Reading = {
+            light: sum(
+                1 for i in items if i.light == light or (light == "overdue" and i.light == "escalated")
+            )
+            for light in LIGHT_KEYS
+        }
+        for state in State:  # period by period: the state each light was given
+            reading[f"state:{state.value}"] = frozenset(i.period.pk for i in items if i.state == state.value)
+        readings[pk] = reading
+    return readings
+
+
+LEADER_VIEW_KEYS = {**LIGHT_KEYS, **{f"state:{s.value}": frozenset({s}) for s in State}}
+LIGHT_COUNT = re.compile(r'id="light-(\w+)-count">(\d+)<')
+
+
+def read_leader_page(ctx: Ctx, ids: list[int], year: int, as_of: datetime.date) -> dict[int, Reading]:
+    readings = {}
+    for pk in ids:
+        response = ctx.client.get(f"/dashboard/pairings/{pk}/?year={year}")
+        if response.status_code == 400:  # the year is not offered: outside the pairing's years
+            readings[pk] = None
+            continue
+        assert response.status_code == 200
+        counts = {light: int(n) for light, n in LIGHT_COUNT.findall(response.content.decode())}
+        readings[pk] = {light: counts[light] for light in LIGHT_KEYS}
+    return readings
+
+
+# --------------------------------------------------------------------------------------------
+# (c) The dashboards: the function and the API
+# --------------------------------------------------------------------------------------------
+
+# by_status: typed statuses with 逾期 taken out of them (it wins while it applies).
+STATUS_KEYS = {
+    "status:done": ALL_DONE,
+    "status:open": OPEN_NOT_LATE,  # 未开始 + 推进中 that are not overdue
+    "status:overdue": frozenset({S.OVERDUE}),
+    "status:paused": frozenset({S.PAUSED}),
+    "row:done": ALL_DONE,
+    "row:overdue": frozenset({S.OVERDUE}),
+}
+
+
+def _status_reading(status: dict[str, int], row: dict) -> Reading:
+    return {
+        "status:done": status.get("done", 0),
+        "status:open": status.get("in_progress", 0) + status.get("not_started", 0),
+        "status:overdue": status.get("overdue", 0),
+        "status:paused": status.get("paused", 0),
+        "row:done": row["done"],
+        "row:overdue": row["overdue"],
+    }
+
+
+def read_dashboard(ctx: Ctx, ids: list[int], year: int, as_of: datetime.date) -> dict[int, Reading]:
+    """`build_dashboard` over all the pairings at once: its pairing rows, and the status figure by
+    pairing it adds up (`task_figures`)."""
+    from dashboards.figures import build_dashboard, task_figures
+
+    _every, by_pk = _pairings(ids)
+    board = build_dashboard([by_pk[pk] for pk in ids], year, as_of)
+    rows = {row.pairing.pk: row for row in board.rows}
+    _status, _areas, by_pairing, _escalated, _by = task_figures(ids, year, as_of)
+    assert (
+        sum(row.done for row in board.rows) == board.done
+        and sum(r.overdue for r in board.rows) == board.overdue
+    )
+    return {
+        pk: _status_reading(by_pairing.get(pk, {}), {"done": rows[pk].done, "overdue": rows[pk].overdue})
+        for pk in ids
+    }
+
+
+DASHBOARD_API_KEYS = {**STATUS_KEYS, **{f"light:{k}": v for k, v in LIGHT_KEYS.items()}}
+
+
+def read_dashboard_api_rows(ctx: Ctx, ids: list[int], year: int, as_of: datetime.date) -> dict[int, Reading]:
+    """`/api/v1/dashboard/?year=` over every pairing the user sees: one row per pairing."""
+    response = ctx.api.get("/api/v1/dashboard/", {"year": year})
+    assert response.status_code == 200, response.content
+    rows = {row["pairing"]: row for row in response.json()["pairing_rows"]}
+    return {pk: {"row:done": rows[pk]["done"], "row:overdue": rows[pk]["overdue"]} for pk in ids}
+
+
+ROW_KEYS = {"row:done": ALL_DONE, "row:overdue": frozenset({S.OVERDUE})}
+
+
+def read_dashboard_api(ctx: Ctx, ids: list[int], year: int, as_of: datetime.date) -> dict[int, Reading]:
+    readings = {}
+    for pk in ids:
+        response = ctx.api.get("/api/v1/dashboard/", {"pairing": pk, "year": year})
+        assert response.status_code == 200, response.content
+        data = response.json()
+        status = {s["key"]: s["count"] for s in data["tasks"]["by_status"]}
+        rows = data["pairing_rows"]
+        row = {"done": sum(r["done"] for r in rows), "overdue": sum(r["overdue"] for r in rows)}
+        reading = _status_reading(status, row)
+        counts = data["leader"]["light_counts"]
+        reading.update({f"light:{k}": counts[k] for k in LIGHT_KEYS})  # 逾期 counts 督办 too
+        readings[pk] = reading
+    return readings
+
+
+# --------------------------------------------------------------------------------------------
+# (d) The task list's filters, in the API
+# --------------------------------------------------------------------------------------------
+
+
+def _all_pages(ctx: Ctx, url: str, params: dict) -> list[dict]:
+    rows, page = [], 1
+    while True:
+        response = ctx.api.get(url, {**params, "page": page})
+        assert response.status_code == 200, response.content
+        data = response.json()
+        rows += data["results"]
+        if not data.get("next"):
+            return rows
+        page += 1
+
+
+def read_period_filters(ctx: Ctx, ids: list[int], year: int, as_of: datetime.date) -> dict[int, Reading]:
+    """`/api/v1/task-periods/?year=&overdue=true` and each period's `state` in `?year=`."""
+    wanted = set(ids)
+    overdue = _all_pages(ctx, "/api/v1/task-periods/", {"year": year, "overdue": "true"})
+    listed = _all_pages(ctx, "/api/v1/task-periods/", {"year": year})
+    readings: dict[int, Reading] = {pk: {} for pk in ids}
+    late: dict[int, set[int]] = defaultdict(set)
+    for row in overdue:
+        late[row["pairing"]].add(row["id"])
+    states: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for row in listed:
+        states[row["pairing"]][row["state"]].add(row["id"])
+    for pk in wanted:
+        readings[pk]["filter:overdue"] = frozenset(late.get(pk, ()))
+        for state in State:
+            readings[pk][f"state:{state.value}"] = frozenset(states[pk].get(state.value, ()))
+    return readings
+
+
+PERIOD_FILTER_KEYS = {
+    "filter:overdue": frozenset({S.OVERDUE}),
+    **{f"state:{s.value}": frozenset({s}) for s in State},
+}
+
+
+def read_task_filters(ctx: Ctx, ids: list[int], year: int, as_of: datetime.date) -> dict[int, Reading]:
+    """`/api/v1/tasks/?year=&overdue=true`: the tasks whose period of that year is overdue."""
+    rows = _all_pages(ctx, "/api/v1/tasks/", {"year": year, "overdue": "true"})
+    by_pairing: dict[int, set[int]] = defaultdict(set)
+    for row in rows:
+        for period in row["periods"]:
+            if period["year"] == year:
+                by_pairing[row["pairing"]].add(period["id"])
+    return {pk: {"tasks:overdue": frozenset(by_pairing.get(pk, ()))} for pk in ids}
+
+
+def read_task_list_page(ctx: Ctx, ids: list[int], year: int, as_of: datetime.date) -> dict[int, Reading]:
+    """The task list page `/tasks/?pairing=&year=&overdue=true`: its rows, and the rows whose badge
+    for the year says 逾期."""
+    readings = {}
+    for pk in ids:
+        response = ctx.client.get("/tasks/", {"pairing": pk, "year": year, "overdue": "true"})
+        assert response.status_code == 200
+        html = response.content.decode()
+        body = html[html.index("<tbody>") : html.index("</tbody>")]
+        rows = [row for row in body.split("<tr>")[1:] if "没有符合条件的任务" not in row]
+        assert "pagination" not in html or len(rows) < 30  # one page holds a generated pairing's tasks
+        readings[pk] = {
+            "page:rows": len(rows),
+            "page:badges": sum('class="badge badge-overdue"' in row for row in rows),
+        }
+    return readings
+
+
+TASK_LIST_PAGE_KEYS = {"page:rows": frozenset({S.OVERDUE}), "page:badges": frozenset({S.OVERDUE})}
+
+
+# --------------------------------------------------------------------------------------------
+# (e) The reminder dry run
+# --------------------------------------------------------------------------------------------
+
+
+def obligations(ids: list[int]) -> dict[str, set[int]]:
+    """Each reminder key → the task periods it stands for (a fund-kept period is its commitment's
+    money or use list; every other period is itself)."""
+    from funds.models import FundCommitment
+
+    owners: dict[str, set[int]] = defaultdict(set)
+    periods = TaskPeriod.objects.filter(task__pairing_id__in=ids).values_list(
+        "pk", "year", "task__fulfilment", "task__fund_rule_id"
+    )
+    commitments = {
+        (rule, year): pk
+        for pk, rule, year in FundCommitment.objects.filter(pairing_id__in=ids).values_list(
+            "pk", "rule_id", "year"
+        )
+    }
+    for pk, year, kind, rule in periods:
+        owners[f"tasks.period:{pk}"].add(pk)
+        if kind in FUND_KINDS and (rule, year) in commitments:
+            c = commitments[(rule, year)]
+            if kind == Task.Fulfilment.FUND_USE_LIST:
+                owners[f"funds.use_list:{c}"].add(pk)
+            else:
+                owners[f"funds.commitment:{c}"].add(pk)  # the money, from the payer
+            if kind == Task.Fulfilment.FUND_CONFIRMED:
+                owners[f"funds.confirmation:{c}"].add(pk)  # then its arrival, from the receiver
+    return owners
+
+
+def read_reminders(ctx: Ctx, ids: list[int], year: int, as_of: datetime.date) -> dict[int, Reading]:
+    """What `engine.plan(as_of)` would chase as overdue, mapped to periods: the set of periods, how
+    many are chased by more than one reminder (the same obligation twice), and chased items that
+    were done by then."""
+    from reminders import engine
+
+    planned = ctx.cached(("plan", as_of), lambda: engine.plan(as_of))
+    owners = ctx.cached(("owners", tuple(ids)), lambda: obligations(ids))
+    chased_by: dict[int, set[str]] = defaultdict(set)
+    for p in planned:
+        if p.item.due >= as_of:
+            continue
+        for period_id in owners.get(p.item.key, ()):
+            chased_by[period_id].add(p.item.key)
+    pairing_of = dict(
+        TaskPeriod.objects.filter(task__pairing_id__in=ids, year=year).values_list("pk", "task__pairing_id")
+    )
+    readings: dict[int, Reading] = {pk: {"chased": frozenset(), "twice": 0} for pk in ids}
+    grouped: dict[int, set[int]] = defaultdict(set)
+    twice: Counter = Counter()
+    for period_id, keys in chased_by.items():
+        pairing = pairing_of.get(period_id)
+        if pairing is None:
+            continue
+        grouped[pairing].add(period_id)
+        twice[pairing] += len(keys) > 1
+    for pk in ids:
+        readings[pk] = {"chased": frozenset(grouped.get(pk, ())), "twice": twice.get(pk, 0)}
+    return readings
+
+
+def _chaseable(period: TaskPeriod, as_of: datetime.date) -> bool:
+    """An obligation the sweep should chase: not in a locked year, within the engine's look-back."""
+    from reminders.engine import LOOKBACK_DAYS
+
+    if period.due_date is None or period.due_date < as_of - datetime.timedelta(days=LOOKBACK_DAYS):
+        return False
+    return not period.year_locked
+
+
+REMINDER_KEYS = {"chased": frozenset({S.OVERDUE}), "twice": frozenset()}
+
+
+# --------------------------------------------------------------------------------------------
+# (f) The assessment workbook: the task sheet's outcome of each period
+# --------------------------------------------------------------------------------------------
+
+
+def workbook_outcome(label: str) -> str:
+    """The sheet's 按时 / 逾期 column → a key of WORKBOOK_KEYS. (The lead adapts this one function
+    when the sheet's columns change.)"""
+    if label.startswith("已逾期"):
+        return "overdue"
+    if label.startswith("逾期") and label.endswith("完成"):
+        return "done_late"
+    return {"按时完成": "done", "未到期": "open", "暂缓": "paused", "不适用": "na"}.get(
+        label, "other:" + label
+    )
+
+
+def read_workbook_rows(path: Path) -> list[dict]:
+    """The task sheet's rows as {column title: value}."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True)
+    sheet = next(
+        ws for ws in book.worksheets if ws.title.startswith("任务完成情况") or "任务完成情况" in ws.title
+    )
+    rows = list(sheet.iter_rows(values_only=True))
+    header_at = next(i for i, row in enumerate(rows) if row and "按时 / 逾期" in row)
+    header = rows[header_at]
+    return [dict(zip(header, row, strict=False)) for row in rows[header_at + 1 :] if any(row)]
+
+
+def read_workbook(ctx: Ctx, ids: list[int], year: int, as_of: datetime.date) -> dict[int, Reading]:
+    from assessment.services import build
+    from cooperation.models import Pairing
+
+    def make():
+        pairings = list(Pairing.objects.filter(pk__in=ids))
+        with tempfile.TemporaryDirectory() as folder:
+            path = build(year, pairings, dest=Path(folder) / "book.xlsx", today=as_of)
+            return read_workbook_rows(path)
+
+    rows = ctx.cached(("workbook", tuple(ids), year, as_of), make)
+    names = dict(Pairing.objects.filter(pk__in=ids).values_list("name", "pk"))
+    counts: dict[int, Counter] = defaultdict(Counter)
+    for row in rows:
+        counts[names[row["结对"]]][workbook_outcome(row["按时 / 逾期"])] += 1
+    readings = {}
+    for pk in ids:
+        found = counts.get(pk, Counter())
+        reading: Reading = {key: found.get(key, 0) for key in WORKBOOK_KEYS}
+        reading["other"] = sum(n for key, n in found.items() if key.startswith("other:"))
+        readings[pk] = reading
+    return readings
+
+
+WORKBOOK_KEYS = {
+    "done": frozenset({S.DONE}),
+    "done_late": frozenset({S.DONE_LATE}),
+    "overdue": frozenset({S.OVERDUE}),
+    "open": frozenset({S.ON_TRACK, S.SOON}),
+    "paused": frozenset({S.PAUSED}),
+    "na": frozenset({S.NA}),
+    "other": frozenset(),
+}
+
+
+def _assessed(period: TaskPeriod, as_of: datetime.date) -> bool:
+    """The task sheet lists the periods that have a due date (work without one is not assessed)."""
+    return period.due_date is not None
+
+
+# --------------------------------------------------------------------------------------------
+# The list: a new surface joins here
+# --------------------------------------------------------------------------------------------
+
+PANEL_KEYS = {s.value: frozenset({s}) for s in State if s != S.NA}
+
+SURFACES: list[Surface] = [
+    Surface("pairing page", read_pairing_page, PANEL_KEYS, current_year_only=True, per_pairing_request=True),
+    Surface("one-pager (function)", read_leader_view, LEADER_VIEW_KEYS, with_children=True, any_day=True),
+    Surface("one-pager (page)", read_leader_page, LIGHT_KEYS, with_children=True, per_pairing_request=True),
+    Surface("dashboard (function)", read_dashboard, STATUS_KEYS, any_day=True),
+    Surface("dashboard API (rows)", read_dashboard_api_rows, ROW_KEYS),
+    Surface(
+        "dashboard API (a pairing)",
+        read_dashboard_api,
+        DASHBOARD_API_KEYS,
+        with_children=True,
+        per_pairing_request=True,
+    ),
+    Surface("task-periods API filters", read_period_filters, PERIOD_FILTER_KEYS),
+    Surface("tasks API overdue filter", read_task_filters, {"tasks:overdue": frozenset({S.OVERDUE})}),
+    Surface(
+        "task list page (overdue filter)", read_task_list_page, TASK_LIST_PAGE_KEYS, per_pairing_request=True
+    ),
+    Surface("reminder dry run", read_reminders, REMINDER_KEYS, covers=_chaseable, any_day=True),
+    Surface("assessment workbook", read_workbook, WORKBOOK_KEYS, covers=_assessed, any_day=True),
+]
