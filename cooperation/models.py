@@ -23,6 +23,7 @@ from cooperation.scoping import (  # noqa: F401 — the scope's querysets, and t
     request_scope,
 )
 from core.roles import Role  # noqa: F401
+from core.years import DateValidator, YearValidator
 
 # --------------------------------------------------------------------------------------------
 # Regions and units
@@ -244,8 +245,10 @@ class Pairing(models.Model):
         related_name="pairings",
         help_text=_("不在两侧地区内、但参与本结对工作的单位"),
     )
-    start_year = models.PositiveSmallIntegerField(_("起始年份"))
-    end_year = models.PositiveSmallIntegerField(_("截止年份"), null=True, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("起始年份"), validators=[YearValidator()])
+    end_year = models.PositiveSmallIntegerField(
+        _("截止年份"), null=True, blank=True, validators=[YearValidator()]
+    )
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     parent = models.ForeignKey(
         "self",
@@ -286,7 +289,7 @@ class Pairing(models.Model):
         return f"{self.coastal_region.name}—{self.mountain_region.name}"
 
     def clean(self) -> None:
-        if self.end_year and self.start_year and self.end_year < self.start_year:
+        if self.end_year is not None and self.start_year is not None and self.end_year < self.start_year:
             raise ValidationError({"end_year": _("截止年份不能早于起始年份。")})
         if self.parent_id and self.parent_id == self.pk:
             raise ValidationError({"parent": _("上级结对不能是自己。")})
@@ -360,7 +363,7 @@ class Activity(models.Model):
     )
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     title = models.CharField(_("名称"), max_length=200)
-    date = models.DateField(_("日期"))
+    date = models.DateField(_("日期"), validators=[DateValidator()])
     place = models.CharField(_("地点"), max_length=120, blank=True)
     field = models.CharField(_("领域"), max_length=40, blank=True, help_text=_("如 教育、卫生、文旅"))
     participants = models.TextField(_("参加人员"), blank=True)

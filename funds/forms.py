@@ -8,6 +8,7 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.formfields import StrictDecimalField
 from core.uploads import EVIDENCE_EXTENSIONS
 from core.widgets import DateInput
 from funds.models import FundCommitment, FundUseProject
@@ -15,7 +16,7 @@ from funds.models import FundCommitment, FundUseProject
 
 class DisbursementForm(forms.Form):
     date = forms.DateField(label=_("拨付日期"), widget=DateInput())
-    amount = forms.DecimalField(
+    amount = StrictDecimalField(
         label=_("金额（元）"),
         max_digits=14,
         decimal_places=2,
@@ -39,7 +40,7 @@ class ReversalForm(forms.Form):
 
 class ArrivalForm(forms.Form):
     date = forms.DateField(label=_("到账日期"), widget=DateInput())
-    amount = forms.DecimalField(
+    amount = StrictDecimalField(
         label=_("到账金额（元）"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
     )
     note = forms.CharField(label=_("说明"), max_length=255, required=False)
@@ -53,6 +54,7 @@ class FundUseProjectForm(forms.ModelForm):
     class Meta:
         model = FundUseProject
         fields = ["name", "kind", "planned_amount", "spent_amount", "status", "unit", "notes"]
+        field_classes = {"planned_amount": StrictDecimalField, "spent_amount": StrictDecimalField}
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 
 
@@ -62,6 +64,7 @@ class FundCommitmentForm(forms.ModelForm):
     class Meta:
         model = FundCommitment
         fields = ["purpose", "amount", "due", "due_text", "use_list_due", "use_list_due_text", "notes"]
+        field_classes = {"amount": StrictDecimalField}
         widgets = {
             "due": DateInput(),
             "use_list_due": DateInput(),

@@ -29,6 +29,7 @@ from core.roles import is_liaison, is_viewer
 from core.states import SOON_DAYS as STATES_SOON_DAYS
 from core.states import Standing, State, judge
 from core.uploads import upload_to
+from core.years import DateValidator, YearValidator
 
 ZERO = Decimal("0")
 # Below this share of the received money spent by the last quarter, the use rate is flagged.
@@ -201,8 +202,10 @@ class FundRule(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    first_year = models.PositiveSmallIntegerField(_("起始年份"))
-    last_year = models.PositiveSmallIntegerField(_("截止年份"), null=True, blank=True)
+    first_year = models.PositiveSmallIntegerField(_("起始年份"), validators=[YearValidator()])
+    last_year = models.PositiveSmallIntegerField(
+        _("截止年份"), null=True, blank=True, validators=[YearValidator()]
+    )
 
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
@@ -270,7 +273,7 @@ class FundCommitment(models.Model):
     pairing = models.ForeignKey(
         Pairing, verbose_name=_("结对"), on_delete=models.CASCADE, related_name="fund_commitments"
     )
-    year = models.PositiveSmallIntegerField(_("年度"))
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[YearValidator()])
     rule = models.ForeignKey(
         FundRule,
         verbose_name=_("资金规则"),
@@ -293,11 +296,15 @@ class FundCommitment(models.Model):
         Unit, verbose_name=_("接收单位"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     amount = money_field(_("承诺金额（元）"), validators=[MinValueValidator(Decimal("0.01"))])
-    due = models.DateField(_("到位时限"))
+    due = models.DateField(_("到位时限"), validators=[DateValidator()])
     due_text = models.CharField(_("时限原文"), max_length=60, blank=True, help_text=_("如 每年4月底前"))
-    use_list_due = models.DateField(_("项目清单截止日期"), null=True, blank=True)
+    use_list_due = models.DateField(
+        _("项目清单截止日期"), null=True, blank=True, validators=[DateValidator()]
+    )
     use_list_due_text = models.CharField(_("清单时限原文"), max_length=60, blank=True)
-    use_list_submitted = models.DateField(_("项目清单报送日期"), null=True, blank=True)
+    use_list_submitted = models.DateField(
+        _("项目清单报送日期"), null=True, blank=True, validators=[DateValidator()]
+    )
     document = models.ForeignKey(
         PolicyDocument,
         verbose_name=_("来源文件"),
@@ -603,7 +610,7 @@ class Disbursement(models.Model):
         FundCommitment, verbose_name=_("资金承诺"), on_delete=models.PROTECT, related_name="disbursements"
     )
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.PAYMENT)
-    date = models.DateField(_("拨付日期"))
+    date = models.DateField(_("拨付日期"), validators=[DateValidator()])
     amount = money_field(_("金额（元）"))
     voucher_no = models.CharField(_("凭证号"), max_length=60, blank=True)
     evidence = models.FileField(_("凭证文件"), upload_to=upload_to("funds"), blank=True)
@@ -658,7 +665,7 @@ class ArrivalConfirmation(models.Model):
     commitment = models.ForeignKey(
         FundCommitment, verbose_name=_("资金承诺"), on_delete=models.PROTECT, related_name="confirmations"
     )
-    date = models.DateField(_("到账日期"))
+    date = models.DateField(_("到账日期"), validators=[DateValidator()])
     amount = money_field(_("到账金额（元）"))
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -11,7 +11,7 @@ where `select_for_update` alone would do nothing on SQLite.
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,8 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.history import as_actor
-from core.money import yuan_cents
+from core.money import MoneyError, parse_money, yuan_cents
 from core.uploads import validate_upload
+from core.years import check_date
 from funds import fulfilment
 from funds.models import ZERO, ArrivalConfirmation, Disbursement, FundCommitment, FundRule
 
@@ -30,11 +31,9 @@ from funds.models import ZERO, ArrivalConfirmation, Disbursement, FundCommitment
 def _amount(value) -> Decimal:
     """A positive amount in yuan with at most 2 decimals, or a clear refusal."""
     try:
-        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip().replace(",", ""))
-    except (InvalidOperation, ValueError, TypeError):
-        raise ValidationError({"amount": _("金额“%(value)s”不是有效的数字。") % {"value": value}}) from None
-    if not amount.is_finite():
-        raise ValidationError({"amount": _("金额“%(value)s”不是有效的数字。") % {"value": value}})
+        amount = parse_money(value, places=None, label=_("金额"))
+    except MoneyError as error:
+        raise ValidationError({"amount": str(error)}) from None
     if amount <= 0:
         raise ValidationError({"amount": _("金额必须大于零，未做任何修改。")})
     if amount != amount.quantize(Decimal("0.01")):
@@ -43,6 +42,7 @@ def _amount(value) -> Decimal:
 
 
 def _not_future(date: datetime.date, field: str = "date") -> None:
+    check_date(date, field)
     if date > timezone.localdate():
         raise ValidationError({field: _("日期不能晚于今天。")})
 

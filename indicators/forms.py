@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import PolicyDocument
+from core.formfields import StrictDecimalField
 from core.uploads import validate_upload
 from indicators.models import Comparator, IndicatorDefinition, manageable_regions
 
@@ -46,9 +47,9 @@ class FigureRowForm(forms.Form):
 
     indicator = forms.ModelChoiceField(queryset=IndicatorDefinition.objects.all(), widget=forms.HiddenInput)
     target_comparator = forms.ChoiceField(choices=COMPARATOR_CHOICES, required=False, label=_("目标口径"))
-    target_value = forms.DecimalField(max_digits=16, decimal_places=4, required=False, label=_("预期目标"))
+    target_value = StrictDecimalField(max_digits=16, decimal_places=4, required=False, label=_("预期目标"))
     actual_comparator = forms.ChoiceField(choices=COMPARATOR_CHOICES, required=False, label=_("实际值口径"))
-    actual_value = forms.DecimalField(max_digits=16, decimal_places=4, required=False, label=_("实际值"))
+    actual_value = StrictDecimalField(max_digits=16, decimal_places=4, required=False, label=_("实际值"))
     actual_is_estimate = forms.BooleanField(required=False, label=_("预计数"))
     source_text = forms.CharField(required=False, label=_("原文"), max_length=2000)
 

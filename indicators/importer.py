@@ -16,7 +16,7 @@ is written: one bad row and nothing is saved, every error listed as “第 N 行
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import IO
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from cooperation.models import PolicyDocument, Region
+from core.money import MoneyError, parse_money
 from core.officefiles import UnsafeFile, iter_rows, open_xlsx
 from indicators.models import Comparator, IndicatorDefinition, RegionIndicator, manageable_regions
 from indicators.services import record_figure
@@ -190,8 +191,8 @@ def parse_number(raw, unit: str) -> tuple[str, Decimal | None]:
         if text.endswith(suffix):
             text = text[: -len(suffix)]
     try:
-        number = Decimal(text)
-    except InvalidOperation as error:
+        number = parse_money(text, places=None)
+    except MoneyError as error:
         raise ValueError(
             _("“%(v)s”不是数字（请按指标单位“%(unit)s”填写数值）") % {"v": _text(raw), "unit": unit}
         ) from error

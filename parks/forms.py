@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.formfields import StrictDecimalField
 from core.widgets import DateInput
 from parks.models import ParkInvestmentPlan, Project
 
@@ -40,11 +41,12 @@ class ProjectForm(forms.ModelForm):
             "completed_on": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
+        field_classes = {"total_investment": StrictDecimalField}
 
 
 class InvestmentForm(forms.Form):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
-    amount = forms.DecimalField(label=_("到位资金（元）"), max_digits=16, decimal_places=2, min_value=0)
+    amount = StrictDecimalField(label=_("到位资金（元）"), max_digits=16, decimal_places=2, min_value=0)
     notes = forms.CharField(label=_("说明"), max_length=200, required=False)
 
 
@@ -52,6 +54,11 @@ class PlanActualForm(forms.ModelForm):
     class Meta:
         model = ParkInvestmentPlan
         fields = ["project_count", "planned_total", "planned_completion", "actual_completion"]
+        field_classes = {
+            "planned_total": StrictDecimalField,
+            "planned_completion": StrictDecimalField,
+            "actual_completion": StrictDecimalField,
+        }
 
 
 class ProjectCreateForm(ProjectForm):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import IO
 
 from django.db import transaction
@@ -23,6 +23,7 @@ from core.history import as_actor
 
 # A file refused as a whole (not a workbook, a zip bomb, a wrong layout) is the import flow's refusal.
 from core.importflow import ImportRefused
+from core.money import MoneyError, parse_money
 from core.officefiles import UnsafeFile, iter_rows, open_xlsx
 from parks.models import Park, ParkInvestmentPlan, normalise_name
 
@@ -113,8 +114,8 @@ def _number(value, *, integer: bool = False, below: Decimal = MAX_WAN) -> Decima
         number = value
     elif isinstance(value, str):
         try:
-            number = Decimal(value.strip().replace(",", ""))
-        except InvalidOperation:
+            number = parse_money(value, places=None)
+        except MoneyError:
             raise ValueError(_("应为数字，实为“%(value)s”") % {"value": value.strip()[:30]}) from None
     else:
         raise ValueError(_("应为数字"))

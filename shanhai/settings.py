@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -71,11 +72,19 @@ def envlist(name: str, default: list[str]) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
-DEBUG = envbool("DEBUG", True)
+# Three ways to run, told apart by DEBUG:
+# - DEBUG=1: a developer's machine — Django's debug pages, the benchmark app, e-mail on the console.
+# - unset: the embedded default `make run` serves — no debug pages (an error is a plain 500 page),
+#   plain HTTP on this machine, a secret key generated once into .secret_key, static files served
+#   by whitenoise straight from the app folders, e-mail on the console.
+# - DEBUG=0: production behind a TLS proxy — a real SECRET_KEY, secure cookies, HSTS, collected
+#   static files with hashed names.
+DEBUG = envbool("DEBUG", False)
+PRODUCTION = not DEBUG and os.environ.get("DEBUG", "").strip() != ""
 
 _DEV_SECRET = "django-insecure-shanhai-development-only-never-use-in-production"
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not DEBUG and (
+if PRODUCTION and (
     not SECRET_KEY
     or SECRET_KEY.startswith("django-insecure")
     or len(SECRET_KEY) < 50
@@ -86,9 +95,47 @@ if not DEBUG and (
         "DEBUG=0 needs a real SECRET_KEY: at least 50 characters, 5 distinct, not 'django-insecure…'. "
         'Generate one with: python -c "import secrets; print(secrets.token_urlsafe(64))"'
     )
-SECRET_KEY = SECRET_KEY or _DEV_SECRET
 
-ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
+
+def _local_secret_key(path: Path) -> str:
+    """The embedded default's key: made once per checkout, kept beside the code (never in git).
+
+    Not the public development key: a session signed with that one could be forged by anybody
+    who reads the source. Written whole to a file of its own, then linked into place, so that
+    processes starting together all read the one key that won.
+    """
+    try:
+        return _read_key(path)
+    except (FileNotFoundError, ValueError):
+        pass
+    key = secrets.token_urlsafe(64)
+    draft = path.with_name(f"{path.name}.{os.getpid()}")
+    try:
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key + "\n")
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            key = _read_key(path)
+        finally:
+            draft.unlink(missing_ok=True)
+    except (OSError, ValueError):  # a read-only checkout, or a damaged file: a key for this process
+        pass
+    return key
+
+
+def _read_key(path: Path) -> str:
+    key = path.read_text().strip()
+    if len(key) < 50:
+        raise ValueError(f"{path} holds no usable key")
+    return key
+
+
+if not SECRET_KEY:
+    SECRET_KEY = _DEV_SECRET if DEBUG else _local_secret_key(BASE_DIR / ".secret_key")
+
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -122,9 +169,12 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     # Before anything reads the body: an oversized upload gets a 413 in the user's language.
     "core.middleware.UploadLimitMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    # Django's, except that a write to a URL without its trailing slash is a 404, never a 500.
+    "core.middleware.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: private, no-store on a signed-in user's pages and on every API answer.
+    "core.middleware.PrivateAnswersMiddleware",
     # GET/HEAD: the user's pairings read once for every scoped query of the request.
     "cooperation.middleware.ReadScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -184,16 +234,19 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Lock by user name, not IP: a whole county office often shares one address.
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Lock a user name from one address: five failures from anywhere else do not lock the user out (a
+# stranger who knows his name cannot shut him out for 15 minutes), and a guesser is still bounded to
+# five tries per name per address. Not by address alone: a county office shares one address, and one
+# person's mistyped password must not lock out the office.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", 15))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-# axes.W006 asks to lock by IP too. Deliberately not: a county office shares one address, and one
-# person's mistyped password must not lock out the office. Guessing is bounded per user name.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Behind PROXY_COUNT reverse proxies the client's address is read from X-Forwarded-For (core/clientip.py).
+PROXY_COUNT = envint("PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -216,12 +269,15 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
+# Without collectstatic (DEBUG=1 and the embedded default), whitenoise serves the files straight
+# from the app folders; runserver's own static handler is off (whitenoise.runserver_nostatic).
+WHITENOISE_USE_FINDERS = not PRODUCTION
 # Largest accepted upload, enforced by our own views (Django has no limit on file uploads).
 UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_MB", 10) * 1024 * 1024
 
@@ -270,9 +326,9 @@ ASSESSMENT_EXPORT_HEARTBEAT_MINUTES = envint("ASSESSMENT_EXPORT_HEARTBEAT_MINUTE
 # --- E-mail ---------------------------------------------------------------------------------
 _EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
 )
 _EMAIL_OPTIONS = {
     "host": os.environ.get("EMAIL_HOST", "localhost"),
@@ -309,12 +365,14 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # A working day, not Django's two weeks: offices share machines.
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 9 * 3600)
 SESSION_COOKIE_HTTPONLY = True
+# An API token lasts as long as a session (seconds); a new login replaces it, a new password ends it.
+API_TOKEN_MAX_AGE = envint("API_TOKEN_MAX_AGE", SESSION_COOKIE_AGE)
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False  # the pages' scripts read it for their POSTs
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG:
+if PRODUCTION:
     # TLS is terminated by the reverse proxy in front of gunicorn (README, Deployment).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
@@ -356,11 +414,18 @@ if CSP is not None:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's token, which expires after API_TOKEN_MAX_AGE and is replaced at every login.
+        "core.api.tokens.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.ScopedPermission"],
     # The browsable API's HTML pages and forms are a developer's tool: served only under DEBUG.
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.api.negotiation.DebugOnlyBrowsableAPI",
+    # DRF's parsers, with JSON nesting bounded (a deeply nested body is a 400, not a RecursionError).
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",

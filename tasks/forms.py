@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import Unit
 from core.concurrency import VersionedFormMixin
+from core.formfields import StrictDecimalField
 from core.widgets import DateInput
 from tasks.models import Area, EvidenceKind, Task, TaskUnit
 
@@ -115,7 +116,7 @@ class ReportForm(forms.Form):
         self.targets = [t for t in period.task.targets.all() if t.applies_to(period.year)]
         current = {v.target_id: v.value for v in report.values.all()} if report else {}
         for target in self.targets:
-            self.fields[f"value_{target.pk}"] = forms.DecimalField(
+            self.fields[f"value_{target.pk}"] = StrictDecimalField(
                 label=f"{target.name}（{target.get_comparator_display()} {target.value_display}）",
                 required=False,
                 min_value=0,

@@ -29,6 +29,7 @@ from core.figures import about_met
 from core.roles import is_reporter
 from core.states import Standing, State, judge
 from core.uploads import upload_to
+from core.years import DateValidator, YearValidator
 
 # --------------------------------------------------------------------------------------------
 # Per-pairing lists: areas and kinds of evidence
@@ -151,12 +152,14 @@ class Task(VersionedModel):
     units = models.ManyToManyField(
         Unit, verbose_name=_("责任单位"), through="TaskUnit", related_name="tasks", blank=True
     )
-    start_year = models.PositiveSmallIntegerField(_("起始年份"))
-    end_year = models.PositiveSmallIntegerField(_("截止年份"), null=True, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("起始年份"), validators=[YearValidator()])
+    end_year = models.PositiveSmallIntegerField(
+        _("截止年份"), null=True, blank=True, validators=[YearValidator()]
+    )
     deadline_kind = models.CharField(
         _("时限类型"), max_length=8, choices=DeadlineKind.choices, default=DeadlineKind.NONE
     )
-    deadline_date = models.DateField(_("完成时限"), null=True, blank=True)
+    deadline_date = models.DateField(_("完成时限"), null=True, blank=True, validators=[DateValidator()])
     deadline_month = models.PositiveSmallIntegerField(_("每年截止月"), null=True, blank=True)
     deadline_day = models.PositiveSmallIntegerField(_("每年截止日"), null=True, blank=True)
     deadline_text = models.CharField(
@@ -209,7 +212,7 @@ class Task(VersionedModel):
 
     def clean(self) -> None:
         errors = {}
-        if self.end_year and self.start_year and self.end_year < self.start_year:
+        if self.end_year is not None and self.start_year is not None and self.end_year < self.start_year:
             errors["end_year"] = _("截止年份不能早于起始年份。")
         if self.deadline_kind == self.DeadlineKind.ONCE and not self.deadline_date:
             errors["deadline_date"] = _("一次性任务需要填写完成时限。")
@@ -556,7 +559,9 @@ class Target(models.Model):
     )
     value = models.DecimalField(_("目标值"), max_digits=18, decimal_places=2)
     unit = models.CharField(_("单位"), max_length=10)
-    year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True, help_text=_("留空表示每年"))
+    year = models.PositiveSmallIntegerField(
+        _("年度"), null=True, blank=True, help_text=_("留空表示每年"), validators=[YearValidator()]
+    )
     source_text = models.CharField(_("指标原文"), max_length=200, blank=True)
     # A yearly minimum counted from the pairing's activities (每年至少1次): the kinds of activity that
     # count (comma-separated `Activity.Kind` values) and, optionally, the field they must be in

@@ -24,6 +24,7 @@ from cooperation.models import Pairing
 from cooperation.scoping import is_liaison_of
 from core.concurrency import save_versioned
 from core.history import as_actor
+from core.money import MoneyError, parse_money
 from core.roles import is_reporter
 from core.text import clean_text
 from core.uploads import validate_upload
@@ -382,11 +383,11 @@ def _clean_values(period: TaskPeriod, values: dict | None) -> dict[Target, Decim
         if raw is None or raw == "":
             continue
         try:
-            value = Decimal(str(raw))
-        except ArithmeticError as exc:
+            value = parse_money(raw)
+        except MoneyError as exc:
             raise ValidationError(
-                {"values": _("指标“%(t)s”的完成值不是数字。") % {"t": target.name}}
-            ) from exc
+                {"values": _("指标“%(t)s”的完成值：%(error)s") % {"t": target.name, "error": exc}}
+            ) from None
         if value < 0:
             raise ValidationError({"values": _("指标“%(t)s”的完成值不能为负数。") % {"t": target.name}})
         cleaned[target] = value

@@ -1,4 +1,5 @@
-"""Login throttling: a user name is locked after repeated failures, for pages and the API alike."""
+"""Login throttling: a user name is locked, from the address that failed, after repeated failures —
+for pages and the API alike; strangers elsewhere cannot lock a known user out."""
 
 from __future__ import annotations
 
@@ -56,3 +57,34 @@ def test_the_api_token_login_is_throttled_too(throttled):
     locked = client.post("/api/v1/auth/token/", {"username": "yx_liaison", "password": "shanhai-demo"})
     assert locked.status_code == 429
     assert "已被暂时锁定" in locked.json()["detail"] and "token" not in locked.json()
+
+
+def test_a_stranger_failing_from_elsewhere_cannot_lock_a_known_user_out(throttled):
+    stranger = Client(REMOTE_ADDR="10.9.9.9")
+    for _ in range(5):
+        login(stranger, "yx_reporter", "wrong")
+    assert login(Client(REMOTE_ADDR="10.1.2.3"), "yx_reporter", "shanhai-demo").status_code == 302
+    api = Client(REMOTE_ADDR="10.1.2.4").post(
+        "/api/v1/auth/token/", {"username": "yx_reporter", "password": "shanhai-demo"}
+    )
+    assert api.status_code == 200 and "token" in api.json()
+
+
+def test_the_guesser_stays_locked_out_of_that_user_even_with_the_right_password(throttled):
+    stranger = Client(REMOTE_ADDR="10.9.9.9")
+    for _ in range(3):
+        login(stranger, "yx_reporter", "wrong")
+    assert login(stranger, "yx_reporter", "shanhai-demo").status_code == 429
+
+
+def test_behind_the_proxy_the_forwarded_client_address_counts_and_cannot_be_spoofed(throttled, settings):
+    """nginx appends the client's address to X-Forwarded-For; what the client wrote before it is ignored."""
+    settings.PROXY_COUNT = 1
+    for fake in ["1.1.1.1", "2.2.2.2", "3.3.3.3"]:  # a new made-up address at every try
+        login(
+            Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=f"{fake}, 10.9.9.9"), "yx_reporter", "wrong"
+        )
+    guesser = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="4.4.4.4, 10.9.9.9")
+    assert login(guesser, "yx_reporter", "shanhai-demo").status_code == 429
+    owner = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.1.2.3")
+    assert login(owner, "yx_reporter", "shanhai-demo").status_code == 302

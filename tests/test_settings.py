@@ -53,6 +53,32 @@ def test_embedded_default_is_sqlite_with_in_process_celery():
     )
 
 
+def test_embedded_default_serves_without_debug_pages_and_without_the_public_key():
+    """Nothing set — what `make run` serves: no debug pages, plain HTTP on this machine, static files
+    from the app folders, and a secret key of this checkout rather than the one in the source."""
+    result = run_settings(
+        {},
+        "print(s.DEBUG, s.PRODUCTION, s.SECRET_KEY.startswith('django-insecure'), len(s.SECRET_KEY) >= 50, "
+        "s.WHITENOISE_USE_FINDERS, 'benchmarks' in s.INSTALLED_APPS, '127.0.0.1' in s.ALLOWED_HOSTS, "
+        "getattr(s, 'SECURE_SSL_REDIRECT', False))",
+    )
+    assert result.stdout.split() == ["False", "False", "False", "True", "True", "False", "True", "False"], (
+        result.stderr
+    )
+
+
+def test_embedded_default_keeps_its_key_across_restarts():
+    """Sessions survive a restart of `make run`: the generated key is read back, not made anew."""
+    first = run_settings({}, "print(s.SECRET_KEY)")
+    second = run_settings({}, "print(s.SECRET_KEY)")
+    assert first.stdout.strip() and first.stdout == second.stdout, first.stderr + second.stderr
+
+
+def test_developers_get_debug_pages_with_debug_1():
+    result = run_settings({"DEBUG": "1"}, "print(s.DEBUG, s.PRODUCTION, 'benchmarks' in s.INSTALLED_APPS)")
+    assert result.stdout.split() == ["True", "False", "True"], result.stderr
+
+
 def test_database_and_redis_urls_switch_to_postgresql_and_a_real_broker():
     env = {
         "DATABASE_URL": "postgres://u:p@db.internal:5433/shanhai",

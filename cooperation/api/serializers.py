@@ -69,7 +69,7 @@ class PairingSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         start = attrs.get("start_year", getattr(self.instance, "start_year", None))
         end = attrs.get("end_year", getattr(self.instance, "end_year", None))
-        if start and end and end < start:
+        if start is not None and end is not None and end < start:
             raise serializers.ValidationError({"end_year": _("截止年份不能早于起始年份。")})
         return attrs
 

@@ -1,16 +1,26 @@
-"""The API's token login, with the same throttling as the login page."""
+"""The API's token login, with the same throttling as the login page; every login issues a new
+token (the tokens' rules: core/api/tokens.py)."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import transaction
 from django.utils.translation import gettext as _
-from rest_framework import status
+from rest_framework import parsers, status
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 
+from core.api.parsers import JSONParser
+from core.api.tokens import token_max_age
+
 
 class ObtainTokenView(ObtainAuthToken):
-    """POST username and password → {"token": …}. A locked user name gets 429, even with the right password."""
+    """POST username and password → {"token": …, "expires": …}. Every login issues a new token (the
+    old one stops working). A locked user name gets 429, even with the right password."""
+
+    # DRF's view names its own parsers: the JSON one with the nesting bound instead.
+    parser_classes = (parsers.FormParser, parsers.MultiPartParser, JSONParser)
 
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -27,4 +37,10 @@ class ObtainTokenView(ObtainAuthToken):
             )
         if not valid:
             return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
-        return super().post(request, *args, **kwargs)
+        user = serializer.validated_data["user"]
+        with transaction.atomic():
+            # Rotated at every login: whoever held the previous token (a script, a shared machine)
+            # is signed out of the API.
+            Token.objects.filter(user=user).delete()
+            token = Token.objects.create(user=user)
+        return Response({"token": token.key, "expires": (token.created + token_max_age()).isoformat()})

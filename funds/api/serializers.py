@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from cooperation.scoping import document_problem
+from core.api.fields import StrictDecimalField
 from funds.models import (
     ArrivalConfirmation,
     Disbursement,
@@ -106,8 +107,11 @@ class DisbursementSerializer(serializers.ModelSerializer):
     pairing_name = serializers.CharField(source="commitment.pairing.name", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     recorded_by_name = serializers.StringRelatedField(source="recorded_by", allow_null=True)  # null: a job
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
-    evidence = serializers.FileField(required=False, allow_null=True)
+    amount = StrictDecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
+    # Written only: read back, DRF's FileField would answer the file's raw /media/ URL. The file is
+    # downloaded through the permission-checked `evidence_url` (…/disbursements/{id}/evidence/).
+    evidence = serializers.FileField(required=False, allow_null=True, write_only=True)
+    evidence_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Disbursement
@@ -124,6 +128,7 @@ class DisbursementSerializer(serializers.ModelSerializer):
             "voucher_no",
             "evidence",
             "evidence_name",
+            "evidence_url",
             "reverses",
             "note",
             "recorded_by",
@@ -131,6 +136,9 @@ class DisbursementSerializer(serializers.ModelSerializer):
             "recorded_at",
         ]
         read_only_fields = ["kind", "reverses", "evidence_name", "recorded_by", "recorded_at"]
+
+    def get_evidence_url(self, obj) -> str | None:
+        return f"/api/v1/disbursements/{obj.pk}/evidence/" if obj.evidence else None
 
 
 class ReversalSerializer(serializers.Serializer):
@@ -142,7 +150,7 @@ class ArrivalConfirmationSerializer(serializers.ModelSerializer):
     commitment_name = serializers.CharField(source="commitment.__str__", read_only=True)
     confirmed_by_name = serializers.StringRelatedField(source="confirmed_by", allow_null=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True, allow_null=True)
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
+    amount = StrictDecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
 
     class Meta:
         model = ArrivalConfirmation

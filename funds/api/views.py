@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -13,6 +15,7 @@ from rest_framework.serializers import ListSerializer
 
 from cooperation.models import Role
 from core.api.viewsets import ScopedModelViewSet, scope_choices
+from core.uploads import protected_download
 from funds import services
 from funds.api.serializers import (
     ArrivalConfirmationSerializer,
@@ -106,6 +109,15 @@ class DisbursementViewSet(LedgerViewSet):
         return Response(
             DisbursementSerializer(row, context={"request": request}).data, status=status.HTTP_201_CREATED
         )
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def evidence(self, request, pk=None):
+        """下载凭证文件（以原文件名）；只有能查看该笔拨付的人可以下载。"""
+        payment = self.get_object()
+        if not payment.evidence:
+            raise Http404
+        return protected_download(payment.evidence, payment.evidence_name)
 
 
 class ArrivalConfirmationViewSet(LedgerViewSet):

@@ -10,10 +10,11 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from cooperation.models import Role
+from core.api.parsers import JSONParser
 from core.api.permissions import ScopedPermission
 from core.api.viewsets import ScopedModelViewSet
 from core.concurrency import VersionedViewSetMixin, versioned_schema

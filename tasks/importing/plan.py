@@ -33,6 +33,8 @@ from cooperation.models import Pairing, PolicyDocument, Region, Unit
 from cooperation.scoping import is_liaison_of
 from core.history import as_actor
 from core.importflow import ImportRefused
+from core.money import parse_money
+from core.text import hidden_character
 from planparser import PLAN_JSON_SCHEMA
 from tasks import fulfilment
 from tasks import services as task_services
@@ -207,9 +209,7 @@ def _edited_targets(node: dict, edit: dict | None, label: str, errors: list[str]
         comparator = row.get("comparator")
         unit = (row.get("unit") or "").strip()
         try:
-            value = Decimal(str(row.get("value")).replace(",", "").strip())
-            if not value.is_finite():
-                raise InvalidOperation
+            value = parse_money(row.get("value"), places=None)
         except (InvalidOperation, ValueError):
             errors.append(_("%(where)s，目标值：“%(v)s”不是数字。") % {"where": where, "v": row.get("value")})
             continue
@@ -282,6 +282,11 @@ def build_nodes(plan: dict, edits: dict[str, dict] | None = None) -> tuple[list[
             elif len(title) > 200:
                 errors.append(
                     _("%(node)s，标题：最多 200 个字（现有 %(n)s 个）。") % {"node": label, "n": len(title)}
+                )
+            elif hidden_character(title):
+                errors.append(
+                    _("%(node)s，标题：含有看不见的字符（U+%(code)04X，零宽字符或文字方向控制符），请删除。")
+                    % {"node": label, "code": ord(hidden_character(title))}
                 )
             if len(number) > 20:
                 errors.append(_("%(node)s，序号：最多 20 个字。") % {"node": label})

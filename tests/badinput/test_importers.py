@@ -43,7 +43,9 @@ def park_import(data: bytes, user=None):
         ("E4", '=HYPERLINK("http://evil","1")', "不接受公式，请填写数值"),
         ("E4", "+200000", None),  # a leading + is text to openpyxl; it reads as the number it spells
         ("E4", "＝1+1", "应为数字，实为“＝1+1”"),
-        ("E4", "1e20", "数值过大"),
+        ("E4", "100000000000000000000", "数值过大"),
+        ("E4", "1e3", "应为数字，实为“1e3”"),  # no exponent in a written figure (core.money)
+        ("E4", "１２０", "应为数字，实为“１２０”"),  # nor full-width digits
         ("E4", 1e20, "数值过大"),
         ("E4", "12,000,000元", "应为数字，实为“12,000,000元”"),
         ("E4", "NaN", "应为数字"),
@@ -138,7 +140,9 @@ HEADER = ["地区", "指标", "年份", "实际值"]
 @pytest.mark.parametrize(
     "year, value, message",
     [
-        (2024, "1e20", "数值过大"),
+        (2024, "100000000000000000000", "数值过大"),
+        (2024, "1e3", "不是数字"),  # no exponent in a written figure (core.money)
+        (2024, "١٢٠", "不是数字"),  # nor Arabic-Indic digits
         (2024, 1e20, "数值过大"),
         (2024, "NaN", "不是数字"),
         (2024, "Infinity", "不是数字"),

@@ -151,7 +151,10 @@ def test_a_payment_of_twelve_million_written_with_commas_is_read_on_the_service_
     assert str(row.amount) == "10000000"
     with pytest.raises(Exception, match="超过尚未拨付"):
         services.record_disbursement(
-            ctx.commitment, user=ctx.users["jj_finance"], date=datetime.date(2026, 4, 22), amount="1e20"
+            ctx.commitment,
+            user=ctx.users["jj_finance"],
+            date=datetime.date(2026, 4, 22),
+            amount="100,000,000,000,000,000,000",
         )
 
 

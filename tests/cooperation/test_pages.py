@@ -193,5 +193,16 @@ def test_static_assets_are_served_by_the_app_in_production(db, settings, tmp_pat
         assert response.status_code == 200, asset
 
 
+def test_static_assets_are_served_without_debug_and_without_collectstatic(db, settings):
+    """The embedded default (`make run`, DEBUG unset) serves the stylesheet from the app folders."""
+    from django.test import Client
+
+    assert settings.DEBUG is False
+    client = Client()  # a new client builds its middleware (whitenoise) with these settings
+    response = client.get("/static/css/app.css")
+    assert response.status_code == 200
+    assert b"topbar" in b"".join(response.streaming_content)
+
+
 def test_health_check(client, db):
     assert client.get("/healthz").json() == {"status": "ok"}

@@ -99,7 +99,7 @@ def test_grid_errors_are_in_chinese_and_save_nothing(client_for, demo):
     data["fig-3-actual_value"] = "很多"
     page = text(client.post(f"/indicators/entry/?region={youxi.pk}&year=2024", data))
     assert "请修改下面标红的内容，未做任何修改。" in page
-    assert "填写了目标口径，请同时填写预期目标。" in page and "输入一个数字" in page
+    assert "填写了目标口径，请同时填写预期目标。" in page and "“很多”不是有效的数值" in page
     assert not RegionIndicator.objects.filter(region=youxi).exists()
 
 

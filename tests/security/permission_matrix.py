@@ -925,6 +925,10 @@ API: dict[str, Entry] = {
         kwargs=lambda o: {"pk": o.payment.pk},
         target="payment",
     ),
+    # The payment's voucher file, through the scope (never its raw /media/ URL).
+    "disbursement-evidence": Entry(
+        {"read": Act("GET", API_READ)}, kwargs=lambda o: {"pk": o.payment_with_evidence.pk}
+    ),
     "disbursement-reverse": Entry(
         {
             "reverse": Act(

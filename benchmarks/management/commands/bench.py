@@ -176,7 +176,9 @@ class Command(BaseCommand):
         o = self.options
         # BENCHMARKS=1: the measured processes run this app's seed_scale (it has no pages of its own).
         env = {**os.environ, "LOG_LEVEL": "WARNING", "BENCHMARKS": "1"}
-        if not o["debug"]:
+        if o["debug"]:
+            env["DEBUG"] = "1"
+        else:
             # Production settings for the measured processes (no debug cursor, manifest static files).
             env.update(
                 DEBUG="0",

@@ -319,6 +319,15 @@ def test_confirm_runs_a_bounded_number_of_queries(fresh, users, plan_000, django
         import_plan(fresh, plan_000, users["yx_liaison"])
 
 
+def test_a_title_with_a_hidden_character_is_refused(fresh, users, plan_000):
+    """A zero-width space copied from a document would make a task that reads like another."""
+    before = counts()
+    with pytest.raises(PlanImportRefused) as refused:
+        import_plan(fresh, plan_000, users["yx_liaison"], edits={"1.0.2": {"title": "推动\u200b产业合作"}})
+    assert any("二、（一）3." in e and "看不见的字符（U+200B" in e for e in refused.value.errors)
+    assert counts() == before
+
+
 def test_the_import_links_minimums_to_activities_and_the_money_to_its_fund_rule(fresh, users, plan_000):
     """Where a plan makes a task, the task is linked to the record that will prove it: the yearly
     minimums to activities, "安排山海协作专项资金1200万元" to the pairing's fund rule of that amount."""
