@@ -24,12 +24,28 @@ def pairing_panels(request, pairing) -> list[Panel]:
 
 
 def task_panels(request, task, periods) -> list[Panel]:
-    """The 催办 / 督办 steps of the task's periods (reminders/engine.py issues them); one query."""
+    """The ladder of the task's periods — each notice with its colour (提示 blue, 催办 yellow, 督办 red)
+    — and, for the pairing's liaison staff, a 催办 button on every open period with a due date; one
+    query for the notices."""
+    from tasks.fulfilment import FUND_KINDS
+    from tasks.models import TaskPeriod
+
     notices = list(
         UrgingNotice.objects.filter(
             item_key__in=[period_key(period.pk) for period in periods]
         ).select_related("unit")
     )
-    if not notices:
+    urgeable = []
+    if task.fulfilment not in FUND_KINDS and can_manage(request.user, task.pairing):
+        closed = (TaskPeriod.Status.DONE, TaskPeriod.Status.PAUSED)
+        urgeable = [p for p in periods if p.due_date and p.status not in closed]
+    if not notices and not urgeable:
         return []
-    return [Panel("reminders/task_notices.html", {"notices": notices}, order=50)]
+    by_period = {}
+    for notice in notices:
+        by_period.setdefault(notice.item_key, []).append(notice)
+    rows = [
+        {"period": p, "key": period_key(p.pk), "notices": by_period.get(period_key(p.pk), [])}
+        for p in urgeable
+    ]
+    return [Panel("reminders/task_notices.html", {"notices": notices, "urgeable": rows}, order=50)]
