@@ -266,8 +266,9 @@ def ladder_target(item: DeadlineItem, policy: ReminderPolicy, day: datetime.date
 
 def escalation_reason(notice: UrgingNotice, item: DeadlineItem, policy: ReminderPolicy, day) -> str:
     """Why a 催办 goes up to 督办 on `day` ("" for not yet): unsigned or unanswered in time, or the item
-    overdue past the policy's second threshold. Only a 催办 that reached its rung before `day`, and
-    that the unit has not answered, done or had closed, moves up: one rung a day at most."""
+    overdue past the policy's second threshold (after its sign-by date). Only a 催办 that reached its
+    rung before `day`, and that the unit has not answered, done or had closed, moves up: one rung a
+    day at most."""
     if notice.level != Level.URGE or notice.status not in (notice.Status.ISSUED, notice.Status.SIGNED):
         return ""
     if (notice.level_on or notice.issued_on) >= day:
@@ -276,7 +277,9 @@ def escalation_reason(notice: UrgingNotice, item: DeadlineItem, policy: Reminder
         return _("催办单逾期未签收")
     if notice.is_late_to_reply(day):
         return _("催办单逾期未反馈")
-    if (day - item.due).days >= policy.escalate_after_days:
+    # Long overdue: once the unit's time to sign has passed (a 催办 issued on an item already long
+    # overdue is given its days before it goes up, not escalated the next morning).
+    if day > notice.sign_by and (day - item.due).days >= policy.escalate_after_days:
         return _("逾期已达 %(n)d 天") % {"n": (day - item.due).days}
     return ""
 
