@@ -72,11 +72,11 @@ def answer_notice(notice: UrgingNotice, user, reply: str) -> UrgingNotice:
     """反馈: the unit says what it has done and when it will finish; implies signing. Open notices
     only (a notice 办结 or 销号 takes no further answer)."""
     _check(user, notice)
+    current = _locked(notice)
+    _refuse_unless(current, (Status.ISSUED, Status.SIGNED, Status.ANSWERED))
     reply = clean_text(reply, "reply", _("反馈内容"))
     if len(reply) < 5:
         raise ValidationError({"reply": _("请填写反馈内容（至少 5 个字）。")})
-    current = _locked(notice)
-    _refuse_unless(current, (Status.ISSUED, Status.SIGNED, Status.ANSWERED))
     now = timezone.now()
     current.signed_at = current.signed_at or now
     current.signed_by = current.signed_by or user
@@ -95,6 +95,8 @@ def answer_notice(notice: UrgingNotice, user, reply: str) -> UrgingNotice:
 def complete_notice(notice: UrgingNotice, user, note: str, evidence) -> UrgingNotice:
     """办结: the unit reports the item done, with a file as evidence; after its 反馈."""
     _check(user, notice)
+    current = _locked(notice)
+    _refuse_unless(current, (Status.ANSWERED,))
     note = clean_text(note, "done_note", _("办结说明"))
     if len(note) < 5:
         raise ValidationError({"done_note": _("请填写办结说明（至少 5 个字）。")})
@@ -104,8 +106,6 @@ def complete_notice(notice: UrgingNotice, user, note: str, evidence) -> UrgingNo
         validate_upload(evidence)
     except ValidationError as exc:
         raise ValidationError({"evidence": exc.messages}) from None
-    current = _locked(notice)
-    _refuse_unless(current, (Status.ANSWERED,))
     current.done_note = note[:4000]
     current.done_at = timezone.now()
     current.done_by = user
