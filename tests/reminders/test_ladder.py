@@ -254,3 +254,18 @@ def test_evidence_is_downloaded_only_by_those_who_see_the_notice(items, users, c
     assert "attachment" in ok["Content-Disposition"]
     assert client_for("wz_liaison").get(url).status_code == 404
     assert client_for(None).get(url).status_code == 302
+
+
+def test_the_demos_first_sweep_urges_and_escalates_nothing_at_once(demo):
+    """`make run`: the first sweep over the demo's overdue items (as of 2026-12-05) issues 催办 only;
+    the next morning nothing moves; 督办 comes only after the sign-by date, for the unsigned."""
+    engine.sweep(D(2026, 12, 5))
+    levels = list(UrgingNotice.objects.values_list("level", flat=True))
+    assert levels and set(levels) <= {"prompt", "urge"}
+    assert not Notification.objects.filter(kind="escalation").exists()
+    engine.sweep(D(2026, 12, 6))
+    assert list(UrgingNotice.objects.values_list("level", flat=True)) == levels
+    engine.sweep(D(2026, 12, 8))  # sign-by 12-07 passed, nobody signed
+    assert set(UrgingNotice.objects.filter(level="supervise").values_list("escalation_reason", flat=True)) == {
+        "催办单逾期未签收"
+    }
