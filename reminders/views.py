@@ -183,9 +183,18 @@ def notice_detail(request, pk: int):
             "errors": errors,
             "general_errors": errors.get("__all__", []) + errors.get("state", []),
             "today": timezone.localdate(),
-            "history": history_rows(notice),
+            "history": _notice_history(notice),
         },
     )
+
+
+def _notice_history(notice: UrgingNotice):
+    """The notice's history without the evidence's storage name (its file name is shown instead)."""
+    hidden = {str(UrgingNotice._meta.get_field(name).verbose_name) for name in ("evidence", "level_on")}
+    rows = history_rows(notice)
+    for row in rows:
+        row.changes = [change for change in row.changes if change.label not in hidden]
+    return rows
 
 
 @login_required

@@ -146,4 +146,5 @@ def test_the_notice_page_walks_the_trail(period, client_for, users):
     assert client_for("yx_liaison").post(url, {"action": "close"}).status_code == 302
     page = client_for("leader").get(url).content.decode()
     assert page.count('class="reached"') == 5 and "总结.pdf" in page and "已销号" in page
+    assert "notices/20" not in page  # the file's storage name is not shown, in the history either
     assert client_for("yx_liaison").post(url, {"action": "bogus"}).status_code == 400
