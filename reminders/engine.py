@@ -311,7 +311,8 @@ def notice_entry(notice: UrgingNotice, unit_name: str = "") -> DigestEntry:
         summary=_("催办单：%(summary)s") % {"summary": notice.summary},
         url=notice.get_absolute_url(),
         due=notice.reply_by,
-        label=_("请于 %(sign)s 前签收，%(reply)s 前反馈") % {"sign": notice.sign_by, "reply": notice.reply_by},
+        label=_("请于 %(sign)s 前签收，%(reply)s 前反馈")
+        % {"sign": notice.sign_by, "reply": notice.reply_by},
         overdue=True,
         kind="urging",
     )
@@ -389,7 +390,9 @@ def urge_and_escalate(day: datetime.date, items: list[DeadlineItem]) -> list[tup
                 notice.level = Level.URGE
                 notice.level_on = day
                 notice.sign_by = max(notice.sign_by, day + datetime.timedelta(days=policy.sign_within_days))
-                notice.reply_by = max(notice.reply_by, day + datetime.timedelta(days=policy.reply_within_days))
+                notice.reply_by = max(
+                    notice.reply_by, day + datetime.timedelta(days=policy.reply_within_days)
+                )
                 raised.append(notice)
             elif reason := escalation_reason(notice, item, policy, day):
                 notice.level = Level.SUPERVISE

@@ -12,7 +12,9 @@ from tasks.models import period_key
 def pairing_panels(request, pairing) -> list[Panel]:
     rounds = list(ReportingRound.objects.filter(pairing=pairing).order_by("-due_date")[:5])
     open_notices = (
-        UrgingNotice.objects.filter(pairing=pairing).exclude(status=UrgingNotice.Status.ANSWERED).count()
+        UrgingNotice.objects.filter(pairing=pairing)
+        .exclude(status__in=[UrgingNotice.Status.DONE, UrgingNotice.Status.CLOSED])
+        .count()
     )
     context = {
         "rounds": rounds,

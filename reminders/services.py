@@ -172,9 +172,7 @@ def urge(
         raise ValidationError({"reply_by": _("反馈期限最多为 %(n)d 天后。") % {"n": MAX_REPLY_DAYS}})
     policy = _policy(pairing)
     sign_by = min(reply_by, day + datetime.timedelta(days=policy.sign_within_days))
-    existing = (
-        UrgingNotice.objects.select_for_update().filter(item_key=item_key, due=due, unit=unit).first()
-    )
+    existing = UrgingNotice.objects.select_for_update().filter(item_key=item_key, due=due, unit=unit).first()
     if existing is not None and not (existing.level == Level.PROMPT and existing.is_open):
         raise ValidationError(
             _("%(unit)s 的此事项已有%(title)s（%(status)s），请在原单上跟进。")
@@ -182,7 +180,13 @@ def urge(
             code="exists",
         )
     notice = existing or UrgingNotice(
-        item_key=item_key, due=due, unit=unit, pairing=pairing, summary=summary[:300], url=url[:300], issued_on=day
+        item_key=item_key,
+        due=due,
+        unit=unit,
+        pairing=pairing,
+        summary=summary[:300],
+        url=url[:300],
+        issued_on=day,
     )
     notice.level = Level.URGE
     notice.level_on = day

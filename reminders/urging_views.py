@@ -129,15 +129,18 @@ def urge_item(request, key: str):
             else:
                 form.add_error(None, exc.messages)
         else:
-            messages.success(
-                request, _("已向%(unit)s发出催办单。") % {"unit": notice.unit.name}
-            )
+            messages.success(request, _("已向%(unit)s发出催办单。") % {"unit": notice.unit.name})
             return redirect(notice.get_absolute_url())
     existing = UrgingNotice.objects.filter(item_key=item.key, due=item.due).select_related("unit")
     return render(
         request,
         "reminders/urge_form.html",
-        {"item": item, "form": form, "existing": existing, "standing": judge(due=item.due, done=False, done_on=None, as_of=today)},
+        {
+            "item": item,
+            "form": form,
+            "existing": existing,
+            "standing": judge(due=item.due, done=False, done_on=None, as_of=today),
+        },
     )
 
 
@@ -150,7 +153,9 @@ def overdue_list(request):
     items = [i for i in _items(today) if i.pairing_id in pairings]
     policies = engine._policies({i.pairing_id for i in items})
     shown = [
-        i for i in items if i.due < today or engine.ladder_target(i, policies[i.pairing_id], today) is not None
+        i
+        for i in items
+        if i.due < today or engine.ladder_target(i, policies[i.pairing_id], today) is not None
     ]
     shown.sort(key=lambda i: (i.due, i.key))
     notices = {

@@ -220,7 +220,13 @@ def test_the_trail_in_order_each_step_by_its_side(items, users):
     services.close_notice(notice, liaison)
     notice.refresh_from_db()
     trail = notice.trail()
-    assert [step for step, _when, _who, reached in trail if reached] == ["交办", "签收", "反馈", "办结", "销号"]
+    assert [step for step, _when, _who, reached in trail if reached] == [
+        "交办",
+        "签收",
+        "反馈",
+        "办结",
+        "销号",
+    ]
     assert [who for _s, _w, who, _r in trail] == [liaison, reporter, reporter, reporter, liaison]
     assert [h.history_user for h in notice.history.order_by("history_date")] == [
         liaison,
@@ -266,6 +272,6 @@ def test_the_demos_first_sweep_urges_and_escalates_nothing_at_once(demo):
     engine.sweep(D(2026, 12, 6))
     assert list(UrgingNotice.objects.values_list("level", flat=True)) == levels
     engine.sweep(D(2026, 12, 8))  # sign-by 12-07 passed, nobody signed
-    assert set(UrgingNotice.objects.filter(level="supervise").values_list("escalation_reason", flat=True)) == {
-        "催办单逾期未签收"
-    }
+    assert set(
+        UrgingNotice.objects.filter(level="supervise").values_list("escalation_reason", flat=True)
+    ) == {"催办单逾期未签收"}

@@ -136,12 +136,24 @@ def test_the_notice_page_walks_the_trail(period, client_for, users):
     assert reporter.post(url, {"action": "reply", "reply": "已安排，月底完成。"}).status_code == 302
     bad = reporter.post(
         url,
-        {"action": "done", "done_note": "已完成交流活动。", "evidence": SimpleUploadedFile("x.pdf", b"not a pdf")},
+        {
+            "action": "done",
+            "done_note": "已完成交流活动。",
+            "evidence": SimpleUploadedFile("x.pdf", b"not a pdf"),
+        },
     )
     assert bad.status_code == 200 and 'id="done-form"' in bad.content.decode()
-    assert reporter.post(
-        url, {"action": "done", "done_note": "已完成交流活动。", "evidence": SimpleUploadedFile("总结.pdf", PDF)}
-    ).status_code == 302
+    assert (
+        reporter.post(
+            url,
+            {
+                "action": "done",
+                "done_note": "已完成交流活动。",
+                "evidence": SimpleUploadedFile("总结.pdf", PDF),
+            },
+        ).status_code
+        == 302
+    )
     assert client_for("yx_reporter").post(url, {"action": "close"}).status_code == 403
     assert client_for("yx_liaison").post(url, {"action": "close"}).status_code == 302
     page = client_for("leader").get(url).content.decode()
