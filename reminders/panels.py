@@ -3,8 +3,13 @@ rules; on a task's page the 催办 / 督办 of its periods."""
 
 from __future__ import annotations
 
+import datetime
+
+from django.utils import timezone
+
 from core.panels import Panel
 from core.permissions import can_manage
+from reminders import engine
 from reminders.models import ReportingRound, UrgingNotice
 from tasks.models import period_key
 
@@ -30,7 +35,7 @@ def task_panels(request, task, periods) -> list[Panel]:
     — and, for the pairing's liaison staff, a 催办 button on every open period with a due date; one
     query for the notices."""
     from tasks.fulfilment import FUND_KINDS
-    from tasks.models import TaskPeriod
+    from tasks.models import TaskPeriod, YearLock
 
     notices = list(
         UrgingNotice.objects.filter(
@@ -39,8 +44,23 @@ def task_panels(request, task, periods) -> list[Panel]:
     )
     urgeable = []
     if task.fulfilment not in FUND_KINDS and can_manage(request.user, task.pairing):
+        # The periods the deadline registry still chases: open, of an unlocked year, due within the
+        # sweep's window (a period years ahead is not urged yet).
         closed = (TaskPeriod.Status.DONE, TaskPeriod.Status.PAUSED)
-        urgeable = [p for p in periods if p.due_date and p.status not in closed]
+        locked = set(
+            YearLock.objects.filter(pairing_id=task.pairing_id, locked=True).values_list("year", flat=True)
+        )
+        today = timezone.localdate()
+        earliest = today - datetime.timedelta(days=engine.LOOKBACK_DAYS)
+        latest = today + datetime.timedelta(days=engine.LOOKAHEAD_DAYS)
+        urgeable = [
+            p
+            for p in periods
+            if p.due_date
+            and earliest <= p.due_date <= latest
+            and p.status not in closed
+            and p.year not in locked
+        ]
     if not notices and not urgeable:
         return []
     by_period = {}

@@ -4,6 +4,7 @@ the notice page's trail steps; colours on the lists and the task page."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from reminders.models import Notification, UrgingNotice
 from tasks.demo import PDF
-from tasks.models import period_key
+from tasks.models import YearLock, period_key
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +28,15 @@ def urge_url(period) -> str:
 
 
 def test_the_task_page_offers_liaison_staff_a_urge_button_per_open_period(edu, period, client_for):
-    page = client_for("yx_liaison").get(edu.get_absolute_url()).content.decode()
+    client = client_for("yx_liaison")
+    page = client.get(edu.get_absolute_url()).content.decode()
     assert urge_url(period) in page
+    # Every button offered leads to a form; periods years ahead or of a locked year are not offered.
+    offered = re.findall(r'href="(/reminders/urge/[^"]+)"', page)
+    assert offered and all(client.get(url).status_code == 200 for url in offered)
+    assert urge_url(edu.periods.get(year=2030)) not in page
+    YearLock.objects.update_or_create(pairing=edu.pairing, year=period.year, defaults={"locked": True})
+    assert urge_url(period) not in client.get(edu.get_absolute_url()).content.decode()
     assert urge_url(period) not in client_for("yx_reporter").get(edu.get_absolute_url()).content.decode()
 
 
