@@ -94,7 +94,13 @@ def workbench(request):
             rounds=_open_rounds(pairing_ids, today),
             notices=list(
                 UrgingNotice.objects.filter(unit_id=user.unit_id)
-                .exclude(status=UrgingNotice.Status.ANSWERED)
+                .exclude(
+                    status__in=[
+                        UrgingNotice.Status.ANSWERED,
+                        UrgingNotice.Status.DONE,
+                        UrgingNotice.Status.CLOSED,
+                    ]
+                )
                 .order_by("reply_by")[:LIMIT]
             ),
         )

@@ -51,8 +51,8 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
 @admin.register(UrgingNotice)
 class UrgingNoticeAdmin(SimpleHistoryAdmin):
-    list_display = ["issued_on", "unit", "summary", "status", "escalated_on", "pairing"]
-    list_filter = ["status", "pairing"]
+    list_display = ["issued_on", "level", "unit", "summary", "status", "escalated_on", "pairing"]
+    list_filter = ["level", "status", "pairing"]
     search_fields = ["summary", "unit__name", "item_key"]
 
 

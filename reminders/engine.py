@@ -24,6 +24,7 @@ from core.deadlines import DeadlineItem, collect
 from core.states import judge
 from reminders.models import (
     DigestEntry,
+    Level,
     Notification,
     OutboxMessage,
     Preference,
@@ -249,98 +250,178 @@ def _recorded(keys: set[str]) -> set[tuple]:
     return existing
 
 
-def urge_and_escalate(day: datetime.date, items: list[DeadlineItem]) -> list[tuple[int, DigestEntry]]:
-    """Issue 催办单 for items overdue long enough; escalate (督办) what is ignored or stays late.
+def ladder_target(item: DeadlineItem, policy: ReminderPolicy, day: datetime.date) -> str | None:
+    """The rung an open item calls for on `day` by its date alone: 催办 once overdue by the policy's
+    `urge_after_days`, 提示 from `prompt_workdays` working days before its due date until that
+    date, else none.
+    (督办 is never called for by the date alone: it follows a 催办 that stood at least a day.)"""
+    if (day - item.due).days >= policy.urge_after_days:
+        return Level.URGE
+    if item.due < day:
+        return None  # overdue, not yet long enough to urge: an earlier 提示 stands
+    if policy.prompt_workdays and day >= calendar.workdays_before(item.due, policy.prompt_workdays):
+        return Level.PROMPT
+    return None
 
-    Returns (user id, digest entry) pairs for the people to tell. Runs inside the sweep's transaction;
-    the notice's unique constraint and `escalated_on` make both steps happen once.
+
+def escalation_reason(notice: UrgingNotice, item: DeadlineItem, policy: ReminderPolicy, day) -> str:
+    """Why a 催办 goes up to 督办 on `day` ("" for not yet): unsigned or unanswered in time, or the item
+    overdue past the policy's second threshold (after its sign-by date). Only a 催办 that reached its
+    rung before `day`, and that the unit has not answered, done or had closed, moves up: one rung a
+    day at most."""
+    if notice.level != Level.URGE or notice.status not in (notice.Status.ISSUED, notice.Status.SIGNED):
+        return ""
+    if (notice.level_on or notice.issued_on) >= day:
+        return ""
+    if notice.is_late_to_sign(day):
+        return _("催办单逾期未签收")
+    if notice.is_late_to_reply(day):
+        return _("催办单逾期未反馈")
+    # Long overdue: once the unit's time to sign has passed (a 催办 issued on an item already long
+    # overdue is given its days before it goes up, not escalated the next morning).
+    if day > notice.sign_by and (day - item.due).days >= policy.escalate_after_days:
+        return _("逾期已达 %(n)d 天") % {"n": (day - item.due).days}
+    return ""
+
+
+def notice_entry(notice: UrgingNotice, unit_name: str = "") -> DigestEntry:
+    """The line that tells the unit (and, for 督办, the leaders) about a notice's new rung."""
+    if notice.level == Level.SUPERVISE:
+        return DigestEntry(
+            key=f"escalation:{notice.pk}",
+            summary=_("督办：%(unit)s — %(summary)s") % {"unit": unit_name, "summary": notice.summary},
+            url=notice.get_absolute_url(),
+            due=notice.due,
+            label=notice.escalation_reason,
+            overdue=True,
+            kind="escalation",
+        )
+    if notice.level == Level.PROMPT:
+        return DigestEntry(
+            key=f"notice:{notice.pk}",
+            summary=_("提示单：%(summary)s") % {"summary": notice.summary},
+            url=notice.get_absolute_url(),
+            due=notice.due,
+            label=_("请于 %(due)s 前办结") % {"due": notice.due},
+            overdue=False,
+            kind="prompt",
+        )
+    return DigestEntry(
+        key=f"notice:{notice.pk}",
+        summary=_("催办单：%(summary)s") % {"summary": notice.summary},
+        url=notice.get_absolute_url(),
+        due=notice.reply_by,
+        label=_("请于 %(sign)s 前签收，%(reply)s 前反馈")
+        % {"sign": notice.sign_by, "reply": notice.reply_by},
+        overdue=True,
+        kind="urging",
+    )
+
+
+def unit_people(unit_ids) -> dict[int, set[int]]:
+    """The active liaison and reporter accounts of each unit: who is told what the unit is asked."""
+    people: dict[int, set[int]] = defaultdict(set)
+    for user_id, unit_id in User.objects.filter(
+        is_active=True, unit_id__in=set(unit_ids), role__in=[Role.LIAISON, Role.REPORTER]
+    ).values_list("pk", "unit_id"):
+        people[unit_id].add(user_id)
+    return people
+
+
+def queue_notice_webhooks(day: datetime.date, notices: list[UrgingNotice], entries: dict[int, DigestEntry]):
+    """Each notice's line to its unit's robot webhook, where the unit has one."""
+    per_unit: dict[int, list[DigestEntry]] = defaultdict(list)
+    for notice in notices:
+        per_unit[notice.unit_id].append(entries[notice.pk])
+    hooked = Unit.objects.filter(pk__in=per_unit.keys()).exclude(webhook_url="").values_list("pk", flat=True)
+    _queue(OutboxMessage.Channel.WEBHOOK, "unit", {unit_id: (day, per_unit[unit_id]) for unit_id in hooked})
+
+
+def urge_and_escalate(day: datetime.date, items: list[DeadlineItem]) -> list[tuple[int, DigestEntry]]:
+    """Move each open (item, unit) up the ladder 提示 → 催办 → 督办, at most one rung a day.
+
+    An item enters the ladder at the rung its date calls for (提示 before its due date, 催办 once
+    overdue long enough) — never at 督办; a 催办 moves up to 督办 on a later day, when it is not
+    signed for or answered in time or the item stays overdue past the second threshold. So a first
+    sweep over many overdue items issues 催办 only, and escalates nothing.
+
+    Returns (user id, digest entry) pairs for the people to tell (the unit's people on every rung;
+    the pairing's leaders and liaison staff on 督办); webhooks to the units are queued here. Runs
+    inside the sweep's transaction; the notice's unique constraint and `level_on` make each step
+    happen once.
     """
-    overdue = [item for item in items if item.due < day]
-    if not overdue:
+    if not items:
         return []
-    policies = _policies({item.pairing_id for item in overdue})
-    by_key = {item.key: item for item in overdue}
+    policies = _policies({item.pairing_id for item in items})
+    by_key = {item.key: item for item in items}
     notices = {
         (n.item_key, n.due, n.unit_id): n
         for n in UrgingNotice.objects.filter(item_key__in=list(by_key)).select_related("pairing")
     }
-    unit_ids = {unit for item in overdue for unit in item.unit_ids}
-    unit_users: dict[int, set[int]] = defaultdict(set)
-    for user_id, unit_id in User.objects.filter(
-        is_active=True, unit_id__in=unit_ids, role__in=[Role.LIAISON, Role.REPORTER]
-    ).values_list("pk", "unit_id"):
-        unit_users[unit_id].add(user_id)
-    tell: list[tuple[int, DigestEntry]] = []
-    issued = []
-    for item in overdue:
+    issued: list[UrgingNotice] = []
+    raised: list[UrgingNotice] = []
+    escalated: list[UrgingNotice] = []
+    for item in items:
         policy = policies[item.pairing_id]
-        if (day - item.due).days < policy.urge_after_days:
-            continue
+        target = ladder_target(item, policy, day)
         for unit_id in item.unit_ids:
-            if (item.key, item.due, unit_id) in notices:
+            notice = notices.get((item.key, item.due, unit_id))
+            if notice is None:
+                if target is None:
+                    continue
+                notice = UrgingNotice(
+                    item_key=item.key,
+                    due=item.due,
+                    unit_id=unit_id,
+                    pairing_id=item.pairing_id,
+                    summary=item.summary[:300],
+                    url=item.url[:300],
+                    level=target,
+                    level_on=day,
+                    issued_on=day,
+                    sign_by=day + datetime.timedelta(days=policy.sign_within_days),
+                    reply_by=day + datetime.timedelta(days=policy.reply_within_days),
+                )
+                notices[(item.key, item.due, unit_id)] = notice
+                issued.append(notice)
+            elif not notice.is_open or (notice.level_on or notice.issued_on) >= day:
                 continue
-            notice = UrgingNotice(
-                item_key=item.key,
-                due=item.due,
-                unit_id=unit_id,
-                pairing_id=item.pairing_id,
-                summary=item.summary[:300],
-                url=item.url[:300],
-                issued_on=day,
-                sign_by=day + datetime.timedelta(days=policy.sign_within_days),
-                reply_by=day + datetime.timedelta(days=policy.reply_within_days),
-            )
-            notices[(item.key, item.due, unit_id)] = notice
-            issued.append(notice)
+            elif notice.level == Level.PROMPT and target == Level.URGE:
+                notice.level = Level.URGE
+                notice.level_on = day
+                notice.sign_by = max(notice.sign_by, day + datetime.timedelta(days=policy.sign_within_days))
+                notice.reply_by = max(
+                    notice.reply_by, day + datetime.timedelta(days=policy.reply_within_days)
+                )
+                raised.append(notice)
+            elif reason := escalation_reason(notice, item, policy, day):
+                notice.level = Level.SUPERVISE
+                notice.level_on = day
+                notice.escalated_on = day
+                notice.escalation_reason = reason
+                escalated.append(notice)
     # In bulk, each with its history row (the system issued it); ids come back for the notices' links.
     issued = bulk_create_with_history(issued, UrgingNotice, batch_size=500)
-    for notice in issued:
-        entry = DigestEntry(
-            key=f"notice:{notice.pk}",
-            summary=_("催办单：%(summary)s") % {"summary": notice.summary},
-            url=notice.get_absolute_url(),
-            due=notice.reply_by,
-            label=_("请于 %(sign)s 前签收，%(reply)s 前反馈")
-            % {"sign": notice.sign_by, "reply": notice.reply_by},
-            overdue=True,
-            kind="urging",
-        )
-        tell += [(user_id, entry) for user_id in unit_users[notice.unit_id]]
-    escalated = []
-    for notice in notices.values():
-        item = by_key.get(notice.item_key)
-        if item is None or notice.escalated_on or notice.status == UrgingNotice.Status.ANSWERED:
-            continue
-        policy = policies[item.pairing_id]
-        reason = ""
-        if notice.is_late_to_sign(day):
-            reason = _("催办单逾期未签收")
-        elif notice.is_late_to_reply(day):
-            reason = _("催办单逾期未反馈")
-        elif (day - item.due).days >= policy.escalate_after_days:
-            reason = _("逾期已达 %(n)d 天") % {"n": (day - item.due).days}
-        if reason:
-            notice.escalated_on = day
-            notice.escalation_reason = reason
-            escalated.append(notice)
-    bulk_update_with_history(escalated, UrgingNotice, ["escalated_on", "escalation_reason"], batch_size=500)
+    bulk_update_with_history(
+        raised + escalated,
+        UrgingNotice,
+        ["level", "level_on", "sign_by", "reply_by", "escalated_on", "escalation_reason"],
+        batch_size=500,
+    )
+    moved = issued + raised + escalated
+    if not moved:
+        return []
+    people = unit_people(n.unit_id for n in moved)
+    unit_names = dict(Unit.objects.filter(pk__in={n.unit_id for n in moved}).values_list("pk", "name"))
+    entries = {n.pk: notice_entry(n, unit_names[n.unit_id]) for n in moved}
+    tell: list[tuple[int, DigestEntry]] = [
+        (user_id, entries[n.pk]) for n in moved for user_id in people[n.unit_id]
+    ]
     if escalated:
         leaders = pairing_audience({n.pairing_id for n in escalated}, [Role.VIEWER, Role.LIAISON])
-        unit_names = dict(
-            Unit.objects.filter(pk__in={n.unit_id for n in escalated}).values_list("pk", "name")
-        )
         for notice in escalated:
-            entry = DigestEntry(
-                key=f"escalation:{notice.pk}",
-                summary=_("督办：%(unit)s — %(summary)s")
-                % {"unit": unit_names[notice.unit_id], "summary": notice.summary},
-                url=notice.get_absolute_url(),
-                due=notice.due,
-                label=notice.escalation_reason,
-                overdue=True,
-                kind="escalation",
-            )
-            tell += [(user_id, entry) for user_id in leaders.get(notice.pairing_id, ())]
+            tell += [(user_id, entries[notice.pk]) for user_id in leaders.get(notice.pairing_id, ())]
+    queue_notice_webhooks(day, moved, entries)
     return tell
 
 

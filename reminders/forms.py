@@ -21,7 +21,17 @@ class PolicyForm(forms.ModelForm):
 
     class Meta:
         model = ReminderPolicy
-        fields = ["days_before", "overdue_every", "working_days", "catch_up_days"]
+        fields = [
+            "days_before",
+            "overdue_every",
+            "working_days",
+            "catch_up_days",
+            "prompt_workdays",
+            "urge_after_days",
+            "sign_within_days",
+            "reply_within_days",
+            "escalate_after_days",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -36,3 +46,10 @@ class PolicyForm(forms.ModelForm):
         if not days or any(d < 0 or d > 365 for d in days):
             raise forms.ValidationError(_("天数应在 0 到 365 之间。"))
         return days
+
+    def clean(self):
+        data = super().clean()
+        urge, escalate = data.get("urge_after_days"), data.get("escalate_after_days")
+        if urge is not None and escalate is not None and escalate <= urge:
+            self.add_error("escalate_after_days", _("督办的逾期天数应大于催办的逾期天数。"))
+        return data

@@ -19,10 +19,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cooperation.models import Pairing, Role, ScopedQuerySet, Unit
+from core.uploads import upload_to
 
 
 class UrgingNoticeQuerySet(ScopedQuerySet):
@@ -75,6 +77,11 @@ class ReminderPolicy(models.Model):
         _("逾期几天提请领导督办"),
         default=15,
         help_text=_("逾期达到该天数，或催办单未按期签收、反馈时，提请本结对领导督办"),
+    )
+    prompt_workdays = models.PositiveSmallIntegerField(
+        _("到期前几个工作日发提示单"),
+        default=3,
+        help_text=_("到期前该数目的工作日起向责任单位发出提示单（蓝色）；0 表示不发提示单"),
     )
 
     objects = ScopedQuerySet.as_manager()
@@ -263,19 +270,33 @@ class OutboxMessage(models.Model):
         self.items = self.items + [e.as_json() for e in entries if e.key not in known]
 
 
-class UrgingNotice(models.Model):
-    """A 催办单 issued to a responsible unit for an overdue item; signed for, answered, or escalated.
+class Level(models.TextChoices):
+    """The rungs of the ladder, each with its colour: 提示 (blue) → 催办 (yellow) → 督办 (red)."""
 
-    One per (item, due date, unit). Escalation (督办) to the pairing's leaders happens once, when the
-    notice is not signed or answered in time, or the item stays overdue too long.
+    PROMPT = "prompt", _("提示")
+    URGE = "urge", _("催办")
+    SUPERVISE = "supervise", _("督办")
+
+
+LEVEL_ORDER = {Level.PROMPT: 0, Level.URGE: 1, Level.SUPERVISE: 2}
+
+
+class UrgingNotice(models.Model):
+    """A notice of the ladder (提示单 / 催办单 / 督办单) to a responsible unit about one item.
+
+    One per (item, due date, unit); the daily sweep (reminders/engine.py) moves it up at most one rung
+    a day, liaison staff issue 催办 by hand. Its trail: 交办 (issued) → 签收 (signed) → 反馈 (answered)
+    → 办结 (done, with evidence) → 销号 (closed by the liaison office), each step with who and when.
     """
 
     scope_field = "pairing"
 
     class Status(models.TextChoices):
-        ISSUED = "issued", _("已发出")
+        ISSUED = "issued", _("已交办")
         SIGNED = "signed", _("已签收")
         ANSWERED = "answered", _("已反馈")
+        DONE = "done", _("已办结")
+        CLOSED = "closed", _("已销号")
 
     item_key = models.CharField(max_length=80, db_index=True)
     due = models.DateField(_("到期日"))
@@ -285,7 +306,18 @@ class UrgingNotice(models.Model):
     pairing = models.ForeignKey(Pairing, verbose_name=_("结对"), on_delete=models.CASCADE, related_name="+")
     summary = models.CharField(_("事项"), max_length=300)
     url = models.CharField(max_length=300)
+    level = models.CharField(_("级别"), max_length=10, choices=Level.choices, default=Level.URGE)
+    level_on = models.DateField(_("升至本级日期"), null=True, blank=True)
+    message = models.TextField(_("催办意见"), blank=True)
     issued_on = models.DateField(_("发出日期"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("交办人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     sign_by = models.DateField(_("签收期限"))
     reply_by = models.DateField(_("反馈期限"))
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.ISSUED)
@@ -303,6 +335,27 @@ class UrgingNotice(models.Model):
     replied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("反馈人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    done_note = models.TextField(_("办结说明"), blank=True)
+    done_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("办结人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    evidence = models.FileField(_("办结佐证"), upload_to=upload_to("notices"), blank=True, max_length=200)
+    evidence_name = models.CharField(_("佐证文件名"), max_length=200, blank=True)
+    closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("销号人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -329,6 +382,38 @@ class UrgingNotice(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reminders:notice_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        """Still on the ladder: not 办结 and not 销号."""
+        return self.status not in (self.Status.DONE, self.Status.CLOSED)
+
+    @property
+    def colour(self) -> str:
+        return {Level.PROMPT: "blue", Level.URGE: "yellow", Level.SUPERVISE: "red"}[self.level]
+
+    @property
+    def title(self) -> str:
+        return {Level.PROMPT: _("提示单"), Level.URGE: _("催办单"), Level.SUPERVISE: _("督办单")}[self.level]
+
+    def trail(self) -> list[tuple[str, str, object, bool]]:
+        """(step, when in local time, who, reached) for 交办 → 签收 → 反馈 → 办结 → 销号."""
+
+        def when(moment) -> str:
+            if moment is None:
+                return ""
+            if isinstance(moment, datetime.datetime):
+                return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+            return moment.isoformat()
+
+        steps = [
+            (_("交办"), self.issued_on, self.issued_by, True),
+            (_("签收"), self.signed_at, self.signed_by, self.signed_at is not None),
+            (_("反馈"), self.replied_at, self.replied_by, self.replied_at is not None),
+            (_("办结"), self.done_at, self.done_by, self.done_at is not None),
+            (_("销号"), self.closed_at, self.closed_by, self.closed_at is not None),
+        ]
+        return [(step, when(moment), who, reached) for step, moment, who, reached in steps]
 
     def is_late_to_sign(self, today) -> bool:
         return self.signed_at is None and today > self.sign_by

@@ -3,8 +3,13 @@ rules; on a task's page the 催办 / 督办 of its periods."""
 
 from __future__ import annotations
 
+import datetime
+
+from django.utils import timezone
+
 from core.panels import Panel
 from core.permissions import can_manage
+from reminders import engine
 from reminders.models import ReportingRound, UrgingNotice
 from tasks.models import period_key
 
@@ -12,7 +17,9 @@ from tasks.models import period_key
 def pairing_panels(request, pairing) -> list[Panel]:
     rounds = list(ReportingRound.objects.filter(pairing=pairing).order_by("-due_date")[:5])
     open_notices = (
-        UrgingNotice.objects.filter(pairing=pairing).exclude(status=UrgingNotice.Status.ANSWERED).count()
+        UrgingNotice.objects.filter(pairing=pairing)
+        .exclude(status__in=[UrgingNotice.Status.DONE, UrgingNotice.Status.CLOSED])
+        .count()
     )
     context = {
         "rounds": rounds,
@@ -24,12 +31,43 @@ def pairing_panels(request, pairing) -> list[Panel]:
 
 
 def task_panels(request, task, periods) -> list[Panel]:
-    """The 催办 / 督办 steps of the task's periods (reminders/engine.py issues them); one query."""
+    """The ladder of the task's periods — each notice with its colour (提示 blue, 催办 yellow, 督办 red)
+    — and, for the pairing's liaison staff, a 催办 button on every open period with a due date; one
+    query for the notices."""
+    from tasks.fulfilment import FUND_KINDS
+    from tasks.models import TaskPeriod, YearLock
+
     notices = list(
         UrgingNotice.objects.filter(
             item_key__in=[period_key(period.pk) for period in periods]
         ).select_related("unit")
     )
-    if not notices:
+    urgeable = []
+    if task.fulfilment not in FUND_KINDS and can_manage(request.user, task.pairing):
+        # The periods the deadline registry still chases: open, of an unlocked year, due within the
+        # sweep's window (a period years ahead is not urged yet).
+        closed = (TaskPeriod.Status.DONE, TaskPeriod.Status.PAUSED)
+        locked = set(
+            YearLock.objects.filter(pairing_id=task.pairing_id, locked=True).values_list("year", flat=True)
+        )
+        today = timezone.localdate()
+        earliest = today - datetime.timedelta(days=engine.LOOKBACK_DAYS)
+        latest = today + datetime.timedelta(days=engine.LOOKAHEAD_DAYS)
+        urgeable = [
+            p
+            for p in periods
+            if p.due_date
+            and earliest <= p.due_date <= latest
+            and p.status not in closed
+            and p.year not in locked
+        ]
+    if not notices and not urgeable:
         return []
-    return [Panel("reminders/task_notices.html", {"notices": notices}, order=50)]
+    by_period = {}
+    for notice in notices:
+        by_period.setdefault(notice.item_key, []).append(notice)
+    rows = [
+        {"period": p, "key": period_key(p.pk), "notices": by_period.get(period_key(p.pk), [])}
+        for p in urgeable
+    ]
+    return [Panel("reminders/task_notices.html", {"notices": notices, "urgeable": rows}, order=50)]

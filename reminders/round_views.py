@@ -21,6 +21,7 @@ from core.history import history_rows
 from core.roles import is_reporter
 from core.widgets import DateInput
 from reminders import rounds
+from reminders.models import UrgingNotice
 from reminders.round_models import ReportingRound
 from tasks.models import Task
 
@@ -152,6 +153,11 @@ def round_detail(request, pk: int):
     checklist = round_.checklist()
     user = request.user
     own_row = checklist.row_for(user.unit_id) if is_reporter(user) else None
+    notices = {
+        n.unit_id: n for n in UrgingNotice.objects.filter(item_key=round_.item_key, due=round_.due_date)
+    }
+    for row in checklist.rows:
+        row.notice = notices.get(row.unit.pk)  # its 催办单 (with the ladder's colour), if urged
     return render(
         request,
         "reminders/round_detail.html",

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,9 +16,11 @@ from django.views.decorators.http import require_POST
 from cooperation.models import Pairing, Unit
 from core.history import history_rows
 from core.permissions import can_manage, denied_message
+from core.uploads import protected_download
 from reminders import services
 from reminders.forms import PolicyForm, PreferenceForm
 from reminders.models import (
+    Level,
     Notification,
     OutboxMessage,
     Preference,
@@ -95,6 +98,11 @@ def policy_edit(request, pairing_pk: int):
             overdue_every=default.overdue_every,
             working_days=default.working_days,
             catch_up_days=default.catch_up_days,
+            prompt_workdays=default.prompt_workdays,
+            urge_after_days=default.urge_after_days,
+            sign_within_days=default.sign_within_days,
+            reply_within_days=default.reply_within_days,
+            escalate_after_days=default.escalate_after_days,
         )
     form = PolicyForm(request.POST or None, instance=policy)
     if request.method == "POST" and form.is_valid():
@@ -106,36 +114,91 @@ def policy_edit(request, pairing_pk: int):
 
 @login_required
 def notice_list(request):
-    notices = UrgingNotice.objects.visible_to(request.user).select_related("unit", "pairing")[:300]
-    return render(request, "reminders/notice_list.html", {"notices": notices, "today": timezone.localdate()})
+    notices = UrgingNotice.objects.visible_to(request.user).select_related("unit", "pairing", "issued_by")
+    level = request.GET.get("level")
+    if level in Level.values:
+        notices = notices.filter(level=level)
+    if request.GET.get("open"):
+        notices = notices.exclude(status__in=[UrgingNotice.Status.DONE, UrgingNotice.Status.CLOSED])
+    notices = notices[:300]
+    return render(
+        request,
+        "reminders/notice_list.html",
+        {
+            "notices": notices,
+            "today": timezone.localdate(),
+            "levels": Level.choices,
+            "level": level,
+            "open_only": bool(request.GET.get("open")),
+        },
+    )
 
 
 @login_required
 def notice_detail(request, pk: int):
+    """A notice with its trail; the unit signs, answers and reports it done (with evidence) here,
+    the pairing's liaison staff close it (销号)."""
     notice = get_object_or_404(
-        UrgingNotice.objects.visible_to(request.user).select_related("unit", "pairing"), pk=pk
+        UrgingNotice.objects.visible_to(request.user).select_related(
+            "unit", "pairing", "issued_by", "signed_by", "replied_by", "done_by", "closed_by"
+        ),
+        pk=pk,
     )
     can_answer = UrgingNotice.objects.answerable_by(request.user).filter(pk=notice.pk).exists()
-    error = None
+    is_office = can_manage(request.user, notice.pairing)
+    errors: dict[str, list[str]] = {}
     if request.method == "POST":
+        action = request.POST.get("action")
+        done = {
+            "sign": (lambda: services.sign_notice(notice, request.user), _("已签收。")),
+            "reply": (
+                lambda: services.answer_notice(notice, request.user, request.POST.get("reply", "")),
+                _("反馈已提交。"),
+            ),
+            "done": (
+                lambda: services.complete_notice(
+                    notice, request.user, request.POST.get("done_note", ""), request.FILES.get("evidence")
+                ),
+                _("已办结，待联络员销号。"),
+            ),
+            "close": (lambda: services.close_notice(notice, request.user), _("已销号。")),
+        }
+        if action not in done:
+            return HttpResponseBadRequest(_("未知的操作。"))
+        step, success = done[action]
         try:
-            if request.POST.get("action") == "sign":
-                services.sign_notice(notice, request.user)
-                messages.success(request, _("已签收。"))
-            else:
-                services.answer_notice(notice, request.user, request.POST.get("reply", ""))
-                messages.success(request, _("反馈已提交。"))
-            return redirect(notice.get_absolute_url())
+            step()
         except ValidationError as exc:
-            error = exc.messages[0]
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        else:
+            messages.success(request, success)
+            return redirect(notice.get_absolute_url())
     return render(
         request,
         "reminders/notice_detail.html",
         {
             "notice": notice,
             "can_answer": can_answer,
-            "error": error,
+            "is_office": is_office,
+            "errors": errors,
+            "general_errors": errors.get("__all__", []) + errors.get("state", []),
             "today": timezone.localdate(),
-            "history": history_rows(notice),
+            "history": _notice_history(notice),
         },
     )
+
+
+def _notice_history(notice: UrgingNotice):
+    """The notice's history without the evidence's storage name (its file name is shown instead)."""
+    hidden = {str(UrgingNotice._meta.get_field(name).verbose_name) for name in ("evidence", "level_on")}
+    rows = history_rows(notice)
+    for row in rows:
+        row.changes = [change for change in row.changes if change.label not in hidden]
+    return rows
+
+
+@login_required
+def notice_evidence(request, pk: int):
+    """The 办结 evidence of a notice, for whoever may see the notice (404 for anyone else)."""
+    notice = get_object_or_404(UrgingNotice.objects.visible_to(request.user).exclude(evidence=""), pk=pk)
+    return protected_download(notice.evidence, notice.evidence_name)

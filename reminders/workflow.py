@@ -3,9 +3,10 @@ robot webhook where it has one:
 
 - a report submitted → the liaison staff of its pairing (not the one who submitted it);
 - a report returned or approved → its author;
-- an urging notice signed for or answered → the pairing's liaison staff (the office that urges).
-
-(催办 and 督办 issued reach the unit through the sweep: `reminders.engine.urge_and_escalate`.)
+- an urging notice signed for, answered or done (办结) → the pairing's liaison staff (the office
+  that urges); closed (销号) → the unit;
+- a 催办 sent by hand → the unit (the sweep's 提示 / 催办 / 督办 reach it through
+  `reminders.engine.urge_and_escalate`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,14 @@ from reminders.models import DigestEntry, Notification
 
 
 def notify(
-    user_ids: set[int], summary: str, url: str, label: str, key: str, unit_ids=(), pairing_id=0
+    user_ids: set[int],
+    summary: str,
+    url: str,
+    label: str,
+    key: str,
+    unit_ids=(),
+    pairing_id=0,
+    kind: str = "workflow",
 ) -> int:
     """One notification per user, the same entry in each one's digest, one webhook message per unit
     (none while records of the past are loaded: `core.quiet`)."""
@@ -32,12 +40,12 @@ def notify(
         return 0
     today = timezone.localdate()
     entry = DigestEntry(
-        key=key, summary=summary, url=url, due=today, label=label, overdue=False, offset=0, kind="workflow"
+        key=key, summary=summary, url=url, due=today, label=label, overdue=False, offset=0, kind=kind
     )
     Notification.objects.bulk_create([entry.notification(user_id) for user_id in sorted(user_ids)])
     engine.queue_emails(today, {user_id: {key: entry} for user_id in user_ids})
     if unit_ids:
-        item = DeadlineItem(key, today, pairing_id, tuple(unit_ids), summary, url, kind="workflow")
+        item = DeadlineItem(key, today, pairing_id, tuple(unit_ids), summary, url, kind=kind)
         engine.queue_webhooks(today, [engine.Planned(item, 0, 0)], label=label)
     return len(user_ids)
 
@@ -71,13 +79,51 @@ def report_event(sender, report, event: str, actor=None, **kwargs) -> None:
 
 
 def notice_event(notice, event: str, actor=None) -> None:
-    """签收 / 反馈 of an urging notice → the pairing's liaison staff."""
-    label = _("%(unit)s 已签收催办单") if event == "signed" else _("%(unit)s 已反馈催办单")
+    """签收 / 反馈 / 办结 of a notice → the pairing's liaison staff; 销号 → the unit's people."""
+    labels = {
+        "signed": _("%(unit)s 已签收催办单"),
+        "answered": _("%(unit)s 已反馈催办单"),
+        "done": _("%(unit)s 已办结催办事项，待销号"),
+        "closed": _("催办单已销号：%(unit)s"),
+    }
     actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    if event == "closed":
+        people = engine.unit_people([notice.unit_id])[notice.unit_id]
+        notify(
+            people - {actor_id},
+            notice.summary,
+            notice.get_absolute_url(),
+            labels[event] % {"unit": notice.unit.name},
+            f"notice:{notice.pk}:{event}",
+            (notice.unit_id,),
+            notice.pairing_id,
+        )
+        return
+    office = liaison_staff(notice.pairing_id)
+    if notice.issued_by_id:
+        office.add(notice.issued_by_id)
     notify(
-        liaison_staff(notice.pairing_id) - {actor_id},
+        office - {actor_id},
         notice.summary,
         notice.get_absolute_url(),
-        label % {"unit": notice.unit.name},
+        labels[event] % {"unit": notice.unit.name},
         f"notice:{notice.pk}:{event}",
+    )
+
+
+def notice_issued(notice) -> None:
+    """A 催办 sent by hand → the unit's people at once, in their digest, and to its robot webhook."""
+    entry = engine.notice_entry(notice, notice.unit.name)
+    label = entry.label
+    if notice.message:
+        label = f"{label}；{notice.message}"
+    notify(
+        engine.unit_people([notice.unit_id])[notice.unit_id],
+        entry.summary,
+        entry.url,
+        label[:200],
+        f"notice:{notice.pk}:urge:{notice.level_on}",
+        (notice.unit_id,),
+        notice.pairing_id,
+        kind="urging",
     )

@@ -227,8 +227,9 @@ def test_a_due_date_on_a_holiday_is_shown_with_the_last_working_day(demo, monkey
 
 def test_a_sweep_runs_the_same_number_of_queries_for_one_unit_or_every_unit(demo, monkeypatch):
     """The daily sweep at province size must not run a query per item, recipient, notice or digest:
-    the same count for one overdue item as for one per unit with users, all of them reminded, urged
-    (催办单) and escalated (督办), with e-mails queued for everybody."""
+    the same count for one overdue item as for one per unit with users, all of them reminded and urged
+    (催办单) on one day and escalated (督办) on a later one — never both the same day — with e-mails
+    queued for everybody."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -260,22 +261,26 @@ def test_a_sweep_runs_the_same_number_of_queries_for_one_unit_or_every_unit(demo
 
         monkeypatch.setattr(deadlines, "providers", lambda: [provider])
         with CaptureQueriesContext(connection) as queries:
-            result = engine.sweep(day)
-        return len(queries), result
+            result = engine.sweep(day)  # reminded and urged (催办)
+        with CaptureQueriesContext(connection) as later:
+            engine.sweep(escalation_day)  # the 催办 unsigned past its sign-by date: 督办
+        return len(queries), len(later), result
 
-    sweep_for(with_users[:1], "first")  # today's digests exist from now on: later sweeps add to them
-    one, small = sweep_for(with_users[:2], "one")
-    many, big = sweep_for(with_users, "many")
+    escalation_day = day + datetime.timedelta(days=3)
+    sweep_for(with_users[:1], "first")  # the days' digests exist from now on: later sweeps add to them
+    one, one_later, small = sweep_for(with_users[:2], "one")
+    many, many_later, big = sweep_for(with_users, "many")
     assert big.recorded > small.recorded > 0
     assert UrgingNotice.objects.filter(item_key__startswith="test.many:").count() == len(with_users)
-    assert UrgingNotice.objects.filter(item_key__startswith="test.many:", escalated_on=day).count() == len(
-        with_users
-    )
+    assert UrgingNotice.objects.filter(
+        item_key__startswith="test.many:", escalated_on=escalation_day, level="supervise"
+    ).count() == len(with_users)
     # Every new notice has its history row, written by the system.
     notice = UrgingNotice.objects.filter(item_key__startswith="test.many:").first()
     assert notice.history.filter(history_type="+").count() == 1
-    assert notice.history.filter(history_type="~").first().escalated_on == day
+    assert notice.history.filter(history_type="~").first().escalated_on == escalation_day
     assert many == one, f"{one} queries for one unit, {many} for {len(with_users)}"
+    assert many_later == one_later, f"{one_later} queries for one unit, {many_later} for {len(with_users)}"
 
 
 def test_a_provider_that_raises_is_logged_and_the_others_reminders_still_go_out(item, monkeypatch, caplog):

@@ -76,17 +76,33 @@ def test_a_user_mutes_reminders_or_chooses_weekly(client_for, users):
     assert preference.muted and preference.frequency == "weekly"
 
 
+LADDER = {
+    "prompt_workdays": 3,
+    "urge_after_days": 3,
+    "sign_within_days": 2,
+    "reply_within_days": 5,
+    "escalate_after_days": 15,
+}
+
+
 def test_liaison_edits_the_pairing_policy_with_a_clear_error(client_for, demo):
     url = f"/pairings/{demo['jy'].pk}/reminder-policy/"
     client = client_for("yx_liaison")
-    bad = client.post(url, {"days_before": "30,七", "overdue_every": 7, "catch_up_days": 7})
+    bad = client.post(url, {"days_before": "30,七", "overdue_every": 7, "catch_up_days": 7, **LADDER})
     assert bad.status_code == 200 and "请填写用逗号分隔的整数" in bad.content.decode()
+    upside_down = {**LADDER, "urge_after_days": 10, "escalate_after_days": 5}
+    bad = client.post(url, {"days_before": "7,0", "overdue_every": 7, "catch_up_days": 7, **upside_down})
+    assert bad.status_code == 200 and "督办的逾期天数应大于催办的逾期天数" in bad.content.decode()
     assert not ReminderPolicy.objects.exists()
+    ladder = {**LADDER, "prompt_workdays": 5, "escalate_after_days": 10}
     assert (
-        client.post(url, {"days_before": "15，5,0", "overdue_every": 3, "catch_up_days": 7}).status_code
+        client.post(
+            url, {"days_before": "15，5,0", "overdue_every": 3, "catch_up_days": 7, **ladder}
+        ).status_code
         == 302
     )
-    assert ReminderPolicy.objects.get(pairing=demo["jy"]).days_before == [15, 5, 0]
+    policy = ReminderPolicy.objects.get(pairing=demo["jy"])
+    assert (policy.days_before, policy.prompt_workdays, policy.escalate_after_days) == ([15, 5, 0], 5, 10)
     assert client_for("yx_reporter").get(url).status_code == 403
     assert client_for("wz_liaison").get(url).status_code == 404
 

@@ -350,6 +350,23 @@ class Objects:
         )
 
     @cached_property
+    def notice_with_evidence(self):
+        """Unit A's notice on the task's 2026 period, answered and done with a PDF as evidence."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from reminders import services
+        from tasks.demo import PDF
+
+        reporter = self.user("yx_reporter")
+        services.answer_notice(self.notice, reporter, "已安排交流活动，月底前完成。")
+        return services.complete_notice(
+            self.notice,
+            reporter,
+            "交流活动已完成，12人参加。",
+            SimpleUploadedFile("办结材料.pdf", PDF, content_type="application/pdf"),
+        )
+
+    @cached_property
     def round(self):
         from reminders.round_models import ReportingRound
 

@@ -123,7 +123,30 @@ def plan_form(o):
 
 
 def policy_form(o):
-    return {"days_before": "30,7,1,0", "overdue_every": "3", "catch_up_days": "7"}
+    return {
+        "days_before": "30,7,1,0",
+        "overdue_every": "3",
+        "catch_up_days": "7",
+        "prompt_workdays": "3",
+        "urge_after_days": "3",
+        "sign_within_days": "2",
+        "reply_within_days": "5",
+        "escalate_after_days": "15",
+    }
+
+
+def urge_form(o):
+    """催办 by hand of the task's 2026 period to unit A (the notice fixture is on the same period:
+    use the other unit of the task, 晋江市教育局, so the write is not refused as a duplicate)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return {
+        "unit": str(o.unit("晋江市教育局").pk),
+        "message": "请报送本年度交流活动的人数和照片。",
+        "reply_by": (timezone.localdate() + timedelta(days=5)).isoformat(),
+    }
 
 
 def round_form(o, instance=None):
@@ -514,6 +537,18 @@ PAGES: dict[str, Entry] = {
         },
         kwargs=lambda o: {"pk": o.notice.pk},
         target="notice",
+    ),
+    "reminders:notice_evidence": Entry(
+        {"read": Act("GET", PAGE_READ)}, kwargs=lambda o: {"pk": o.notice_with_evidence.pk}
+    ),
+    "reminders:overdue_list": Entry({"list": Act("GET", PAGE_LIST)}),
+    "reminders:urge": Entry(
+        {
+            "read": Act("GET", PAGE_MANAGE_GET),
+            # Only P's liaison staff urge; Q's liaison does not see the item at all.
+            "create": Act("POST", PAGE_MANAGE_POST, data=urge_form),
+        },
+        kwargs=lambda o: {"key": f"tasks.period:{o.period.pk}"},
     ),
     "reminders:policy_edit": Entry(
         {"read": Act("GET", PAGE_MANAGE_GET), "update": Act("POST", PAGE_MANAGE_POST, data=policy_form)},
