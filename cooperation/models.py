@@ -294,6 +294,31 @@ class Pairing(models.Model):
         if self.parent_id and self.parent_id == self.pk:
             raise ValidationError({"parent": _("上级结对不能是自己。")})
 
+    def status_as_of(self, today=None) -> str:
+        """The stored status, unless the years say otherwise: a pairing past its end year has ended
+        (已结束), one before its start year is 筹备中."""
+        import datetime
+
+        year = (today or datetime.date.today()).year
+        if self.end_year and self.end_year < year:
+            return self.Status.ENDED
+        if self.start_year and self.start_year > year:
+            return self.Status.PLANNED
+        return self.status
+
+    @property
+    def status_display(self) -> str:
+        from django.utils import timezone
+
+        return str(self.Status(self.status_as_of(timezone.localdate())).label)
+
+    def default_year(self, today) -> int:
+        """The year its pages open on: this year while it runs, else its last (or first) active year."""
+        year = today.year
+        if self.end_year and self.end_year < year:
+            return self.end_year
+        return max(year, self.start_year) if self.start_year and self.start_year > year else year
+
     def active_years(self, until: int | None = None) -> range:
         """The years the pairing runs; an open-ended one runs until `until`."""
         last = self.end_year or until or self.start_year

@@ -55,9 +55,12 @@ def check_pairing_param(request, pairings: list[Pairing]) -> None:
         raise Http404(_("结对不存在或您无权查看。"))
 
 
-def chosen(form: DashboardFilterForm, today: datetime.date) -> tuple[int, int | None]:
-    """The valid part of the choice; a wrong value falls back to its default and the form shows why."""
-    year, pairing = today.year, None
+def chosen(
+    form: DashboardFilterForm, today: datetime.date, default: int | None = None
+) -> tuple[int, int | None]:
+    """The valid part of the choice; a wrong value falls back to its default (a pairing's current or
+    last active year, else this year) and the form shows why."""
+    year, pairing = default or today.year, None
     if form.is_bound:
         form.is_valid()
         data = getattr(form, "cleaned_data", {})
@@ -111,9 +114,9 @@ def pairing_dashboard(request, pk: int):
         pairings=selection,
         years=year_range(selection, today),
         with_pairing=False,
-        initial={"year": today.year},
+        initial={"year": pairing.default_year(today)},
     )
-    year, _pairing = chosen(form, today)
+    year, _pairing = chosen(form, today, default=pairing.default_year(today))
     board = build_dashboard(selection, year, today)
     context = {
         "pairing": pairing,

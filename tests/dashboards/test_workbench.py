@@ -47,3 +47,13 @@ def test_the_menu_has_my_tasks_and_hides_what_the_role_cannot_use(demo, client_f
     assert reporter[:2] == ["工作台", "我的任务"] and "年度考核" not in reporter
     assert client_for("yx_reporter").get("/assessment/").status_code in (403, 404)
     assert "年度考核" in menu(client_for("yx_liaison").get("/workbench/").content.decode())
+
+
+def test_an_ended_pairing_reads_ended_and_opens_on_its_last_year(demo, client_for):
+    wenzhou = demo["wz"]
+    assert wenzhou.end_year and wenzhou.end_year < 2026
+    listed = client_for("wz_liaison").get("/pairings/").content.decode()
+    row = listed[listed.index(wenzhou.name) :]
+    assert "已结束" in row[: row.index("</tr>")]
+    page = client_for("wz_liaison").get(f"/dashboard/pairings/{wenzhou.pk}/").content.decode()
+    assert f"{wenzhou.end_year} 年度工作一览" in page
