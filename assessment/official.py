@@ -60,16 +60,16 @@ CONTENT = {
     AssessmentSection.Rule.PARKS_COMPLETION: _l("共建园区年度投资计划完成情况"),
 }
 
-# 序号 / 考核项目 / 考核内容 / 分值 / 评分标准 / 自评分 / 得分 / 备注: A4 portrait at 100 %.
+# 序号 / 考核项目 / 考核内容 / 分值 / 评分标准 / 自评分 / 得分 / 备注: one A4 portrait page wide.
 OFFICIAL_COLUMNS = [
-    Column(_l("序号"), 5),
-    Column(_l("考核项目"), 12),
-    Column(_l("考核内容"), 22),
+    Column(_l("序号"), 4),
+    Column(_l("考核项目"), 11),
+    Column(_l("考核内容"), 19),
     Column(_l("分值"), 6, "score"),
-    Column(_l("评分标准"), 20),
+    Column(_l("评分标准"), 17),
     Column(_l("自评分"), 7, "score"),
     Column(_l("得分"), 6, "score"),
-    Column(_l("备注"), 16),
+    Column(_l("备注"), 14),
 ]
 
 
@@ -263,11 +263,11 @@ class RankingSheet(Exporter):
     columns = [
         Column(_l("方"), 7),
         Column(_l("名次"), 6, "int"),
-        Column(_l("结对"), 26, wrap=True),
-        Column(_l("地区"), 12),
-        Column(_l("总分"), 8, "score"),
-        Column(_l("等次"), 6),
-        Column(_l("说明"), 30, wrap=True),
+        Column(_l("结对"), 20, wrap=True),
+        Column(_l("地区"), 10),
+        Column(_l("总分"), 7, "score"),
+        Column(_l("等次"), 5),
+        Column(_l("说明"), 20, wrap=True),
     ]
 
     def __init__(self, pairings: list[Pairing], scheme: AssessmentScheme, facts: dict) -> None:

@@ -118,14 +118,14 @@ class SummarySheet(Exporter):
         self.sections = list(scheme.sections.all())
         self.facts = facts
         self.columns = [
-            Column(_("结对"), 18, wrap=True),
-            Column(_("方"), 7),
-            Column(_("地区"), 10),
-            *[Column(f"{s.name}（{s.weight.normalize():f}分）", 10, "score") for s in self.sections],
-            Column(_("得分合计"), 9, "score"),
-            Column(_("适用分值"), 9, "score"),
-            Column(_("总分"), 9, "score"),
-            Column(_("计分依据"), 44, wrap=True),
+            Column(_("结对"), 14, wrap=True),
+            Column(_("方"), 6),
+            Column(_("地区"), 8),
+            *[Column(f"{s.name}（{s.weight.normalize():f}分）", 8, "score") for s in self.sections],
+            Column(_("得分合计"), 7, "score"),
+            Column(_("适用分值"), 7, "score"),
+            Column(_("总分"), 7, "score"),
+            Column(_("计分依据"), 28, wrap=True),
         ]
 
     def rows(self) -> Iterator[list]:
@@ -541,19 +541,18 @@ class IndicatorsSheet(PairingExporter):
     title = _l("发展指标")
     group_column = 0
     columns = [
-        Column(_l("地区"), 10),
-        Column(_l("方"), 7),
-        Column(_l("所涉结对"), 18, wrap=True),
-        Column(_l("指标"), 20, wrap=True),
-        Column(_l("单位"), 6),
-        Column(_l("年份"), 6, "int"),
-        Column(_l("目标口径"), 6),
-        Column(_l("预期目标"), 9, "number"),
-        Column(_l("实际值口径"), 6),
-        Column(_l("实际值"), 9, "number"),
-        Column(_l("完成情况"), 9),
-        Column(_l("来源文件"), 18, wrap=True),
-        Column(_l("原文"), 30, wrap=True),
+        Column(_l("地区"), 8),
+        Column(_l("方"), 6),
+        Column(_l("所涉结对"), 14, wrap=True),
+        Column(_l("指标"), 16, wrap=True),
+        Column(_l("单位"), 5),
+        Column(_l("目标口径"), 5),
+        Column(_l("预期目标"), 8, "number"),
+        Column(_l("实际值口径"), 5),
+        Column(_l("实际值"), 8, "number"),
+        Column(_l("完成情况"), 7),
+        Column(_l("来源文件"), 14, wrap=True),
+        Column(_l("原文"), 20, wrap=True),
     ]
 
     def __init__(self, *args, **kwargs) -> None:
@@ -582,9 +581,9 @@ class IndicatorsSheet(PairingExporter):
             pairings = "、".join(dict.fromkeys(entry["pairings"]))
             lines = figures.get(region.name) or []
             if not lines:
-                yield [region.name, sides, pairings, _("本年度无记录"), "", None, "", None, "", None, "", "", ""]
+                yield [region.name, sides, pairings, _("本年度无记录"), "", "", None, "", None, "", "", ""]
             for row in lines:
-                yield [region.name, sides, pairings, *row[4:]]
+                yield [region.name, sides, pairings, row[4], row[5], *row[7:]]  # the year is the sheet's
 
 
 class UrgingSheet(PairingExporter):

@@ -44,7 +44,9 @@ LINE_HEIGHT = 14.5
 ROW_PADDING = 4
 # The width of a printed page in column-width units (one unit = one digit of the body font, a CJK
 # character is two) at 100 %, with the margins `write_sheet` sets; measured on LibreOffice's PDF.
-PAGE_UNITS = {"landscape": 150, "portrait": 104}
+PAGE_UNITS = {"landscape": 118, "portrait": 82}
+# XlsxWriter stores a column `width` as width + this padding (the width a reader sees).
+COLUMN_PADDING = 0.71
 MARGINS = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.7}
 FOOTER = "&C第 &P 页 共 &N 页"
 EMPTY_TABLE = "本年度无记录"
@@ -253,9 +255,9 @@ def row_height(cells: list[tuple[object, float]], *, size: float = BODY_SIZE) ->
 
 
 def page_setup(sheet, widths: list[float], *, orientation: str = "landscape", key_columns: int = 0) -> int:
-    """A4, the given orientation, the page number in the footer; fitted to the width of as many pages
-    as needed so that the print scale stays at or above `MIN_SCALE`; a sheet split across pages
-    repeats its first `key_columns` columns on each. Returns the number of pages across."""
+    """A4, the given orientation, the page number in the footer; fitted to one page's width when that
+    keeps the print scale at `MIN_SCALE` or above, else printed at 100 % across pages, repeating
+    its first `key_columns` columns on each. Returns the (estimated) number of pages across."""
     sheet.set_paper(PAPERSIZE_A4)
     if orientation == "landscape":
         sheet.set_landscape()
@@ -265,14 +267,20 @@ def page_setup(sheet, widths: list[float], *, orientation: str = "landscape", ke
     sheet.set_footer(FOOTER, {"margin": 0.3})
     sheet.center_horizontally()
     page = PAGE_UNITS[orientation] / MIN_SCALE
+    widths = [w + COLUMN_PADDING for w in widths]
     total = sum(widths)
-    across = 1
-    if total > page:
-        keys = sum(widths[:key_columns])
-        across = math.ceil((total - keys) / max(1.0, page - keys))
-        if key_columns:
-            sheet.repeat_columns(0, key_columns - 1)
-    sheet.fit_to_pages(across, 0)  # as many pages long as needed
+    if total <= page:
+        # One page wide, as many pages long as needed: an explicit scale (a reader's "fit to width"
+        # is computed differently by each program), never below 90 %.
+        sheet.set_print_scale(min(100, math.floor(100 * PAGE_UNITS[orientation] / total)))
+        return 1
+    # Too wide for one page at 90 %: printed at 100 % across pages, the key columns on each.
+    keys = sum(widths[:key_columns])
+    across = math.ceil((total - keys) / max(1.0, PAGE_UNITS[orientation] - keys))
+    if key_columns:
+        sheet.repeat_columns(0, key_columns - 1)
+    sheet.set_print_scale(100)
+    sheet.print_across()  # the pages of a row of pages follow each other
     return across
 
 
@@ -297,20 +305,22 @@ def write_sheet(workbook, exporter: Exporter, title_line: str) -> int:
     sheet.repeat_rows(0 if across == 1 else 1, 1)
 
     last_col = len(columns) - 1
-    # The title is merged over the columns of the first page (a sheet split across pages would
-    # cut it at the page's edge).
-    title_end, running = 0, 0.0
+    # The title is merged over the columns of the first page; on a sheet split across pages it
+    # starts after the key columns, which are repeated on the other pages (they would show a cut
+    # piece of it).
+    title_start = offset + exporter.key_columns if across > 1 else 0
+    title_end, running = title_start, 0.0
     for index, width in enumerate(widths):
         running += width
-        if running > sum(widths) / across + 0.01 and index:
+        if running > sum(widths) / across + 0.01 and index > title_start:
             break
-        title_end = index
+        title_end = max(index, title_start)
     title_style = (("bold", True), ("font_size", TITLE_SIZE), ("font_name", TITLE_FONT), ("border", 0),
                    ("text_wrap", True), ("align", "left"))
-    sheet.set_row(0, row_height([(title_line, sum(widths[: title_end + 1]))], size=TITLE_SIZE))
-    if title_end:
-        sheet.merge_range(0, 0, 0, title_end, "", writer.style(extra=title_style))
-    writer.text(0, 0, title_line, extra=title_style)
+    sheet.set_row(0, row_height([(title_line, sum(widths[title_start : title_end + 1]))], size=TITLE_SIZE))
+    if title_end > title_start:
+        sheet.merge_range(0, title_start, 0, title_end, "", writer.style(extra=title_style))
+    writer.text(0, title_start, title_line, extra=title_style)
     header = (("bg_color", HEADER_COLOR), ("align", "center"), ("valign", "vcenter"), ("text_wrap", True))
     sheet.set_row(1, row_height([(str(c.header), c.width) for c in columns]))
     for index, column in enumerate(columns):
