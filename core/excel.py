@@ -404,6 +404,7 @@ def write_sheet(workbook, exporter: Exporter, title_line: str) -> int:
         last_row = total_row  # 1-based number of the last data (or subtotal) row
         # With 小计 rows in between, SUBTOTAL leaves them out of the grand total.
         function = "SUBTOTAL(9," if state["subtotal_rows"] else "SUM("
+        sheet.set_row(total_row, LINE_HEIGHT + ROW_PADDING)
         for index, column in enumerate(columns):
             if index == 0:
                 writer.write(total_row, 0, str(_("合计")), bold=True)

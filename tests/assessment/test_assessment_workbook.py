@@ -52,6 +52,20 @@ def rows(sheet, first=3):
     return [list(r) for r in sheet.iter_rows(min_row=first, values_only=True)]
 
 
+def column_widths(sheet) -> list[float]:
+    """Each column's width (a <col> element may cover several columns)."""
+    widths = {}
+    for dim in sheet.column_dimensions.values():
+        for index in range(dim.min or 0, (dim.max or 0) + 1):
+            widths[index] = dim.width
+    return [widths.get(index, 8.43) for index in range(1, sheet.max_column + 1)]
+
+
+def title_cell(sheet):
+    """The title: in A1, or beside the key columns on a sheet split across pages."""
+    return next(c for c in sheet[1] if c.value)
+
+
 def header(sheet):
     return [c.value for c in sheet[2]]
 
@@ -66,21 +80,26 @@ def test_workbook_has_every_sheet_with_title_header_and_print_layout(demo, expor
     assert wb.properties.title == "2025 年度山海协作考核表 · 晋江市—尤溪县山海协作"
     assert wb.properties.creator == "尤溪县发改局"
     for sheet in wb.worksheets[1:]:
-        assert sheet["A1"].value.startswith("2025 年度山海协作考核表 · 晋江市—尤溪县山海协作")
-        assert sheet["A1"].font.b and sheet["A2"].font.b
-        assert sheet["A1"].font.name == "黑体" and sheet["A2"].font.name == "宋体"
-        assert sheet["A2"].font.sz >= 10
+        title = title_cell(sheet)
+        assert title.value.startswith("2025 年度山海协作考核表 · 晋江市—尤溪县山海协作")
+        assert title.font.b and sheet["A2"].font.b
+        assert title.font.name == "黑体" and sheet["A2"].font.name == "宋体"
+        assert sheet["A2"].font.sz >= 10 and sheet["B3"].font.sz >= 10
         assert sheet.freeze_panes == "A3"
-        across = sheet.page_setup.fitToWidth or 1  # an absent fitToWidth is the format's default, 1
-        # The title and the header on every page; a sheet split across pages repeats the header only.
-        assert sheet.print_title_rows == ("$1:$2" if across == 1 else "$2:$2")
         assert sheet.page_setup.orientation == "landscape"
         assert str(sheet.page_setup.paperSize) == "9"  # A4
-        assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToHeight == 0
         assert sheet.oddFooter.center.text == "第 &P 页 共 &N 页"
-        # Split across as many pages as keep the print scale at 90 % or more (no text below 9 pt).
-        width = sum(sheet.column_dimensions[c].width for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[: sheet.max_column])
-        assert width / across <= PAGE_UNITS["landscape"] / MIN_SCALE
+        scale = sheet.page_setup.scale
+        width = sum(column_widths(sheet))
+        if sheet.print_title_cols:
+            # Too wide for one page at 90 %: at 100 % across pages, 序号 and 结对 on each; the header
+            # repeated (the title, beside the key columns, only on the first page).
+            assert sheet.print_title_cols == "$A:$B" and (scale or 100) == 100 and sheet.print_title_rows == "$2:$2"
+            assert width > PAGE_UNITS["landscape"] / MIN_SCALE
+        else:
+            # One page wide at 90 % or more (no text below 9 pt); title and header on every page.
+            assert 90 <= scale <= 100 and width * scale / 100 <= PAGE_UNITS["landscape"]
+            assert sheet.print_title_rows == "$1:$2"
         # Every row has a height written (wrapped text is not cut to one line).
         assert all(sheet.row_dimensions[r].height for r in range(1, sheet.max_row + 1))
 
@@ -174,10 +193,9 @@ def test_indicators_sheet_shows_jinjiangs_2025_targets(demo, export):
     sheet = export([demo["jy"]])["发展指标"]
     lines = [by_header(sheet, r) for r in rows(sheet)]
     gdp = next(line for line in lines if line["指标"] == "地区生产总值增速")
-    assert (gdp["地区"], gdp["方"], gdp["年份"], gdp["目标口径"], gdp["预期目标"]) == (
+    assert (gdp["地区"], gdp["方"], gdp["目标口径"], gdp["预期目标"]) == (
         "晋江市",
         "支援方",
-        2025,
         "≈",
         6,
     )
@@ -189,6 +207,23 @@ def test_indicators_sheet_shows_jinjiangs_2025_targets(demo, export):
     }
     # “=” is a comparator written by the indicators module, kept as text, never a formula.
     assert all(c.data_type != "f" for row in sheet.iter_rows(min_row=3) for c in row)
+
+
+def test_indicators_list_both_sides_and_each_region_once(demo, export):
+    """Jinjiang in two pairings: its figures once, naming both; a side without figures says so."""
+    changting = Pairing.objects.get(name__startswith="晋江市—长汀县")
+    sheet = export([demo["jy"], changting])["发展指标"]
+    lines = [by_header(sheet, r) for r in rows(sheet) if isinstance(r[0], int)]
+    regions = [line["地区"] for line in lines]
+    assert {"晋江市", "尤溪县", "长汀县"} <= set(regions)
+    jinjiang = [line for line in lines if line["地区"] == "晋江市"]
+    names = [line["指标"] for line in jinjiang]
+    assert len(names) == len(set(names)) and "地区生产总值增速" in names  # not repeated per pairing
+    assert all(line["所涉结对"] == f"晋江市—尤溪县山海协作、{changting.name}" for line in jinjiang)
+    for region in ("尤溪县", "长汀县"):
+        side = [line for line in lines if line["地区"] == region]
+        assert side and all(line["方"] == "受援方" for line in side)
+        assert side[0]["指标"] == "本年度无记录" or len(side) >= 1
 
 
 def test_activities_against_the_yearly_minimums(demo, export):
