@@ -34,7 +34,6 @@ from assessment.scoring import (
 )
 from cooperation.models import Pairing
 from core.excel import (
-    BODY_SIZE,
     HEADER_COLOR,
     LINE_HEIGHT,
     ROW_PADDING,
@@ -49,7 +48,12 @@ from core.excel import (
 ZERO = Decimal("0")
 
 # (threshold, grade), highest first: a score at or above the threshold gets the grade.
-DEFAULT_GRADES = [(Decimal("90"), _l("好")), (Decimal("75"), _l("较好")), (Decimal("60"), _l("一般")), (ZERO, _l("差"))]
+DEFAULT_GRADES = [
+    (Decimal("90"), _l("好")),
+    (Decimal("75"), _l("较好")),
+    (Decimal("60"), _l("一般")),
+    (ZERO, _l("差")),
+]
 
 CONTENT = {
     AssessmentSection.Rule.TASKS_ON_TIME: _l("本年度到期的重点任务（以进展报告考核的）是否按时完成"),
@@ -114,23 +118,30 @@ def write_official(
     full = sum((s.weight for s in sections), ZERO)
     plain = (("border", 0), ("text_wrap", True), ("valign", "vcenter"))
     title_style = (("bold", True), ("font_name", TITLE_FONT), ("font_size", 16), ("align", "center"), *plain)
-    header_style = (("bg_color", HEADER_COLOR), ("align", "center"), ("valign", "vcenter"), ("text_wrap", True))
+    header_style = (
+        ("bg_color", HEADER_COLOR),
+        ("align", "center"),
+        ("valign", "vcenter"),
+        ("text_wrap", True),
+    )
     center = (("align", "center"),)
 
     def line(row: int, text: str, first: int, end: int, extra=plain, height: float | None = None) -> None:
-        width = sum(widths[first : end + 1])
+        """`text` merged over columns `first`..`end` of `row` (with the row's height, if given)."""
         if height is not None:
             sheet.set_row(row, height)
         if end > first:
             sheet.merge_range(row, first, row, end, "", writer.style(extra=extra))
         writer.text(row, first, text, extra=extra)
-        return width
 
     row = 0
     breaks = []
-    units = {p.pk: p for p in Pairing.objects.filter(pk__in=[p.pk for p in pairings]).select_related(
-        "coastal_liaison", "mountain_liaison"
-    )}
+    units = {
+        p.pk: p
+        for p in Pairing.objects.filter(pk__in=[p.pk for p in pairings]).select_related(
+            "coastal_liaison", "mountain_liaison"
+        )
+    }
     for number, pairing in enumerate(pairings):
         if number:
             breaks.append(row)
@@ -191,9 +202,11 @@ def write_official(
             earned = sum((section_score(s, side_facts, sections) or ZERO for s in sections), ZERO)
             d, f = "D", "F"  # the 分值 and 自评分 columns
             if total is None:
-                note = _("不适用：无考核事项") if not side_facts.not_scored else _("不适用：%(reason)s") % {
-                    "reason": side_facts.not_scored
-                }
+                note = (
+                    _("不适用：无考核事项")
+                    if not side_facts.not_scored
+                    else _("不适用：%(reason)s") % {"reason": side_facts.not_scored}
+                )
             else:
                 note = _("得分 %(e)s ÷ 适用分值 %(w)s × %(f)s") % {
                     "e": f"{earned.normalize():f}",
@@ -211,7 +224,9 @@ def write_official(
             elif weight == full:
                 writer.formula(row, 5, f"=SUM({f}{first_item + 1}:{f}{row})", total, "score", bold=True)
             else:
-                expression = f"=ROUND(SUM({f}{first_item + 1}:{f}{row})/{weight.normalize():f}*{full.normalize():f},2)"
+                expression = (
+                    f"=ROUND(SUM({f}{first_item + 1}:{f}{row})/{weight.normalize():f}*{full.normalize():f},2)"
+                )
                 writer.formula(row, 5, expression, total, "score", bold=True)
             writer.write(row, 6, None)
             writer.text(row, 7, note, wrap=True)

@@ -156,7 +156,16 @@ class SummarySheet(Exporter):
                         }
                 cells = [na if score is None else score for score in scores]
                 earned = RowSum(first, last) if weight else na
-                yield [pairing.name, side_label(side), region.name, *cells, earned, weight or na, total, details]
+                yield [
+                    pairing.name,
+                    side_label(side),
+                    region.name,
+                    *cells,
+                    earned,
+                    weight or na,
+                    total,
+                    details,
+                ]
 
 
 class TasksSheet(PairingExporter):
@@ -212,7 +221,9 @@ class TasksSheet(PairingExporter):
             outcome = outcome_of(standing)
             report_text, reviewed_at = reports.get(period.pk, ("", None))
             if task.fulfilment:
-                counted = _("否：按%(ledger)s计分") % {"ledger": LEDGER_LABELS.get(task.fulfilment, _("台账"))}
+                counted = _("否：按%(ledger)s计分") % {
+                    "ledger": LEDGER_LABELS.get(task.fulfilment, _("台账"))
+                }
             elif outcome.counted:
                 counted = _("是")
             else:
@@ -364,7 +375,9 @@ class FundsSheet(PairingExporter):
                 judged = [outcome_of(payment).counted] + (
                     [outcome_of(use_list).counted] if use_list is not None else []
                 )
-                counted = _("是") if all(judged) else (_("部分：未到期的不计") if any(judged) else _("否：未到期"))
+                counted = (
+                    _("是") if all(judged) else (_("部分：未到期的不计") if any(judged) else _("否：未到期"))
+                )
                 yield [
                     pairing.name,
                     c.purpose,
@@ -424,7 +437,11 @@ class FundProjectsSheet(PairingExporter):
             units = Unit.objects.in_bulk({p["unit_id"] for p in projects.values() if p["unit_id"]})
             ordered = sorted(
                 (p for p in projects.values() if p["commitment_id"] in record.commitments),
-                key=lambda p: (record.commitments[p["commitment_id"]].pairing_id, p["commitment_id"], p["id"]),
+                key=lambda p: (
+                    record.commitments[p["commitment_id"]].pairing_id,
+                    p["commitment_id"],
+                    p["id"],
+                ),
             )
             for p in ordered:
                 c = record.commitments[p["commitment_id"]]

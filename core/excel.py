@@ -299,7 +299,9 @@ def write_sheet(workbook, exporter: Exporter, title_line: str) -> int:
     for index, column in enumerate(columns):
         sheet.set_column(index, index, column.width)
     sheet.freeze_panes(2, 0)  # below the title and the header: “A3”
-    across = page_setup(sheet, widths, orientation=exporter.orientation, key_columns=offset + exporter.key_columns)
+    across = page_setup(
+        sheet, widths, orientation=exporter.orientation, key_columns=offset + exporter.key_columns
+    )
     # The title and the header are printed on every page; a sheet split across pages repeats only
     # the header (the title, on the first page's width, would be cut on the others).
     sheet.repeat_rows(0 if across == 1 else 1, 1)
@@ -315,8 +317,14 @@ def write_sheet(workbook, exporter: Exporter, title_line: str) -> int:
         if running > sum(widths) / across + 0.01 and index > title_start:
             break
         title_end = max(index, title_start)
-    title_style = (("bold", True), ("font_size", TITLE_SIZE), ("font_name", TITLE_FONT), ("border", 0),
-                   ("text_wrap", True), ("align", "left"))
+    title_style = (
+        ("bold", True),
+        ("font_size", TITLE_SIZE),
+        ("font_name", TITLE_FONT),
+        ("border", 0),
+        ("text_wrap", True),
+        ("align", "left"),
+    )
     sheet.set_row(0, row_height([(title_line, sum(widths[title_start : title_end + 1]))], size=TITLE_SIZE))
     if title_end > title_start:
         sheet.merge_range(0, title_start, 0, title_end, "", writer.style(extra=title_style))
@@ -331,7 +339,13 @@ def write_sheet(workbook, exporter: Exporter, title_line: str) -> int:
     group_totals = [Decimal(0)] * len(columns)
     has_totals = any(column.total for column in columns)
     subtotals = exporter.group_column is not None and exporter.subtotals
-    state = {"row": first_data, "group": None, "group_first": first_data, "group_count": 0, "subtotal_rows": 0}
+    state = {
+        "row": first_data,
+        "group": None,
+        "group_first": first_data,
+        "group_count": 0,
+        "subtotal_rows": 0,
+    }
 
     def close_group() -> None:
         if not subtotals or state["group"] is None:
@@ -397,7 +411,9 @@ def write_sheet(workbook, exporter: Exporter, title_line: str) -> int:
     if not count:
         sheet.set_row(first_data, LINE_HEIGHT + ROW_PADDING)
         if last_col:
-            sheet.merge_range(first_data, 0, first_data, last_col, "", writer.style(extra=(("align", "center"),)))
+            sheet.merge_range(
+                first_data, 0, first_data, last_col, "", writer.style(extra=(("align", "center"),))
+            )
         writer.text(first_data, 0, str(_(EMPTY_TABLE)), extra=(("align", "center"),))
     elif has_totals:
         total_row = state["row"]

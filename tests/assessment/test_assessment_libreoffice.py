@@ -82,7 +82,9 @@ def check_printed(pdf, source) -> list:
         for sheet in load_workbook(source).worksheets
         for row in sheet.iter_rows()
         for cell in row
-        if isinstance(cell.value, str) and cell.value.strip() and cell.data_type != "f"
+        if isinstance(cell.value, str)
+        and cell.value.strip()
+        and cell.data_type != "f"
         and re.sub(r"\s+", "", cell.value) not in printed
     ]
     assert missing == []

@@ -44,13 +44,21 @@ def test_the_official_table_of_one_pairing(demo, export):
     jy = Pairing.objects.select_related("coastal_liaison", "mountain_liaison").get(pk=demo["jy"].pk)
     units = "、".join(u.name for u in (jy.coastal_liaison, jy.mountain_liaison) if u)
     assert rows[1][0] == f"填报单位（盖章）：{units}" and rows[1][5] == "填报日期：2026-01-15"
-    assert rows[2][0].startswith("统计截至：2026-01-01") and rows[2][5] == "考核方案：山海协作年度考核默认方案"
+    assert (
+        rows[2][0].startswith("统计截至：2026-01-01") and rows[2][5] == "考核方案：山海协作年度考核默认方案"
+    )
     assert rows[3] == ["序号", "考核项目", "考核内容", "分值", "评分标准", "自评分", "得分", "备注"]
     # Each side: its heading, the scheme's five items numbered 1…5, then 合计.
     assert rows[4][0] == "一、支援方：晋江市"
     items = rows[5:10]
     assert [r[0] for r in items] == ["1", "2", "3", "4", "5"]
-    assert [r[1] for r in items] == ["重点任务按时完成", "量化指标完成", "帮扶资金按时到位", "交流活动达到最低次数", "催办督办"]
+    assert [r[1] for r in items] == [
+        "重点任务按时完成",
+        "量化指标完成",
+        "帮扶资金按时到位",
+        "交流活动达到最低次数",
+        "催办督办",
+    ]
     assert [r[3] for r in items] == [40, 20, 20, 10, 10]
     # 自评分 is the computed score (不适用 where there was nothing to assess); 得分 is left to the assessing office.
     assert [r[5] for r in items] == ["不适用", "不适用", 0, 5, 10]
@@ -97,7 +105,14 @@ def test_rank_shares_ties_and_leaves_not_applicable_unranked():
     ranked = rank([("a", D("80")), ("b", None), ("c", D("95")), ("d", D("80")), ("e", D("60"))])
     assert [(r.key, r.rank) for r in ranked] == [("c", 1), ("a", 2), ("d", 2), ("e", 4), ("b", None)]
     assert rank([("x", None)])[0].rank is None
-    assert [grade(D(s)) for s in ("90", "89.99", "75", "60", "59.99", "0")] == ["好", "较好", "较好", "一般", "差", "差"]
+    assert [grade(D(s)) for s in ("90", "89.99", "75", "60", "59.99", "0")] == [
+        "好",
+        "较好",
+        "较好",
+        "一般",
+        "差",
+        "差",
+    ]
     assert grade(None) == ""
 
 
@@ -106,7 +121,10 @@ def test_the_ranking_sheet_is_in_multi_pairing_exports_only(demo, export):
     wb = export(list(Pairing.objects.all()), data_only=True)
     sheet = wb["排名"]
     assert wb.sheetnames.index("排名") == wb.sheetnames.index("汇总") + 1
-    rows = [dict(zip([c.value for c in sheet[2]], r, strict=False)) for r in sheet.iter_rows(min_row=3, values_only=True)]
+    rows = [
+        dict(zip([c.value for c in sheet[2]], r, strict=False))
+        for r in sheet.iter_rows(min_row=3, values_only=True)
+    ]
     for side in ("支援方", "受援方"):
         lines = [r for r in rows if r["方"] == side]
         ranked = [r for r in lines if r["名次"] is not None]
@@ -118,7 +136,9 @@ def test_the_ranking_sheet_is_in_multi_pairing_exports_only(demo, export):
         assert scores == sorted(scores, reverse=True)
         assert ranked[0]["名次"] == 1
         for before, after in zip(ranked, ranked[1:], strict=False):
-            assert after["名次"] == (before["名次"] if after["总分"] == before["总分"] else ranked.index(after) + 1)
+            assert after["名次"] == (
+                before["名次"] if after["总分"] == before["总分"] else ranked.index(after) + 1
+            )
         assert all(r["等次"] == grade(Decimal(str(r["总分"]))) for r in ranked)
 
 
@@ -150,7 +170,12 @@ def test_each_urging_notice_is_a_row_with_who_signed_it(demo, export):
     lines = [dict(zip(head, r, strict=False)) for r in sheet.iter_rows(min_row=3, values_only=True)]
     line = next(r for r in lines if r["事项"] == "推进教育共同体建设（逾期）")
     assert line["发出日期"].date() == datetime.date(2025, 7, 3)
-    assert (line["责任单位"], line["计入方"], line["级别"], line["状态"]) == ("尤溪县教育局", "受援方", "督办", "已签收")
+    assert (line["责任单位"], line["计入方"], line["级别"], line["状态"]) == (
+        "尤溪县教育局",
+        "受援方",
+        "督办",
+        "已签收",
+    )
     name = signer.get_full_name() or signer.get_username()
     assert line["签收"] == f"2025-07-04 {name}"
     assert line["是否计分"] == "是：2025-07-10 提请督办，扣 2 分"

@@ -94,7 +94,11 @@ def test_workbook_has_every_sheet_with_title_header_and_print_layout(demo, expor
         if sheet.print_title_cols:
             # Too wide for one page at 90 %: at 100 % across pages, 序号 and 结对 on each; the header
             # repeated (the title, beside the key columns, only on the first page).
-            assert sheet.print_title_cols == "$A:$B" and (scale or 100) == 100 and sheet.print_title_rows == "$2:$2"
+            assert (
+                sheet.print_title_cols == "$A:$B"
+                and (scale or 100) == 100
+                and sheet.print_title_rows == "$2:$2"
+            )
             assert width > PAGE_UNITS["landscape"] / MIN_SCALE
         else:
             # One page wide at 90 % or more (no text below 9 pt); title and header on every page.
