@@ -9,7 +9,11 @@ lines. 自评分 is the score computed here; 得分 is left empty for the assess
 multi-pairing export follow each other, each on a new page.
 
 The ranking orders each side's scores (支援方 among 支援方, 受援方 among 受援方): ties share a
-rank (1, 1, 3), 不适用 is listed below, unranked. Grades: 好 ≥ 90, 较好 ≥ 75, 一般 ≥ 60, else 差.
+rank (1, 1, 3), 不适用 is listed below, unranked. Grades: the scheme's bands (`AssessmentGrade`),
+else 好 ≥ 90, 较好 ≥ 75, 一般 ≥ 60, else 差.
+
+The 评分标准 sheet prints the scheme: its items with points, rules and what they assess, how the
+total is computed, and the grade bands.
 """
 
 from __future__ import annotations
@@ -261,6 +265,12 @@ def rank(entries: list[tuple[object, Decimal | None]]) -> list[Ranked]:
     return result + [Ranked(None, key, None) for key, score in entries if score is None]
 
 
+def grade_bands(scheme: AssessmentScheme) -> list[tuple[Decimal, str]]:
+    """The scheme's grade bands, highest first; the default bands when it has none."""
+    bands = [(g.threshold, g.name) for g in scheme.grades.all()]
+    return sorted(bands, key=lambda band: -band[0]) if bands else [(t, str(n)) for t, n in DEFAULT_GRADES]
+
+
 def grade(score: Decimal | None, bands=DEFAULT_GRADES) -> str:
     if score is None:
         return ""
@@ -288,6 +298,7 @@ class RankingSheet(Exporter):
     def __init__(self, pairings: list[Pairing], scheme: AssessmentScheme, facts: dict) -> None:
         self.pairings = pairings
         self.sections = list(scheme.sections.all())
+        self.bands = grade_bands(scheme)
         self.facts = facts
 
     def rows(self):
@@ -308,6 +319,70 @@ class RankingSheet(Exporter):
                     pairing.name,
                     region.name,
                     ranked.score if ranked.score is not None else str(_("不适用")),
-                    grade(ranked.score),
+                    grade(ranked.score, self.bands),
                     note,
                 ]
+
+
+class SchemeSheet(Exporter):
+    """评分标准: the scheme as it scores this workbook — items, points, rules, the total, the grade bands."""
+
+    title = _l("评分标准")
+    orientation = "portrait"
+    numbered = True
+    columns = [
+        Column(_l("类别"), 8),
+        Column(_l("名称"), 14, wrap=True),
+        Column(_l("分值 / 分数线"), 9),
+        Column(_l("评分标准"), 26, wrap=True),
+        Column(_l("考核内容"), 22, wrap=True),
+    ]
+
+    def __init__(self, scheme: AssessmentScheme) -> None:
+        self.scheme = scheme
+
+    def rows(self):
+        sections = list(self.scheme.sections.all())
+        full = sum((s.weight for s in sections), ZERO)
+        for section in sections:
+            yield [
+                _("考核项目"),
+                section.name,
+                _("%(w)s 分") % {"w": f"{section.weight.normalize():f}"},
+                criterion(section),
+                str(CONTENT.get(section.rule, "")),
+            ]
+        yield [
+            _("总分"),
+            _("满分"),
+            _("%(w)s 分") % {"w": f"{full.normalize():f}"},
+            _("总分 = 各适用项目得分之和 ÷ 适用项目分值之和 × %(f)s；无考核事项的项目为不适用，不计入分母")
+            % {"f": f"{full.normalize():f}"},
+            _("每个结对的支援方、受援方分别计分"),
+        ]
+        bands = grade_bands(self.scheme)
+        for index, (threshold, name) in enumerate(bands):
+            last = index == len(bands) - 1
+            yield [
+                _("等次"),
+                name,
+                _("≥ %(t)s 分") % {"t": f"{threshold.normalize():f}"}
+                if not (last and not threshold)
+                else _("其余"),
+                _("总分达到 %(t)s 分") % {"t": f"{threshold.normalize():f}"}
+                if not (last and not threshold)
+                else _("总分低于以上各等次"),
+                "",
+            ]
+        years = (
+            f"{self.scheme.year_from or ''}—{self.scheme.year_to or ''}"
+            if self.scheme.year_from or self.scheme.year_to
+            else _("默认方案（无专门方案的年度）")
+        )
+        yield [
+            _("方案"),
+            self.scheme.name,
+            "",
+            _("适用年度：%(years)s") % {"years": years},
+            self.scheme.notes,
+        ]

@@ -16,7 +16,7 @@ from pathlib import Path
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from assessment.official import RankingSheet, write_official
+from assessment.official import RankingSheet, SchemeSheet, write_official
 from assessment.scoring import as_of_date, collect_facts, scheme_for
 from assessment.sheets import DETAIL_SHEETS, SummarySheet
 from cooperation.models import Pairing
@@ -71,6 +71,7 @@ def build(
         sheets = [SummarySheet(pairings, scheme, facts)]
         if len(pairings) > 1:
             sheets.append(RankingSheet(pairings, scheme, facts))
+        sheets.append(SchemeSheet(scheme))
         sheets += [cls(pairings, year, as_of) for cls in DETAIL_SHEETS]
         dest = Path(dest)
         dest.parent.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,9 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from assessment.models import AssessmentGrade, AssessmentScheme, AssessmentSection
 from assessment.official import grade, rank
+from assessment.scoring import ensure_default_scheme
 from assessment.services import build
 from cooperation.models import Pairing, Unit, User
 from tests.assessment.entered import entered_on, now
@@ -185,3 +187,49 @@ def test_an_empty_table_says_so(demo, export):
     sheet = export([demo["mn"]])["资金到位情况"]
     assert sheet["A3"].value == "本年度无记录"
     assert "A3:U3" in {str(r) for r in sheet.merged_cells.ranges}
+
+
+def test_the_scheme_sheet_prints_the_default_scheme(demo, export):
+    sheet = export([demo["jy"]])["评分标准"]
+    head = [c.value for c in sheet[2]]
+    lines = [dict(zip(head, r, strict=False)) for r in sheet.iter_rows(min_row=3, values_only=True)]
+    items = [line for line in lines if line["类别"] == "考核项目"]
+    assert [(line["名称"], line["分值 / 分数线"]) for line in items] == [
+        ("重点任务按时完成", "40 分"),
+        ("量化指标完成", "20 分"),
+        ("帮扶资金按时到位", "20 分"),
+        ("交流活动达到最低次数", "10 分"),
+        ("催办督办", "10 分"),
+    ]
+    total = next(line for line in lines if line["类别"] == "总分")
+    assert total["分值 / 分数线"] == "100 分" and "÷ 适用项目分值之和 × 100" in total["评分标准"]
+    grades = [(line["名称"], line["分值 / 分数线"]) for line in lines if line["类别"] == "等次"]
+    assert grades == [("好", "≥ 90 分"), ("较好", "≥ 75 分"), ("一般", "≥ 60 分"), ("差", "其余")]
+
+
+def test_a_years_scheme_sets_its_own_grade_bands(demo, export):
+    """The assessing office's 2025 scheme: three bands of its own, used in 排名 and printed."""
+    default = ensure_default_scheme()
+    special = AssessmentScheme.objects.create(name="2025年度考核办法", year_from=2025, year_to=2025)
+    for section in default.sections.all():
+        AssessmentSection.objects.create(
+            scheme=special,
+            order=section.order,
+            name=section.name,
+            rule=section.rule,
+            weight=section.weight,
+            deduction=section.deduction,
+        )
+    AssessmentGrade.objects.create(scheme=special, name="优秀", threshold=Decimal("85"))
+    AssessmentGrade.objects.create(scheme=special, name="合格", threshold=Decimal("30"))
+    AssessmentGrade.objects.create(scheme=special, name="不合格", threshold=Decimal("0"))
+    wb = export([demo["jy"], Pairing.objects.get(name__startswith="晋江市—长汀县")])
+    ranking = wb["排名"]
+    head = [c.value for c in ranking[2]]
+    lines = [dict(zip(head, r, strict=False)) for r in ranking.iter_rows(min_row=3, values_only=True)]
+    jy = [line for line in lines if line["结对"] == "晋江市—尤溪县山海协作"]
+    assert [line["等次"] for line in jy] == ["合格", "合格"]  # 37.5: 好/较好/一般/差 would say 差
+    scheme_sheet = wb["评分标准"]
+    printed = {c.value for row in scheme_sheet.iter_rows() for c in row if c.value}
+    assert {"优秀", "合格", "不合格", "2025年度考核办法"} <= printed
+    assert wb["考核情况表"]["F3"].value == "考核方案：2025年度考核办法"

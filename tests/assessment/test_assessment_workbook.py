@@ -26,6 +26,7 @@ JUDGED_ON = datetime.date(2026, 1, 15)
 SHEETS = [
     "考核情况表",
     "汇总",
+    "评分标准",
     "任务完成情况",
     "指标完成情况",
     "资金到位情况",
@@ -86,7 +87,8 @@ def test_workbook_has_every_sheet_with_title_header_and_print_layout(demo, expor
         assert title.font.name == "黑体" and sheet["A2"].font.name == "宋体"
         assert sheet["A2"].font.sz >= 10 and sheet["B3"].font.sz >= 10
         assert sheet.freeze_panes == "A3"
-        assert sheet.page_setup.orientation == "landscape"
+        orientation = "portrait" if sheet.title == "评分标准" else "landscape"
+        assert sheet.page_setup.orientation == orientation
         assert str(sheet.page_setup.paperSize) == "9"  # A4
         assert sheet.oddFooter.center.text == "第 &P 页 共 &N 页"
         scale = sheet.page_setup.scale
@@ -99,10 +101,10 @@ def test_workbook_has_every_sheet_with_title_header_and_print_layout(demo, expor
                 and (scale or 100) == 100
                 and sheet.print_title_rows == "$2:$2"
             )
-            assert width > PAGE_UNITS["landscape"] / MIN_SCALE
+            assert width > PAGE_UNITS[orientation] / MIN_SCALE
         else:
             # One page wide at 90 % or more (no text below 9 pt); title and header on every page.
-            assert 90 <= scale <= 100 and width * scale / 100 <= PAGE_UNITS["landscape"]
+            assert 90 <= (scale or 100) <= 100 and width * (scale or 100) / 100 <= PAGE_UNITS[orientation]
             assert sheet.print_title_rows == "$1:$2"
         # Every row has a height written (wrapped text is not cut to one line).
         assert all(sheet.row_dimensions[r].height for r in range(1, sheet.max_row + 1))
