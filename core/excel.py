@@ -306,17 +306,17 @@ def write_sheet(workbook, exporter: Exporter, title_line: str) -> int:
     # the header (the title, on the first page's width, would be cut on the others).
     sheet.repeat_rows(0 if across == 1 else 1, 1)
 
-    last_col = len(columns) - 1
     # The title is merged over the columns of the first page; on a sheet split across pages it
     # starts after the key columns, which are repeated on the other pages (they would show a cut
     # piece of it).
     title_start = offset + exporter.key_columns if across > 1 else 0
-    title_end, running = title_start, 0.0
+    page_end, running = 0, 0.0  # the last column of the first page
     for index, width in enumerate(widths):
         running += width
-        if running > sum(widths) / across + 0.01 and index > title_start:
+        if running > sum(widths) / across + 0.01 and index:
             break
-        title_end = max(index, title_start)
+        page_end = index
+    title_end = max(page_end, title_start)
     title_style = (
         ("bold", True),
         ("font_size", TITLE_SIZE),
@@ -410,9 +410,9 @@ def write_sheet(workbook, exporter: Exporter, title_line: str) -> int:
     close_group()
     if not count:
         sheet.set_row(first_data, LINE_HEIGHT + ROW_PADDING)
-        if last_col:
+        if page_end:  # over the first page, centred there
             sheet.merge_range(
-                first_data, 0, first_data, last_col, "", writer.style(extra=(("align", "center"),))
+                first_data, 0, first_data, page_end, "", writer.style(extra=(("align", "center"),))
             )
         writer.text(first_data, 0, str(_(EMPTY_TABLE)), extra=(("align", "center"),))
     elif has_totals:
