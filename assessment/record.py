@@ -229,6 +229,17 @@ class YearRecord:
         self._load_activities()
         self._load_targets()
 
+    @classmethod
+    def funds_only(cls, pairing_ids: list[int], year: int, as_of: datetime.date) -> YearRecord:
+        """Only the year's fund commitments with their payments and arrivals (two or three queries)."""
+        record = cls.__new__(cls)
+        record.ids = list(pairing_ids)
+        record.year = year
+        record.as_of = as_of
+        record.moment = cutoff_moment(as_of)
+        record._load_commitments()
+        return record
+
     # --- task periods and actual values ------------------------------------------------------
     def _load_periods(self) -> None:
         rows = recorded(

@@ -421,7 +421,7 @@ class FundProjectsSheet(PairingExporter):
         kinds = dict(FundUseProject.Kind.choices)
         statuses = dict(FundUseProject.Status.choices)
         for ids in id_chunks(self.ids):
-            record = YearRecord(ids, self.year, self.as_of)
+            record = YearRecord.funds_only(ids, self.year, self.as_of)
             projects = recorded(
                 FundUseProject,
                 record.moment,

@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime
 import math
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -235,9 +234,16 @@ def _decimal(value) -> Decimal | None:
     return Decimal(str(value)) if isinstance(value, float) else Decimal(value)
 
 
+# Wide and full-width characters (CJK, kana, hangul, full-width forms): two column units each.
+WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]"
+)
+
+
 def text_width(text: str) -> int:
     """The width of `text` in column units: a CJK (wide) character counts two, anything else one."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return len(text) + len(WIDE.findall(text))
 
 
 def text_lines(text: str, width: float, size: float = BODY_SIZE) -> int:
