@@ -472,10 +472,19 @@ class ParksSheet(PairingExporter):
         Column(_l("计划完成数（万元）"), 16, "wan", total=True),
         Column(_l("实际完成数（万元）"), 16, "wan", total=True),
         Column(_l("完成率"), 9, "pct"),
+        Column(_l("计入方"), 6),
+        Column(_l("是否计分"), 12, wrap=True),
         Column(_l("来源"), 24, wrap=True),
     ]
 
     def rows(self) -> Iterator[list]:
+        from assessment.models import AssessmentSection
+        from assessment.scoring import scheme_for
+
+        scored = any(
+            s.rule == AssessmentSection.Rule.PARKS_COMPLETION for s in scheme_for(self.year).sections.all()
+        )
+        counted = _("是") if scored else _("否：考核方案未设园区项目")
         park_kinds = dict(Park.Kind.choices)
         plan_kinds = dict(ParkInvestmentPlan.Kind.choices)
         for ids in id_chunks(self.ids):
@@ -491,6 +500,8 @@ class ParksSheet(PairingExporter):
                     planned,
                     actual,
                     actual / planned if actual is not None and planned else None,
+                    _("双方"),  # each side counts 100 % of a co-built park
+                    counted,
                     plan["source"],
                 ]
 

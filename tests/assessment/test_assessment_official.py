@@ -234,3 +234,39 @@ def test_a_years_scheme_sets_its_own_grade_bands(demo, export):
     printed = {c.value for row in scheme_sheet.iter_rows() for c in row if c.value}
     assert {"优秀", "合格", "不合格", "2025年度考核办法"} <= printed
     assert wb["考核情况表"]["F3"].value == "考核方案：2025年度考核办法"
+
+
+def test_park_lines_say_whether_the_scheme_scores_them(demo, export):
+    from parks.models import Park, ParkInvestmentPlan
+
+    jy = demo["jy"]
+    since = now()
+    park = Park.objects.create(name="尤溪测试园区", pairing=jy, region=jy.mountain_region)
+    ParkInvestmentPlan.objects.create(
+        park=park,
+        year=2025,
+        kind="government",
+        project_count=1,
+        planned_total=Decimal("100"),
+        planned_completion=Decimal("50"),
+        actual_completion=Decimal("40"),
+    )
+    entered_on(datetime.date(2025, 8, 2), since)
+
+    def line():
+        sheet = export([jy])["园区建设情况"]
+        head = [c.value for c in sheet[2]]
+        return next(
+            dict(zip(head, r, strict=False))
+            for r in sheet.iter_rows(min_row=3, values_only=True)
+            if r[2] == "尤溪测试园区"
+        )
+
+    assert (line()["计入方"], line()["是否计分"]) == ("双方", "否：考核方案未设园区项目")
+    AssessmentSection.objects.create(
+        scheme=ensure_default_scheme(),
+        name="园区建设",
+        rule=AssessmentSection.Rule.PARKS_COMPLETION,
+        weight=Decimal("10"),
+    )
+    assert line()["是否计分"] == "是"
