@@ -236,10 +236,9 @@ def write_official(
             writer.text(row, 7, note, wrap=True)
             row += 1
         row += 1  # a blank line before the signatures
-        signatures = _("负责人：　　　　　　　填表人：　　　　　　　联系电话：")
-        line(row, signatures, 0, last, plain, 2 * LINE_HEIGHT + ROW_PADDING)
-        row += 1
-        line(row, _("（盖章）"), 5, last, (*plain, ("align", "center")), 2 * LINE_HEIGHT + ROW_PADDING)
+        signatures = _("负责人：　　　　　填表人：　　　　　联系电话：")
+        line(row, signatures, 0, 4, plain, 2 * LINE_HEIGHT + ROW_PADDING)
+        line(row, _("（盖章）"), 5, last, (*plain, ("align", "center")))
         row += 2
     if breaks:
         sheet.set_h_pagebreaks(breaks)

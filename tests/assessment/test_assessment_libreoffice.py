@@ -135,5 +135,9 @@ def test_the_all_pairings_workbook_prints_each_official_table_on_its_own_page(de
         for w in page
         if w[4].endswith("山海协作工作考核情况表")
     ]
-    assert len(titles) == len(pairings) == len(set(titles))  # one section per pairing, each on a new page
+    # One section per pairing, each on a page of its own, whole: its signature lines on that page.
+    assert titles == list(range(1, len(pairings) + 1))
+    for number in titles:
+        text = "".join(w[4] for w in pages[number - 1])
+        assert "负责人" in text and "（盖章）" in text
     assert len(pages) <= 4 * len(pairings)
