@@ -529,37 +529,45 @@ class ActivitiesSheet(PairingExporter):
     def rows(self) -> Iterator[list]:
         for ids in id_chunks(self.ids):
             record = YearRecord(ids, self.year, self.as_of)
+            minimums: dict[int, list] = defaultdict(list)
             for m in record.minimums:
-                yield [
-                    self.by_id[m.pairing_id].name,
-                    m.target.source_text or m.target.name,
-                    m.target.task.title,
-                    "、".join(str(KIND_LABELS.get(k, k)) for k in m.target.counted_kinds)
-                    + (f"（{m.target.activity_field}）" if m.target.activity_field else ""),
-                    int(m.required),
-                    m.count,
-                    _("是") if m.met else _("否"),
-                    _("双方"),
-                    _("是"),
-                    "；".join(f"{a.date.isoformat()} {a.title}" for a in m.activities),
-                ]
-            for pairing_id in ids:
-                counts: dict[str, list] = defaultdict(list)
-                for activity in record.activities.get(pairing_id, []):
-                    counts[activity.kind].append(activity)
-                for kind, items in counts.items():
-                    yield [
-                        self.by_id[pairing_id].name,
-                        _("本年度%(kind)s（统计）") % {"kind": KIND_LABELS[kind]},
-                        "",
-                        str(KIND_LABELS[kind]),
-                        None,
-                        len(items),
-                        "",
-                        _("双方"),
-                        _("否：统计"),
-                        "；".join(f"{a.date.isoformat()} {a.title}" for a in items),
-                    ]
+                minimums[m.pairing_id].append(m)
+            # Pairing by pairing (each pairing's rows together, for its 小计): its minimums, then
+            # the count of each kind of activity held.
+            for pairing_id in sorted(ids):
+                yield from self._pairing_rows(record, pairing_id, minimums[pairing_id])
+
+    def _pairing_rows(self, record: YearRecord, pairing_id: int, minimums: list) -> Iterator[list]:
+        for m in minimums:
+            yield [
+                self.by_id[m.pairing_id].name,
+                m.target.source_text or m.target.name,
+                m.target.task.title,
+                "、".join(str(KIND_LABELS.get(k, k)) for k in m.target.counted_kinds)
+                + (f"（{m.target.activity_field}）" if m.target.activity_field else ""),
+                int(m.required),
+                m.count,
+                _("是") if m.met else _("否"),
+                _("双方"),
+                _("是"),
+                "；".join(f"{a.date.isoformat()} {a.title}" for a in m.activities),
+            ]
+        counts: dict[str, list] = defaultdict(list)
+        for activity in record.activities.get(pairing_id, []):
+            counts[activity.kind].append(activity)
+        for kind, items in counts.items():
+            yield [
+                self.by_id[pairing_id].name,
+                _("本年度%(kind)s（统计）") % {"kind": KIND_LABELS[kind]},
+                "",
+                str(KIND_LABELS[kind]),
+                None,
+                len(items),
+                "",
+                _("双方"),
+                _("否：统计"),
+                "；".join(f"{a.date.isoformat()} {a.title}" for a in items),
+            ]
 
 
 class IndicatorsSheet(PairingExporter):

@@ -147,6 +147,10 @@ def test_totals_carry_their_values_for_viewers_that_do_not_recalculate(demo, exp
     assert subtotals and all("小计" in r[1] for r in subtotals)
     assert [r[0] for r in items] == list(range(1, len(items) + 1))  # a running 序号
     assert total[5] == sum(r[5] for r in items) == sum(r[5] for r in subtotals)
+    # Each pairing's rows together, closed by one 小计, on every detail sheet.
+    for sheet in cached.worksheets[4:]:
+        labels = [r[1] for r in rows(sheet) if r[0] is None and r[1]]
+        assert len(labels) == len(set(labels)), sheet.title
     assert funds.cell(row=len(data) + 2, column=6).value is not None
     summary = cached["汇总"]
     weights = [Decimal(h.split("（")[-1].rstrip("分）")) for h in header(summary)[3:-4]]
