@@ -316,10 +316,11 @@ def write_sheet(workbook, exporter: Exporter, title_line: str) -> int:
     # starts after the key columns, which are repeated on the other pages (they would show a cut
     # piece of it).
     title_start = offset + exporter.key_columns if across > 1 else 0
-    page_end, running = 0, 0.0  # the last column of the first page
+    page_end, running = 0, 0.0  # the last column of the first page (printed at 100 % when split)
+    page_width = PAGE_UNITS[exporter.orientation] if across > 1 else sum(widths) + len(widths)
     for index, width in enumerate(widths):
-        running += width
-        if running > sum(widths) / across + 0.01 and index:
+        running += width + COLUMN_PADDING
+        if running > page_width and index:
             break
         page_end = index
     title_end = max(page_end, title_start)
