@@ -251,6 +251,8 @@ def text_lines(text: str, width: float, size: float = BODY_SIZE) -> int:
     less is usable; a unit is measured at the body size)."""
     usable = max(1.0, width - 1.5)
     scale = size / BODY_SIZE
+    if "\n" not in text and 2 * len(text) * scale <= usable:
+        return 1  # fits even if every character is wide: no need to measure
     return sum(max(1, math.ceil(text_width(part) * scale / usable)) for part in str(text).split("\n"))
 
 
