@@ -1,4 +1,4 @@
-"""Admin of the assessment scheme (sections inline) and of the export jobs (read-only).
+"""Admin of the assessment scheme (sections and grade bands inline) and of the export jobs (read-only).
 
 Imported by indicators/admin.py (`from . import assessment_admin  # noqa: F401`).
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from assessment.models import AssessmentExport, AssessmentScheme, AssessmentSection
+from assessment.models import AssessmentExport, AssessmentGrade, AssessmentScheme, AssessmentSection
 
 
 class AssessmentSectionInline(admin.TabularInline):
@@ -17,12 +17,18 @@ class AssessmentSectionInline(admin.TabularInline):
     fields = ["order", "name", "rule", "weight", "deduction"]
 
 
+class AssessmentGradeInline(admin.TabularInline):
+    model = AssessmentGrade
+    extra = 0
+    fields = ["name", "threshold"]
+
+
 @admin.register(AssessmentScheme)
 class AssessmentSchemeAdmin(SimpleHistoryAdmin):
     list_display = ["name", "is_default", "year_from", "year_to", "total_weight"]
     list_filter = ["is_default"]
     search_fields = ["name", "notes"]
-    inlines = [AssessmentSectionInline]
+    inlines = [AssessmentSectionInline, AssessmentGradeInline]
 
 
 @admin.register(AssessmentExport)

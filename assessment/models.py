@@ -107,6 +107,38 @@ class AssessmentSection(models.Model):
         return f"{self.name}（{self.weight.normalize():f}）"
 
 
+class AssessmentGrade(models.Model):
+    """A grade band of a scheme (等次): a total at or above `threshold` gets `name` (the highest band
+    reached). Names, thresholds and their number vary by province and year; a scheme without bands
+    grades 好 ≥ 90 / 较好 ≥ 75 / 一般 ≥ 60 / 差 (`assessment.official.DEFAULT_GRADES`)."""
+
+    scheme = models.ForeignKey(
+        AssessmentScheme, verbose_name=_("考核方案"), on_delete=models.CASCADE, related_name="grades"
+    )
+    name = models.CharField(_("等次"), max_length=20)
+    threshold = models.DecimalField(
+        _("最低分"),
+        max_digits=6,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("总分达到此分数即为该等次（取达到的最高等次）"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("等次")
+        verbose_name_plural = _("等次")
+        ordering = ["scheme", "-threshold", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "name"], name="assessment_grade_unique_name"),
+            models.UniqueConstraint(fields=["scheme", "threshold"], name="assessment_grade_unique_threshold"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（≥ {self.threshold.normalize():f}）"
+
+
 class AssessmentExport(models.Model):
     """One request for an assessment workbook and the progress of the job that writes it."""
 

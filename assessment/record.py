@@ -168,6 +168,15 @@ class NoticeAt:
     signed_on_time: bool
     answered_on_time: bool
     escalated: bool
+    issued_on: datetime.date | None = None
+    summary: str = ""
+    status: str = ""
+    sign_by: datetime.date | None = None
+    signed_on: datetime.date | None = None
+    signed_by_id: int | None = None
+    reply_by: datetime.date | None = None
+    replied_on: datetime.date | None = None
+    escalated_on: datetime.date | None = None
 
 
 def _local_day(value: datetime.datetime | None) -> datetime.date | None:
@@ -219,6 +228,17 @@ class YearRecord:
         self._load_commitments()
         self._load_activities()
         self._load_targets()
+
+    @classmethod
+    def funds_only(cls, pairing_ids: list[int], year: int, as_of: datetime.date) -> YearRecord:
+        """Only the year's fund commitments with their payments and arrivals (two or three queries)."""
+        record = cls.__new__(cls)
+        record.ids = list(pairing_ids)
+        record.year = year
+        record.as_of = as_of
+        record.moment = cutoff_moment(as_of)
+        record._load_commitments()
+        return record
 
     # --- task periods and actual values ------------------------------------------------------
     def _load_periods(self) -> None:
@@ -396,6 +416,9 @@ class YearRecord:
             "reply_by",
             "replied_at",
             "escalated_on",
+            "summary",
+            "status",
+            "signed_by_id",
         )
         rows = {
             pk: r
@@ -421,6 +444,15 @@ class YearRecord:
                     signed_on_time=signed is not None and signed <= r["sign_by"],
                     answered_on_time=replied is not None and replied <= r["reply_by"],
                     escalated=escalated is not None and escalated <= self.as_of,
+                    issued_on=r["issued_on"],
+                    summary=r["summary"],
+                    status=r["status"],
+                    sign_by=r["sign_by"],
+                    signed_on=signed,
+                    signed_by_id=r["signed_by_id"],
+                    reply_by=r["reply_by"],
+                    replied_on=replied,
+                    escalated_on=escalated if escalated is not None and escalated <= self.as_of else None,
                 )
             )
         return notices

@@ -16,6 +16,7 @@ from pathlib import Path
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from assessment.official import RankingSheet, SchemeSheet, write_official
 from assessment.scoring import as_of_date, collect_facts, scheme_for
 from assessment.sheets import DETAIL_SHEETS, SummarySheet
 from cooperation.models import Pairing
@@ -67,9 +68,11 @@ def build(
         title = title_line(year, pairings)
         line = title + _("（统计截至 %(date)s，天数按日历日计至该日）") % {"date": as_of.isoformat()}
 
-        sheets = [SummarySheet(pairings, scheme, facts)] + [
-            cls(pairings, year, as_of) for cls in DETAIL_SHEETS
-        ]
+        sheets = [SummarySheet(pairings, scheme, facts)]
+        if len(pairings) > 1:
+            sheets.append(RankingSheet(pairings, scheme, facts))
+        sheets.append(SchemeSheet(scheme))
+        sheets += [cls(pairings, year, as_of) for cls in DETAIL_SHEETS]
         dest = Path(dest)
         dest.parent.mkdir(parents=True, exist_ok=True)
         # XlsxWriter creates the file only when the workbook is closed (the rows wait in anonymous
@@ -84,6 +87,7 @@ def build(
                 description=_("考核方案：%(scheme)s；统计截至 %(date)s")
                 % {"scheme": scheme.name, "date": as_of.isoformat()},
             )
+            write_official(workbook, pairings, scheme, facts, year, as_of, today or timezone.localdate())
             for index, sheet in enumerate(sheets, start=1):
                 write_sheet(workbook, sheet, f"{line} · {sheet.title}")
                 report(5 + int(85 * index / len(sheets)), _("已生成工作表“%(name)s”") % {"name": sheet.title})

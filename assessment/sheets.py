@@ -11,13 +11,13 @@ from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from assessment.models import AssessmentScheme
-from assessment.record import YearRecord
+from assessment.record import YearRecord, recorded
 from assessment.scoring import (
     PAIRING_CHUNK,
     SIDES,
@@ -28,22 +28,46 @@ from assessment.scoring import (
     section_score,
     side_label,
     sides_of,
+    task_sides,
 )
-from cooperation.models import Activity, Pairing
+from cooperation.models import Activity, Pairing, Unit
 from core.excel import Column, Exporter, RowSum
 from core.states import State
+from funds.models import FundUseProject
 from indicators.services import assessment_rows
 from parks.models import Park, ParkInvestmentPlan
+from reminders.models import UrgingNotice
 from tasks.models import Task, TaskUnit
 
 CHUNK = 500
+# A ledger-kept task is scored in its ledger's section, not as a task.
+LEDGER_LABELS = {
+    Task.Fulfilment.FUND_PAID: _l("资金台账"),
+    Task.Fulfilment.FUND_CONFIRMED: _l("资金台账"),
+    Task.Fulfilment.FUND_USE_LIST: _l("资金台账"),
+    Task.Fulfilment.ACTIVITIES: _l("交流活动"),
+}
 NOT_APPLICABLE = _l("不适用")
 
 
+def sides_text(sides) -> str:
+    """计入方: the side(s) an item counts for."""
+    sides = set(sides)
+    if sides == set(SIDES):
+        return _("双方")
+    return side_label(next(iter(sides))) if sides else ""
+
+
 class PairingExporter(Exporter):
-    """A sheet over a list of pairings and a year."""
+    """A sheet over a list of pairings and a year: a running 序号, the pairing in the first column
+    (repeated on each page when the sheet is split), a 小计 per pairing when there are several."""
+
+    numbered = True
+    group_column = 0
+    key_columns = 1
 
     def __init__(self, pairings: list[Pairing], year: int, as_of: datetime.date) -> None:
+        self.subtotals = len(pairings) > 1
         self.pairings = pairings
         self.ids = [p.pk for p in pairings]
         self.by_id = {p.pk: p for p in pairings}
@@ -94,12 +118,14 @@ class SummarySheet(Exporter):
         self.sections = list(scheme.sections.all())
         self.facts = facts
         self.columns = [
-            Column(_("结对"), 28, wrap=True),
-            Column(_("方"), 8),
-            Column(_("地区"), 12),
-            *[Column(f"{s.name}（{s.weight.normalize():f}分）", 12, "score") for s in self.sections],
-            Column(_("总分"), 10, "score"),
-            Column(_("计分依据"), 60, wrap=True),
+            Column(_("结对"), 14, wrap=True),
+            Column(_("方"), 6),
+            Column(_("地区"), 8),
+            *[Column(f"{s.name}（{s.weight.normalize():f}分）", 8, "score") for s in self.sections],
+            Column(_("得分合计"), 7, "score"),
+            Column(_("适用分值"), 7, "score"),
+            Column(_("总分"), 7, "score"),
+            Column(_("计分依据"), 28, wrap=True),
         ]
 
     def rows(self) -> Iterator[list]:
@@ -129,7 +155,17 @@ class SummarySheet(Exporter):
                             "f": f"{full.normalize():f}",
                         }
                 cells = [na if score is None else score for score in scores]
-                yield [pairing.name, side_label(side), region.name, *cells, total, details]
+                earned = RowSum(first, last) if weight else na
+                yield [
+                    pairing.name,
+                    side_label(side),
+                    region.name,
+                    *cells,
+                    earned,
+                    weight or na,
+                    total,
+                    details,
+                ]
 
 
 class TasksSheet(PairingExporter):
@@ -137,20 +173,22 @@ class TasksSheet(PairingExporter):
 
     title = _l("任务完成情况")
     columns = [
-        Column(_l("结对"), 20, wrap=True),
-        Column(_l("序号"), 10),
-        Column(_l("任务"), 36, wrap=True),
-        Column(_l("领域"), 10),
-        Column(_l("牵头单位"), 22, wrap=True),
-        Column(_l("配合单位"), 22, wrap=True),
-        Column(_l("截止日期"), 12, "date"),
-        Column(_l("时限原文"), 14, wrap=True),
-        Column(_l("完成日期"), 12, "date"),
-        Column(_l("按时 / 逾期"), 14),
-        Column(_l("逾期天数"), 9, "int"),
-        Column(_l("状态"), 9),
-        Column(_l("最近通过的进展报告"), 40, wrap=True),
-        Column(_l("报告审核日期"), 12, "date"),
+        Column(_l("结对"), 14, wrap=True),
+        Column(_l("条目号"), 9),
+        Column(_l("任务"), 26, wrap=True),
+        Column(_l("领域"), 8),
+        Column(_l("牵头单位"), 16, wrap=True),
+        Column(_l("配合单位"), 16, wrap=True),
+        Column(_l("截止日期"), 11, "date"),
+        Column(_l("时限原文"), 12, wrap=True),
+        Column(_l("完成日期"), 11, "date"),
+        Column(_l("按时 / 逾期"), 11),
+        Column(_l("逾期天数"), 6, "int"),
+        Column(_l("状态"), 7),
+        Column(_l("计入方"), 7),
+        Column(_l("是否计分"), 12),
+        Column(_l("最近通过的进展报告"), 30, wrap=True),
+        Column(_l("报告审核日期"), 11, "date"),
     ]
 
     def rows(self) -> Iterator[list]:
@@ -162,6 +200,7 @@ class TasksSheet(PairingExporter):
     def _rows(self, ids: list[int]) -> Iterator[list]:
         numbers = full_numbers(ids)
         record = YearRecord(ids, self.year, self.as_of)
+        sides = task_sides([self.by_id[i] for i in ids])
         reports = record.last_approved_reports([p.pk for p in record.due_periods])
         tasks = {
             t.pk: t
@@ -181,6 +220,14 @@ class TasksSheet(PairingExporter):
             standing = record.standing(period)
             outcome = outcome_of(standing)
             report_text, reviewed_at = reports.get(period.pk, ("", None))
+            if task.fulfilment:
+                counted = _("否：按%(ledger)s计分") % {
+                    "ledger": LEDGER_LABELS.get(task.fulfilment, _("台账"))
+                }
+            elif outcome.counted:
+                counted = _("是")
+            else:
+                counted = _("否：%(why)s") % {"why": outcome.label}
             yield [
                 self.by_id[task.pairing_id].name,
                 numbers.get(task.pk, task.number),
@@ -194,6 +241,8 @@ class TasksSheet(PairingExporter):
                 outcome.label,
                 outcome.days_late or None,
                 record.status_label(period, standing),
+                sides_text(sides.get(task.pk) or SIDES),
+                counted,
                 report_text,
                 _local_date(reviewed_at),
             ]
@@ -204,17 +253,19 @@ class TargetsSheet(PairingExporter):
 
     title = _l("指标完成情况")
     columns = [
-        Column(_l("结对"), 20, wrap=True),
-        Column(_l("序号"), 10),
-        Column(_l("任务"), 30, wrap=True),
-        Column(_l("指标"), 30, wrap=True),
-        Column(_l("比较"), 6),
-        Column(_l("目标值"), 16, "number"),
-        Column(_l("单位"), 7),
-        Column(_l("完成值"), 16, "number"),
-        Column(_l("完成率"), 9, "pct"),
-        Column(_l("是否达标"), 9),
-        Column(_l("指标原文"), 36, wrap=True),
+        Column(_l("结对"), 14, wrap=True),
+        Column(_l("条目号"), 9),
+        Column(_l("任务"), 24, wrap=True),
+        Column(_l("指标"), 24, wrap=True),
+        Column(_l("比较"), 5),
+        Column(_l("目标值"), 12, "number"),
+        Column(_l("单位"), 6),
+        Column(_l("完成值"), 12, "number"),
+        Column(_l("完成率"), 8, "pct"),
+        Column(_l("是否达标"), 6),
+        Column(_l("计入方"), 7),
+        Column(_l("是否计分"), 12),
+        Column(_l("指标原文"), 26, wrap=True),
     ]
 
     def rows(self) -> Iterator[list]:
@@ -224,6 +275,7 @@ class TargetsSheet(PairingExporter):
     def _rows(self, ids: list[int]) -> Iterator[list]:
         numbers = full_numbers(ids)
         record = YearRecord(ids, self.year, self.as_of)
+        sides = task_sides([self.by_id[i] for i in ids])
         for target in record.targets:
             actual = record.actual(target)
             rate = target.completion_rate(actual)
@@ -240,8 +292,20 @@ class TargetsSheet(PairingExporter):
                 _number(actual, money),
                 rate / 100 if rate is not None else None,
                 _("是") if target.is_met(actual) else _("否"),
+                sides_text(sides.get(target.task_id) or SIDES),
+                _target_counted(record, target),
                 target.source_text,
             ]
+
+
+def _target_counted(record: YearRecord, target) -> str:
+    """是否计分 of a target: scored under 量化指标, or where else it counts."""
+    if target.pk in record.minimum_of:
+        return _("否：计入交流活动")
+    task = record.tasks[target.task_id]
+    if task.fulfilment:
+        return _("否：按%(ledger)s计分") % {"ledger": LEDGER_LABELS.get(task.fulfilment, _("台账"))}
+    return _("是")
 
 
 def _number(value: Decimal | None, money: bool) -> Decimal | None:
@@ -255,23 +319,26 @@ class FundsSheet(PairingExporter):
 
     title = _l("资金到位情况")
     columns = [
-        Column(_l("结对"), 20, wrap=True),
-        Column(_l("用途"), 28, wrap=True),
-        Column(_l("拨付方"), 10),
-        Column(_l("接收方"), 10),
-        Column(_l("承诺金额（元）"), 14, "yuan", total=True),
-        Column(_l("到位时限"), 12, "date"),
-        Column(_l("时限原文"), 12),
-        Column(_l("已拨付（元）"), 14, "yuan", total=True),
-        Column(_l("足额拨付日期"), 12, "date"),
-        Column(_l("已确认到账（元）"), 14, "yuan", total=True),
-        Column(_l("未拨付（元）"), 14, "yuan", total=True),
-        Column(_l("是否按时"), 18, wrap=True),
-        Column(_l("逾期天数"), 9, "int"),
-        Column(_l("拨付明细"), 40, wrap=True),
-        Column(_l("项目清单截止"), 12, "date"),
-        Column(_l("清单报送日期"), 12, "date"),
-        Column(_l("清单是否按时"), 10),
+        Column(_l("结对"), 14, wrap=True),
+        Column(_l("用途"), 20, wrap=True),
+        Column(_l("拨付方"), 8),
+        Column(_l("接收方"), 8),
+        Column(_l("承诺金额（元）"), 13, "yuan", total=True),
+        Column(_l("到位时限"), 11, "date"),
+        Column(_l("时限原文"), 10, wrap=True),
+        Column(_l("已拨付（元）"), 13, "yuan", total=True),
+        Column(_l("足额拨付日期"), 11, "date"),
+        Column(_l("已确认到账（元）"), 13, "yuan", total=True),
+        Column(_l("未拨付（元）"), 12, "yuan", total=True),
+        Column(_l("是否按时"), 12, wrap=True),
+        Column(_l("逾期天数"), 6, "int"),
+        Column(_l("拨付明细"), 26, wrap=True),
+        Column(_l("到账确认"), 22, wrap=True),
+        Column(_l("项目清单截止"), 11, "date"),
+        Column(_l("清单报送日期"), 11, "date"),
+        Column(_l("清单是否按时"), 7),
+        Column(_l("计入方"), 14, wrap=True),
+        Column(_l("是否计分"), 12, wrap=True),
     ]
 
     def rows(self) -> Iterator[list]:
@@ -285,11 +352,13 @@ class FundsSheet(PairingExporter):
         for ids in id_chunks(self.ids):
             record = YearRecord(ids, self.year, self.as_of)
             for c in record.commitments.values():
+                pairing = self.by_id[c.pairing_id]
                 payments = "；".join(
                     f"{d.date.isoformat()} {d.kind} ¥{d.amount:,.0f}"
                     + (f"（{d.voucher}）" if d.voucher else "")
                     for d in c.payments
                 )
+                arrivals = "；".join(f"{d.date.isoformat()} ¥{d.amount:,.0f}" for d in c.arrivals)
                 payment = c.payment()
                 if payment.state == State.DONE:
                     label = _("按时足额拨付")
@@ -298,8 +367,19 @@ class FundsSheet(PairingExporter):
                 else:
                     label = payment.label
                 use_list = c.use_list()
+                payer = sides_text(sides_of(c.payer_region.path, pairing))
+                receiver = sides_text(sides_of(c.receiver_region.path, pairing))
+                counts = _("拨付：%(side)s") % {"side": payer}
+                if use_list is not None:
+                    counts += _("；清单：%(side)s") % {"side": receiver}
+                judged = [outcome_of(payment).counted] + (
+                    [outcome_of(use_list).counted] if use_list is not None else []
+                )
+                counted = (
+                    _("是") if all(judged) else (_("部分：未到期的不计") if any(judged) else _("否：未到期"))
+                )
                 yield [
-                    self.by_id[c.pairing_id].name,
+                    pairing.name,
                     c.purpose,
                     c.payer_region.name,
                     c.receiver_region.name,
@@ -313,9 +393,68 @@ class FundsSheet(PairingExporter):
                     label,
                     payment.days if payment.state in (State.DONE_LATE, State.OVERDUE) else None,
                     payments,
+                    arrivals,
                     c.use_list_due,
                     c.use_list_submitted,
                     list_labels.get(use_list.state, "") if use_list is not None else "",
+                    counts,
+                    counted,
+                ]
+
+
+class FundProjectsSheet(PairingExporter):
+    """资金使用项目: the receiving side's fund-use list of each commitment of the year, as recorded at the cut-off."""
+
+    title = _l("资金使用项目")
+    columns = [
+        Column(_l("结对"), 14, wrap=True),
+        Column(_l("资金用途"), 22, wrap=True),
+        Column(_l("项目名称"), 30, wrap=True),
+        Column(_l("类别"), 10),
+        Column(_l("实施单位"), 18, wrap=True),
+        Column(_l("计划安排（元）"), 14, "yuan", total=True),
+        Column(_l("已支出（元）"), 14, "yuan", total=True),
+        Column(_l("状态"), 8),
+    ]
+
+    def rows(self) -> Iterator[list]:
+        kinds = dict(FundUseProject.Kind.choices)
+        statuses = dict(FundUseProject.Status.choices)
+        for ids in id_chunks(self.ids):
+            record = YearRecord.funds_only(ids, self.year, self.as_of)
+            projects = recorded(
+                FundUseProject,
+                record.moment,
+                Q(commitment_id__in=list(record.commitments)),
+                "commitment_id",
+                "name",
+                "kind",
+                "unit_id",
+                "planned_amount",
+                "spent_amount",
+                "status",
+            )
+            units = Unit.objects.in_bulk({p["unit_id"] for p in projects.values() if p["unit_id"]})
+            ordered = sorted(
+                (p for p in projects.values() if p["commitment_id"] in record.commitments),
+                key=lambda p: (
+                    record.commitments[p["commitment_id"]].pairing_id,
+                    p["commitment_id"],
+                    p["id"],
+                ),
+            )
+            for p in ordered:
+                c = record.commitments[p["commitment_id"]]
+                unit = units.get(p["unit_id"])
+                yield [
+                    self.by_id[c.pairing_id].name,
+                    c.purpose,
+                    p["name"],
+                    str(kinds.get(p["kind"], p["kind"])),
+                    unit.name if unit else "",
+                    p["planned_amount"],
+                    p["spent_amount"],
+                    str(statuses.get(p["status"], p["status"])),
                 ]
 
 
@@ -324,8 +463,8 @@ class ParksSheet(PairingExporter):
 
     title = _l("园区建设情况")
     columns = [
-        Column(_l("结对"), 20, wrap=True),
-        Column(_l("园区"), 26, wrap=True),
+        Column(_l("结对"), 14, wrap=True),
+        Column(_l("园区"), 22, wrap=True),
         Column(_l("园区类型"), 14),
         Column(_l("投资类型"), 10),
         Column(_l("项目数"), 8, "int", total=True),
@@ -333,10 +472,19 @@ class ParksSheet(PairingExporter):
         Column(_l("计划完成数（万元）"), 16, "wan", total=True),
         Column(_l("实际完成数（万元）"), 16, "wan", total=True),
         Column(_l("完成率"), 9, "pct"),
+        Column(_l("计入方"), 6),
+        Column(_l("是否计分"), 12, wrap=True),
         Column(_l("来源"), 24, wrap=True),
     ]
 
     def rows(self) -> Iterator[list]:
+        from assessment.models import AssessmentSection
+        from assessment.scoring import scheme_for
+
+        scored = any(
+            s.rule == AssessmentSection.Rule.PARKS_COMPLETION for s in scheme_for(self.year).sections.all()
+        )
+        counted = _("是") if scored else _("否：考核方案未设园区项目")
         park_kinds = dict(Park.Kind.choices)
         plan_kinds = dict(ParkInvestmentPlan.Kind.choices)
         for ids in id_chunks(self.ids):
@@ -352,6 +500,8 @@ class ParksSheet(PairingExporter):
                     planned,
                     actual,
                     actual / planned if actual is not None and planned else None,
+                    _("双方"),  # each side counts 100 % of a co-built park
+                    counted,
                     plan["source"],
                 ]
 
@@ -364,111 +514,195 @@ class ActivitiesSheet(PairingExporter):
 
     title = _l("交流活动")
     columns = [
-        Column(_l("结对"), 20, wrap=True),
-        Column(_l("要求"), 36, wrap=True),
-        Column(_l("来源任务"), 24, wrap=True),
-        Column(_l("计入的活动类型"), 16, wrap=True),
-        Column(_l("最低次数"), 9, "int"),
-        Column(_l("实际次数"), 9, "int"),
-        Column(_l("是否达标"), 9),
-        Column(_l("计入的活动"), 50, wrap=True),
+        Column(_l("结对"), 14, wrap=True),
+        Column(_l("要求"), 28, wrap=True),
+        Column(_l("来源任务"), 20, wrap=True),
+        Column(_l("计入的活动类型"), 12, wrap=True),
+        Column(_l("最低次数"), 6, "int"),
+        Column(_l("实际次数"), 6, "int"),
+        Column(_l("是否达标"), 6),
+        Column(_l("计入方"), 6),
+        Column(_l("是否计分"), 8),
+        Column(_l("计入的活动"), 36, wrap=True),
     ]
 
     def rows(self) -> Iterator[list]:
         for ids in id_chunks(self.ids):
             record = YearRecord(ids, self.year, self.as_of)
+            minimums: dict[int, list] = defaultdict(list)
             for m in record.minimums:
-                yield [
-                    self.by_id[m.pairing_id].name,
-                    m.target.source_text or m.target.name,
-                    m.target.task.title,
-                    "、".join(str(KIND_LABELS.get(k, k)) for k in m.target.counted_kinds)
-                    + (f"（{m.target.activity_field}）" if m.target.activity_field else ""),
-                    int(m.required),
-                    m.count,
-                    _("是") if m.met else _("否"),
-                    "；".join(f"{a.date.isoformat()} {a.title}" for a in m.activities),
-                ]
-            for pairing_id in ids:
-                counts: dict[str, list] = defaultdict(list)
-                for activity in record.activities.get(pairing_id, []):
-                    counts[activity.kind].append(activity)
-                for kind, items in counts.items():
-                    yield [
-                        self.by_id[pairing_id].name,
-                        _("本年度%(kind)s（统计）") % {"kind": KIND_LABELS[kind]},
-                        "",
-                        str(KIND_LABELS[kind]),
-                        None,
-                        len(items),
-                        "",
-                        "；".join(f"{a.date.isoformat()} {a.title}" for a in items),
-                    ]
+                minimums[m.pairing_id].append(m)
+            # Pairing by pairing (each pairing's rows together, for its 小计): its minimums, then
+            # the count of each kind of activity held.
+            for pairing_id in sorted(ids):
+                yield from self._pairing_rows(record, pairing_id, minimums[pairing_id])
+
+    def _pairing_rows(self, record: YearRecord, pairing_id: int, minimums: list) -> Iterator[list]:
+        for m in minimums:
+            yield [
+                self.by_id[m.pairing_id].name,
+                m.target.source_text or m.target.name,
+                m.target.task.title,
+                "、".join(str(KIND_LABELS.get(k, k)) for k in m.target.counted_kinds)
+                + (f"（{m.target.activity_field}）" if m.target.activity_field else ""),
+                int(m.required),
+                m.count,
+                _("是") if m.met else _("否"),
+                _("双方"),
+                _("是"),
+                "；".join(f"{a.date.isoformat()} {a.title}" for a in m.activities),
+            ]
+        counts: dict[str, list] = defaultdict(list)
+        for activity in record.activities.get(pairing_id, []):
+            counts[activity.kind].append(activity)
+        for kind, items in counts.items():
+            yield [
+                self.by_id[pairing_id].name,
+                _("本年度%(kind)s（统计）") % {"kind": KIND_LABELS[kind]},
+                "",
+                str(KIND_LABELS[kind]),
+                None,
+                len(items),
+                "",
+                _("双方"),
+                _("否：统计"),
+                "；".join(f"{a.date.isoformat()} {a.title}" for a in items),
+            ]
 
 
 class IndicatorsSheet(PairingExporter):
-    """发展指标: the two sides' regional figures of the year (indicators.services.assessment_rows)."""
+    """发展指标: each region's figures of the year once (a region in several pairings is not repeated),
+    both sides of every pairing — a side without figures says so (indicators.services.assessment_rows)."""
 
     title = _l("发展指标")
-    widths = [20, 8, 12, 12, 22, 8, 7, 8, 12, 8, 12, 10, 24, 50]
-    kinds = {8: "number", 10: "number", 6: "int"}
+    group_column = 0
+    columns = [
+        Column(_l("地区"), 8),
+        Column(_l("方"), 6),
+        Column(_l("所涉结对"), 14, wrap=True),
+        Column(_l("指标"), 16, wrap=True),
+        Column(_l("单位"), 5),
+        Column(_l("目标口径"), 5),
+        Column(_l("预期目标"), 8, "number"),
+        Column(_l("实际值口径"), 5),
+        Column(_l("实际值"), 8, "number"),
+        Column(_l("完成情况"), 7),
+        Column(_l("来源文件"), 14, wrap=True),
+        Column(_l("原文"), 20, wrap=True),
+    ]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self._rows = assessment_rows(self.pairings, self.year)
-        header = next(self._rows)
-        self.columns = [
-            Column(
-                str(h),
-                self.widths[i] if i < len(self.widths) else 12,
-                self.kinds.get(i, "text"),
-                wrap=i >= 12,
-            )
-            for i, h in enumerate(header)
-        ]
+        regions: dict[int, dict] = {}
+        for pairing in self.pairings:
+            for side, region in (("coastal", pairing.coastal_region), ("mountain", pairing.mountain_region)):
+                entry = regions.setdefault(region.pk, {"region": region, "sides": [], "pairings": []})
+                if side not in entry["sides"]:
+                    entry["sides"].append(side)
+                entry["pairings"].append(pairing.name)
+        self.regions = list(regions.values())
+        self.subtotals = len(self.regions) > 1
 
     def rows(self) -> Iterator[list]:
-        yield from self._rows
+        figures: dict[str, list[list]] = defaultdict(list)
+        seen: set[tuple[str, str]] = set()
+        for row in list(assessment_rows(self.pairings, self.year))[1:]:
+            key = (row[2], row[4])  # (region, indicator): once, whatever the number of its pairings
+            if key not in seen:
+                seen.add(key)
+                figures[row[2]].append(row)
+        for entry in self.regions:
+            region = entry["region"]
+            sides = "、".join(side_label(side) for side in entry["sides"])
+            pairings = "、".join(dict.fromkeys(entry["pairings"]))
+            lines = figures.get(region.name) or []
+            if not lines:
+                yield [region.name, sides, pairings, _("本年度无记录"), "", "", None, "", None, "", "", ""]
+            for row in lines:
+                yield [region.name, sides, pairings, row[4], row[5], *row[7:]]  # the year is the sheet's
 
 
 class UrgingSheet(PairingExporter):
-    """催办督办: urging notices issued in the year per unit — issued, signed on time, answered on time, escalated."""
+    """催办督办: each urging notice issued in the year — date, item, unit, level (催办 / 督办), status,
+    signed for (when, by whom), answered — as recorded at the cut-off; an escalation costs points."""
 
     title = _l("催办督办")
     columns = [
-        Column(_l("结对"), 20, wrap=True),
-        Column(_l("责任单位"), 26, wrap=True),
-        Column(_l("方"), 8),
-        Column(_l("催办单（份）"), 10, "int", total=True),
-        Column(_l("按时签收"), 10, "int", total=True),
-        Column(_l("按时反馈"), 10, "int", total=True),
-        Column(_l("提请督办"), 10, "int", total=True),
+        Column(_l("结对"), 14, wrap=True),
+        Column(_l("发出日期"), 11, "date"),
+        Column(_l("事项"), 30, wrap=True),
+        Column(_l("责任单位"), 18, wrap=True),
+        Column(_l("计入方"), 7),
+        Column(_l("级别"), 6),
+        Column(_l("状态"), 8),
+        Column(_l("签收期限"), 11, "date"),
+        Column(_l("签收"), 18, wrap=True),
+        Column(_l("反馈期限"), 11, "date"),
+        Column(_l("反馈日期"), 11, "date"),
+        Column(_l("是否计分"), 14, wrap=True),
     ]
 
     def rows(self) -> Iterator[list]:
+        from django.contrib.auth import get_user_model
+
+        statuses = dict(UrgingNotice.Status.choices)
+        deduction = self.deduction
         for ids in id_chunks(self.ids):
-            counts: dict[tuple[int, int], list[int]] = {}
-            units = {}
-            for notice in YearRecord(ids, self.year, self.as_of).notices():
-                row = counts.setdefault((notice.pairing_id, notice.unit.pk), [0, 0, 0, 0])
-                units[notice.unit.pk] = notice.unit
-                row[0] += 1
-                row[1] += int(notice.signed_on_time)
-                row[2] += int(notice.answered_on_time)
-                row[3] += int(notice.escalated)
-            ordered = sorted(counts.items(), key=lambda item: (item[0][0], units[item[0][1]].name))
-            for (pairing_id, unit_id), (issued, signed, answered, escalated) in ordered:
-                pairing = self.by_id[pairing_id]
-                unit = units[unit_id]
-                sides = sides_of(unit.region.path, pairing)
-                side = side_label(sides[0]) if len(sides) == 1 else _("双方")
-                yield [pairing.name, unit.name, side, issued, signed, answered, escalated]
+            notices = YearRecord(ids, self.year, self.as_of).notices()
+            users = get_user_model().objects.in_bulk({n.signed_by_id for n in notices if n.signed_by_id})
+            for notice in notices:
+                pairing = self.by_id[notice.pairing_id]
+                signer = users.get(notice.signed_by_id)
+                if notice.signed_on:
+                    signed = notice.signed_on.isoformat() + (
+                        f" {signer.get_full_name() or signer.get_username()}" if signer else ""
+                    )
+                    if not notice.signed_on_time:
+                        signed += _("（逾期）")
+                else:
+                    signed = _("未签收")
+                if notice.escalated:
+                    level = _("督办")
+                    counted = (
+                        _("是：%(date)s 提请督办，扣 %(n)s 分")
+                        % {"date": notice.escalated_on.isoformat(), "n": f"{deduction.normalize():f}"}
+                        if deduction
+                        else _("是：提请督办")
+                    )
+                else:
+                    level = _("催办")
+                    counted = _("否：未提请督办")
+                yield [
+                    pairing.name,
+                    notice.issued_on,
+                    notice.summary,
+                    notice.unit.name,
+                    sides_text(sides_of(notice.unit.region.path, pairing)),
+                    level,
+                    str(statuses.get(notice.status, notice.status)),
+                    notice.sign_by,
+                    signed,
+                    notice.reply_by,
+                    notice.replied_on,
+                    counted,
+                ]
+
+    @property
+    def deduction(self) -> Decimal:
+        from assessment.models import AssessmentSection
+        from assessment.scoring import scheme_for
+
+        section = next(
+            (s for s in scheme_for(self.year).sections.all() if s.rule == AssessmentSection.Rule.URGING), None
+        )
+        return section.deduction if section else Decimal("0")
 
 
 DETAIL_SHEETS = [
     TasksSheet,
     TargetsSheet,
     FundsSheet,
+    FundProjectsSheet,
     ParksSheet,
     ActivitiesSheet,
     IndicatorsSheet,

@@ -15,6 +15,7 @@ file as soon as the next one starts, so memory stays flat whatever the number of
 from __future__ import annotations
 
 import datetime
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,6 +29,26 @@ from openpyxl.styles import PatternFill
 from xlsxwriter.utility import xl_col_to_name
 
 PAPERSIZE_A4 = 9
+
+# Fonts written in the file (the names Chinese offices have; LibreOffice maps them to the CJK face
+# installed, e.g. Noto Serif CJK SC). Body text at 10 pt; a sheet is never printed below 90 %, so
+# no text on paper is smaller than 9 pt.
+BODY_FONT = "宋体"
+TITLE_FONT = "黑体"
+BODY_SIZE = 10
+TITLE_SIZE = 14
+MIN_SCALE = 0.9
+# One line of 10 pt text (CJK faces are taller than Latin ones) and the cell's padding, in points.
+LINE_HEIGHT = 13.5  # Excel's own height of a line of 宋体 10 pt
+ROW_PADDING = 3
+# The width of a printed page in column-width units (one unit = one digit of the body font, a CJK
+# character is two) at 100 %, with the margins `write_sheet` sets; measured on LibreOffice's PDF.
+PAGE_UNITS = {"landscape": 118, "portrait": 82}
+# XlsxWriter stores a column `width` as width + this padding (the width a reader sees).
+COLUMN_PADDING = 0.71
+MARGINS = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.7}
+FOOTER = "&C第 &P 页 共 &N 页"
+EMPTY_TABLE = "本年度无记录"
 
 # Leading characters that make a spreadsheet treat text as a formula (or as one once edited):
 # = + - @, tab, CR, NUL and their full-width forms. Leading spaces do not protect the cell.
@@ -73,6 +94,7 @@ def new_workbook(path: str, *, title: str, creator: str, subject: str, descripti
     workbook = xlsxwriter.Workbook(
         path,
         {
+            "default_format_properties": {"font_name": BODY_FONT, "font_size": BODY_SIZE},
             "constant_memory": True,
             "strings_to_formulas": False,
             "strings_to_numbers": False,
@@ -106,7 +128,13 @@ class SafeWriter:
         key = (number_format, quote, bold, wrap, extra)
         found = self._formats.get(key)
         if found is None:
-            properties = {"border": 1, "border_color": BORDER_COLOR}
+            properties = {
+                "border": 1,
+                "border_color": BORDER_COLOR,
+                "font_name": BODY_FONT,
+                "font_size": BODY_SIZE,
+                "valign": "vcenter",
+            }
             if number_format:
                 properties["num_format"] = number_format
             if quote:
@@ -114,7 +142,7 @@ class SafeWriter:
             if bold:
                 properties["bold"] = True
             if wrap:
-                properties.update(text_wrap=True, valign="top")
+                properties["text_wrap"] = True
             properties.update(dict(extra))
             found = self._formats[key] = self.workbook.add_format(properties)
         return found
@@ -177,6 +205,11 @@ class Exporter:
     title: str = ""
     columns: list[Column] = []
     header_rows = 2  # the title line, then the header
+    orientation = "landscape"
+    numbered = False  # a running 序号 column in front (written by `write_sheet`)
+    group_column: int | None = None  # the column whose value changes between groups (a 小计 row each)
+    subtotals = False
+    key_columns = 0  # columns repeated on each page when the sheet is split across pages
 
     def rows(self) -> Iterator[list]:
         raise NotImplementedError
@@ -201,33 +234,171 @@ def _decimal(value) -> Decimal | None:
     return Decimal(str(value)) if isinstance(value, float) else Decimal(value)
 
 
+# Wide and full-width characters (CJK, kana, hangul, full-width forms): two column units each.
+WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]"
+)
+
+
+def text_width(text: str) -> int:
+    """The width of `text` in column units: a CJK (wide) character counts two, anything else one."""
+    return len(text) + len(WIDE.findall(text))
+
+
+def text_lines(text: str, width: float, size: float = BODY_SIZE) -> int:
+    """How many lines `text` (at `size` points) wraps to in a column `width` units wide (a little
+    less is usable; a unit is measured at the body size)."""
+    usable = max(1.0, width - 1.5)
+    scale = size / BODY_SIZE
+    if "\n" not in text and 2 * len(text) * scale <= usable:
+        return 1  # fits even if every character is wide: no need to measure
+    return sum(max(1, math.ceil(text_width(part) * scale / usable)) for part in str(text).split("\n"))
+
+
+def row_height(cells: list[tuple[object, float]], *, size: float = BODY_SIZE) -> float:
+    """The height (points) a row needs so that none of its wrapped texts is cut: (value, width) pairs."""
+    lines = max([text_lines(v, w, size) for v, w in cells if isinstance(v, str) and v] or [1])
+    return round(lines * LINE_HEIGHT * size / BODY_SIZE + ROW_PADDING, 1)
+
+
+def page_setup(sheet, widths: list[float], *, orientation: str = "landscape", key_columns: int = 0) -> int:
+    """A4, the given orientation, the page number in the footer; fitted to one page's width when that
+    keeps the print scale at `MIN_SCALE` or above, else printed at 100 % across pages, repeating
+    its first `key_columns` columns on each. Returns the (estimated) number of pages across."""
+    sheet.set_paper(PAPERSIZE_A4)
+    if orientation == "landscape":
+        sheet.set_landscape()
+    else:
+        sheet.set_portrait()
+    sheet.set_margins(**MARGINS)
+    sheet.set_footer(FOOTER, {"margin": 0.3})
+    sheet.center_horizontally()
+    page = PAGE_UNITS[orientation] / MIN_SCALE
+    widths = [w + COLUMN_PADDING for w in widths]
+    total = sum(widths)
+    if total <= page:
+        # One page wide, as many pages long as needed: an explicit scale (a reader's "fit to width"
+        # is computed differently by each program), never below 90 %.
+        sheet.set_print_scale(min(100, math.floor(100 * PAGE_UNITS[orientation] / total)))
+        return 1
+    # Too wide for one page at 90 %: printed at 100 % across pages, the key columns on each.
+    keys = sum(widths[:key_columns])
+    across = math.ceil((total - keys) / max(1.0, PAGE_UNITS[orientation] - keys))
+    if key_columns:
+        sheet.repeat_columns(0, key_columns - 1)
+    sheet.set_print_scale(100)
+    sheet.print_across()  # the pages of a row of pages follow each other
+    return across
+
+
 def write_sheet(workbook, exporter: Exporter, title_line: str) -> int:
-    """Stream one exporter into a new sheet of `workbook` (see `new_workbook`); returns the number of data rows."""
+    """Stream one exporter into a new sheet of `workbook` (see `new_workbook`); returns the number of data rows.
+
+    The title is merged across the table; every row gets the height its wrapped text needs; an
+    exporter with `numbered` gets a running 序号 in front, and with `group_column` a 小计 row after
+    each group (a pairing); an empty table says 本年度无记录.
+    """
     sheet = workbook.add_worksheet(str(exporter.title))
     writer = SafeWriter(workbook, sheet)
-    columns = exporter.columns
+    offset = 1 if exporter.numbered else 0
+    columns = ([Column(_("序号"), 5, "int")] if offset else []) + list(exporter.columns)
+    widths = [column.width for column in columns]
     for index, column in enumerate(columns):
         sheet.set_column(index, index, column.width)
     sheet.freeze_panes(2, 0)  # below the title and the header: “A3”
-    sheet.repeat_rows(0, 1)  # printed on every page
-    sheet.set_landscape()
-    sheet.set_paper(PAPERSIZE_A4)
-    sheet.fit_to_pages(1, 0)  # one page wide, as many pages long as needed
-    sheet.center_horizontally()
+    across = page_setup(
+        sheet, widths, orientation=exporter.orientation, key_columns=offset + exporter.key_columns
+    )
+    # The title and the header are printed on every page; a sheet split across pages repeats only
+    # the header (the title, on the first page's width, would be cut on the others).
+    sheet.repeat_rows(0 if across == 1 else 1, 1)
 
-    writer.text(0, 0, title_line, extra=(("bold", True), ("font_size", 14), ("border", 0)))
+    # The title is merged over the columns of the first page; on a sheet split across pages it
+    # starts after the key columns, which are repeated on the other pages (they would show a cut
+    # piece of it).
+    title_start = offset + exporter.key_columns if across > 1 else 0
+    page_end, running = 0, 0.0  # the last column of the first page (printed at 100 % when split)
+    page_width = PAGE_UNITS[exporter.orientation] if across > 1 else sum(widths) + len(widths)
+    for index, width in enumerate(widths):
+        running += width + COLUMN_PADDING
+        if running > page_width and index:
+            break
+        page_end = index
+    title_end = max(page_end, title_start)
+    title_style = (
+        ("bold", True),
+        ("font_size", TITLE_SIZE),
+        ("font_name", TITLE_FONT),
+        ("border", 0),
+        ("text_wrap", True),
+        ("align", "left"),
+    )
+    sheet.set_row(0, row_height([(title_line, sum(widths[title_start : title_end + 1]))], size=TITLE_SIZE))
+    if title_end > title_start:
+        sheet.merge_range(0, title_start, 0, title_end, "", writer.style(extra=title_style))
+    writer.text(0, title_start, title_line, extra=title_style)
     header = (("bg_color", HEADER_COLOR), ("align", "center"), ("valign", "vcenter"), ("text_wrap", True))
+    sheet.set_row(1, row_height([(str(c.header), c.width) for c in columns]))
     for index, column in enumerate(columns):
         writer.text(1, index, str(column.header), bold=True, extra=header)
 
     first_data = 2  # 0-based: the third row
     totals = [Decimal(0)] * len(columns)
+    group_totals = [Decimal(0)] * len(columns)
+    has_totals = any(column.total for column in columns)
+    subtotals = exporter.group_column is not None and exporter.subtotals
+    state = {
+        "row": first_data,
+        "group": None,
+        "group_first": first_data,
+        "group_count": 0,
+        "subtotal_rows": 0,
+    }
+
+    def close_group() -> None:
+        if not subtotals or state["group"] is None:
+            return
+        row_index = state["row"]
+        label = _("%(group)s 小计：%(n)d 条") % {"group": state["group"], "n": state["group_count"]}
+        label_col = offset + exporter.group_column
+        cells = [(label, columns[label_col].width)]
+        sheet.set_row(row_index, row_height(cells))
+        for index, column in enumerate(columns):
+            if index == label_col:
+                writer.write(row_index, index, label, bold=True, wrap=True)
+            elif column.total:
+                letter = xl_col_to_name(index)
+                writer.formula(
+                    row_index,
+                    index,
+                    f"=SUBTOTAL(9,{letter}{state['group_first'] + 1}:{letter}{row_index})",
+                    group_totals[index],
+                    column.kind,
+                    bold=True,
+                )
+            else:
+                writer.write(row_index, index, None)
+        state["row"] += 1
+        state["subtotal_rows"] += 1
+
     count = 0
     for row in exporter.rows():
-        row_index = first_data + count
+        if subtotals and row[exporter.group_column] != state["group"]:
+            close_group()
+            state.update(group=row[exporter.group_column], group_first=state["row"], group_count=0)
+            for index in range(len(columns)):
+                group_totals[index] = Decimal(0)
+        count += 1
+        state["group_count"] += 1
+        row_index = state["row"]
+        if offset:
+            row = [count, *row]
+            sheet.write_number(row_index, 0, count, writer.style("0", extra=(("align", "center"),)))
+        sheet.set_row(row_index, row_height([(v, c.width) for v, c in zip(row, columns, strict=False)]))
         for index, (column, value) in enumerate(zip(columns, row, strict=False)):
             if isinstance(value, RowSum):
-                first, last = value.first, value.last
+                first, last = value.first + offset, value.last + offset
                 expression = f"=SUM({xl_col_to_name(first - 1)}{row_index + 1}:{xl_col_to_name(last - 1)}{row_index + 1})"
                 result = sum((_decimal(v) or 0 for v in row[first - 1 : last]), Decimal(0))
                 if value.over:
@@ -236,14 +407,29 @@ def write_sheet(workbook, exporter: Exporter, title_line: str) -> int:
                     result = (result / value.over * full).quantize(Decimal("0.01"))
                 writer.formula(row_index, index, expression, result, value.kind)
                 value = result
+            elif offset and index == 0:
+                pass  # the running 序号, written above
             else:
-                writer.write(row_index, index, value, column.kind, wrap=column.wrap)
+                # All text wraps (the row is as high as its longest text): nothing is cut on paper.
+                writer.write(row_index, index, value, column.kind, wrap=True)
             if column.total and _decimal(value) is not None:
                 totals[index] += _decimal(value)
-        count += 1
-    if count and any(column.total for column in columns):
-        last_row = first_data + count  # 1-based number of the last data row
-        total_row = first_data + count
+                group_totals[index] += _decimal(value)
+        state["row"] += 1
+    close_group()
+    if not count:
+        sheet.set_row(first_data, LINE_HEIGHT + ROW_PADDING)
+        if page_end:  # over the first page, centred there
+            sheet.merge_range(
+                first_data, 0, first_data, page_end, "", writer.style(extra=(("align", "center"),))
+            )
+        writer.text(first_data, 0, str(_(EMPTY_TABLE)), extra=(("align", "center"),))
+    elif has_totals:
+        total_row = state["row"]
+        last_row = total_row  # 1-based number of the last data (or subtotal) row
+        # With 小计 rows in between, SUBTOTAL leaves them out of the grand total.
+        function = "SUBTOTAL(9," if state["subtotal_rows"] else "SUM("
+        sheet.set_row(total_row, LINE_HEIGHT + ROW_PADDING)
         for index, column in enumerate(columns):
             if index == 0:
                 writer.write(total_row, 0, str(_("合计")), bold=True)
@@ -252,7 +438,7 @@ def write_sheet(workbook, exporter: Exporter, title_line: str) -> int:
                 writer.formula(
                     total_row,
                     index,
-                    f"=SUM({letter}{first_data + 1}:{letter}{last_row})",
+                    f"={function}{letter}{first_data + 1}:{letter}{last_row})",
                     totals[index],
                     column.kind,
                     bold=True,

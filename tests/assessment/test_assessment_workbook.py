@@ -16,7 +16,7 @@ from assessment.models import AssessmentScheme, AssessmentSection
 from assessment.scoring import ensure_default_scheme, period_outcome
 from assessment.services import build
 from cooperation.models import Activity, Pairing, Unit
-from core.excel import looks_like_formula
+from core.excel import MIN_SCALE, PAGE_UNITS, looks_like_formula
 from tests.assessment.entered import entered_on, now
 
 pytestmark = pytest.mark.django_db
@@ -24,10 +24,13 @@ pytestmark = pytest.mark.django_db
 # The assessment of 2025 as run in January 2026: everything due in 2025 is judged.
 JUDGED_ON = datetime.date(2026, 1, 15)
 SHEETS = [
+    "考核情况表",
     "汇总",
+    "评分标准",
     "任务完成情况",
     "指标完成情况",
     "资金到位情况",
+    "资金使用项目",
     "园区建设情况",
     "交流活动",
     "发展指标",
@@ -50,6 +53,20 @@ def rows(sheet, first=3):
     return [list(r) for r in sheet.iter_rows(min_row=first, values_only=True)]
 
 
+def column_widths(sheet) -> list[float]:
+    """Each column's width (a <col> element may cover several columns)."""
+    widths = {}
+    for dim in sheet.column_dimensions.values():
+        for index in range(dim.min or 0, (dim.max or 0) + 1):
+            widths[index] = dim.width
+    return [widths.get(index, 8.43) for index in range(1, sheet.max_column + 1)]
+
+
+def title_cell(sheet):
+    """The title: in A1, or beside the key columns on a sheet split across pages."""
+    return next(c for c in sheet[1] if c.value)
+
+
 def header(sheet):
     return [c.value for c in sheet[2]]
 
@@ -63,17 +80,34 @@ def test_workbook_has_every_sheet_with_title_header_and_print_layout(demo, expor
     assert wb.sheetnames == SHEETS
     assert wb.properties.title == "2025 年度山海协作考核表 · 晋江市—尤溪县山海协作"
     assert wb.properties.creator == "尤溪县发改局"
-    for sheet in wb.worksheets:
-        assert sheet["A1"].value.startswith("2025 年度山海协作考核表 · 晋江市—尤溪县山海协作")
-        assert sheet["A1"].font.b and sheet["A2"].font.b
+    for sheet in wb.worksheets[1:]:
+        title = title_cell(sheet)
+        assert title.value.startswith("2025 年度山海协作考核表 · 晋江市—尤溪县山海协作")
+        assert title.font.b and sheet["A2"].font.b
+        assert title.font.name == "黑体" and sheet["A2"].font.name == "宋体"
+        assert sheet["A2"].font.sz >= 10 and sheet["B3"].font.sz >= 10
         assert sheet.freeze_panes == "A3"
-        assert sheet.print_title_rows == "$1:$2"
-        assert sheet.page_setup.orientation == "landscape"
+        orientation = "portrait" if sheet.title == "评分标准" else "landscape"
+        assert sheet.page_setup.orientation == orientation
         assert str(sheet.page_setup.paperSize) == "9"  # A4
-        assert sheet.sheet_properties.pageSetUpPr.fitToPage
-        # One page wide (an absent fitToWidth is the format's default, 1), as many pages long as needed.
-        assert (sheet.page_setup.fitToWidth or 1) == 1 and sheet.page_setup.fitToHeight == 0
-        assert sheet.column_dimensions["A"].width >= 20
+        assert sheet.oddFooter.center.text == "第 &P 页 共 &N 页"
+        scale = sheet.page_setup.scale
+        width = sum(column_widths(sheet))
+        if sheet.print_title_cols:
+            # Too wide for one page at 90 %: at 100 % across pages, 序号 and 结对 on each; the header
+            # repeated (the title, beside the key columns, only on the first page).
+            assert (
+                sheet.print_title_cols == "$A:$B"
+                and (scale or 100) == 100
+                and sheet.print_title_rows == "$2:$2"
+            )
+            assert width > PAGE_UNITS[orientation] / MIN_SCALE
+        else:
+            # One page wide at 90 % or more (no text below 9 pt); title and header on every page.
+            assert 90 <= (scale or 100) <= 100 and width * (scale or 100) / 100 <= PAGE_UNITS[orientation]
+            assert sheet.print_title_rows == "$1:$2"
+        # Every row has a height written (wrapped text is not cut to one line).
+        assert all(sheet.row_dimensions[r].height for r in range(1, sheet.max_row + 1))
 
 
 def test_the_2025_commitment_paid_20_days_late_shows_as_late_with_yuan_formats(demo, export):
@@ -88,11 +122,15 @@ def test_the_2025_commitment_paid_20_days_late_shows_as_late_with_yuan_formats(d
     assert (
         "2025-04-28 拨付 ¥5,000,000" in line["拨付明细"] and "2025-05-20 拨付 ¥7,000,000" in line["拨付明细"]
     )
-    assert sheet["E3"].number_format == "#,##0"
+    # Each arrival confirmation with its date; which side each part counts for.
+    assert line["到账确认"] == "2025-05-26 ¥12,000,000"
+    assert line["计入方"] == "拨付：支援方；清单：受援方" and line["是否计分"] == "是"
+    assert line["序号"] == 1
+    assert sheet["F3"].number_format == "#,##0"
     # The totals row: Excel formulas over the money columns, written by our code.
     assert sheet["A4"].value == "合计"
-    assert sheet["E4"].data_type == "f" and sheet["E4"].value == "=SUM(E3:E3)"
-    assert sheet["H4"].value == "=SUM(H3:H3)" and sheet["K4"].value == "=SUM(K3:K3)"
+    assert sheet["F4"].data_type == "f" and sheet["F4"].value == "=SUM(F3:F3)"
+    assert sheet["I4"].value == "=SUM(I3:I3)" and sheet["L4"].value == "=SUM(L3:L3)"
 
 
 def test_totals_carry_their_values_for_viewers_that_do_not_recalculate(demo, export, tmp_path):
@@ -103,18 +141,31 @@ def test_totals_carry_their_values_for_viewers_that_do_not_recalculate(demo, exp
     data = rows(funds)
     total = data[-1]
     assert total[0] == "合计"
-    assert total[4] == sum(r[4] for r in data[:-1] if isinstance(r[4], (int, float)))
+    # Each pairing's 小计 (SUBTOTAL), and the grand total leaving the 小计 rows out.
+    items = [r for r in data[:-1] if isinstance(r[0], int)]
+    subtotals = [r for r in data[:-1] if not isinstance(r[0], int)]
+    assert subtotals and all("小计" in r[1] for r in subtotals)
+    assert [r[0] for r in items] == list(range(1, len(items) + 1))  # a running 序号
+    assert total[5] == sum(r[5] for r in items) == sum(r[5] for r in subtotals)
+    # Each pairing's rows together, closed by one 小计, on every detail sheet.
+    for sheet in cached.worksheets[4:]:
+        labels = [r[1] for r in rows(sheet) if r[0] is None and r[1]]
+        assert len(labels) == len(set(labels)), sheet.title
+    assert funds.cell(row=len(data) + 2, column=6).value is not None
     summary = cached["汇总"]
-    weights = [Decimal(h.split("（")[-1].rstrip("分）")) for h in header(summary)[3:-2]]
+    weights = [Decimal(h.split("（")[-1].rstrip("分）")) for h in header(summary)[3:-4]]
     totals = [line[-2] for line in rows(summary)]
     assert any(isinstance(t, (int, float)) for t in totals)
     for line in rows(summary):
-        scored = [(v, w) for v, w in zip(line[3:-2], weights, strict=True) if isinstance(v, (int, float))]
+        scored = [(v, w) for v, w in zip(line[3:-4], weights, strict=True) if isinstance(v, (int, float))]
         if not scored:
             assert line[-2] == "不适用"
             continue
-        # The total is scored over the applicable sections' weights only, brought to 100.
+        # The total is scored over the applicable sections' weights only, brought to 100: the
+        # numerator (得分合计) and the denominator (适用分值) are on the row.
         applicable = sum(w for _v, w in scored)
+        assert line[-4] == pytest.approx(float(sum(Decimal(str(v)) for v, _w in scored)), abs=0.01)
+        assert line[-3] == applicable
         assert line[-2] == pytest.approx(
             float(sum(Decimal(str(v)) for v, _w in scored) / applicable * 100), abs=0.01
         )
@@ -133,7 +184,9 @@ def test_tasks_sheet_lists_the_periods_due_in_2025(demo, export):
     }
     assert all(line["截止日期"].year == 2025 for line in lines)
     education = next(line for line in lines if line["任务"] == "推动教育医疗合作")
-    assert education["序号"] == "二、（四）2."
+    assert education["条目号"] == "二、（四）2."
+    assert [line["序号"] for line in lines] == [1, 2, 3, 4, 5]
+    assert education["计入方"] == "双方" and education["是否计分"] == "否：按交流活动计分"
     assert education["牵头单位"] == "尤溪县教育局、晋江市教育局"
     assert education["配合单位"] == "晋江市卫生健康局、尤溪县卫生健康局"
     assert education["时限原文"] == "每年分别开展不少于一次"
@@ -150,10 +203,9 @@ def test_indicators_sheet_shows_jinjiangs_2025_targets(demo, export):
     sheet = export([demo["jy"]])["发展指标"]
     lines = [by_header(sheet, r) for r in rows(sheet)]
     gdp = next(line for line in lines if line["指标"] == "地区生产总值增速")
-    assert (gdp["地区"], gdp["方"], gdp["年份"], gdp["目标口径"], gdp["预期目标"]) == (
+    assert (gdp["地区"], gdp["方"], gdp["目标口径"], gdp["预期目标"]) == (
         "晋江市",
         "支援方",
-        2025,
         "≈",
         6,
     )
@@ -167,10 +219,28 @@ def test_indicators_sheet_shows_jinjiangs_2025_targets(demo, export):
     assert all(c.data_type != "f" for row in sheet.iter_rows(min_row=3) for c in row)
 
 
+def test_indicators_list_both_sides_and_each_region_once(demo, export):
+    """Jinjiang in two pairings: its figures once, naming both; a side without figures says so."""
+    changting = Pairing.objects.get(name__startswith="晋江市—长汀县")
+    sheet = export([demo["jy"], changting])["发展指标"]
+    lines = [by_header(sheet, r) for r in rows(sheet) if isinstance(r[0], int)]
+    regions = [line["地区"] for line in lines]
+    assert {"晋江市", "尤溪县", "长汀县"} <= set(regions)
+    jinjiang = [line for line in lines if line["地区"] == "晋江市"]
+    names = [line["指标"] for line in jinjiang]
+    assert len(names) == len(set(names)) and "地区生产总值增速" in names  # not repeated per pairing
+    assert all(line["所涉结对"] == f"晋江市—尤溪县山海协作、{changting.name}" for line in jinjiang)
+    for region in ("尤溪县", "长汀县"):
+        side = [line for line in lines if line["地区"] == region]
+        assert side and all(line["方"] == "受援方" for line in side)
+        assert side[0]["指标"] == "本年度无记录" or len(side) >= 1
+
+
 def test_activities_against_the_yearly_minimums(demo, export):
     sheet = export([demo["jy"]])["交流活动"]
-    lines = {r[1]: by_header(sheet, r) for r in rows(sheet)}
+    lines = {r[2]: by_header(sheet, r) for r in rows(sheet)}
     event = lines["每年共同举办一次文体旅活动"]
+    assert (event["计入方"], event["是否计分"]) == ("双方", "是")
     assert (event["最低次数"], event["实际次数"], event["是否达标"]) == (1, 1, "是")
     assert "晋江尤溪朱子文化旅游节" in event["计入的活动"]
     leaders = lines["两地党政主要领导每年至少 1 次共同研究部署山海协作工作"]
@@ -216,7 +286,7 @@ def test_a_scheme_for_the_year_wins_over_the_default(demo, export):
         scheme=special, name="活动", rule=AssessmentSection.Rule.ACTIVITIES_MINIMUMS, weight=Decimal("100")
     )
     sheet = export([demo["jy"]])["汇总"]
-    assert header(sheet)[3:5] == ["活动（100分）", "总分"]
+    assert header(sheet)[3:5] == ["活动（100分）", "得分合计"]
     assert by_header(sheet, rows(sheet)[0])["活动（100分）"] == 50
 
 
@@ -284,14 +354,14 @@ def test_hostile_user_text_comes_out_as_text(demo, export):
     assert hyperlink.data_type == "s" and hyperlink.quotePrefix
     for text in HOSTILE:
         assert cells[text].data_type == "s"
-    assert wb["资金到位情况"]["B3"].value == "@SUM(1,2)" and wb["资金到位情况"]["B3"].data_type == "s"
+    assert wb["资金到位情况"]["C3"].value == "@SUM(1,2)" and wb["资金到位情况"]["C3"].data_type == "s"
     activities = [c for row in wb["交流活动"].iter_rows(min_row=3) for c in row if isinstance(c.value, str)]
     assert any("=2+5 文体旅活动" in c.value for c in activities)  # the bell character removed
 
     # The only formulas in the whole workbook are ours: the summary totals and the SUM rows.
     formulas = {
         (s.title, c.coordinate)
-        for s in wb.worksheets
+        for s in wb.worksheets[1:]
         for row in s.iter_rows()
         for c in row
         if c.data_type == "f"
@@ -299,11 +369,19 @@ def test_hostile_user_text_comes_out_as_text(demo, export):
     assert formulas == {
         ("汇总", "I3"),
         ("汇总", "I4"),
-        ("资金到位情况", "E4"),
-        ("资金到位情况", "H4"),
-        ("资金到位情况", "J4"),
+        ("汇总", "K3"),
+        ("汇总", "K4"),
+        ("资金到位情况", "F4"),
+        ("资金到位情况", "I4"),
         ("资金到位情况", "K4"),
+        ("资金到位情况", "L4"),
     }
+    # The official table's: 分值 and 自评分 on its 合计 rows.
+    official = wb["考核情况表"]
+    for row in official.iter_rows():
+        for c in row:
+            if c.data_type == "f":
+                assert c.column_letter in "DF" and official.cell(row=c.row, column=2).value == "合计"
 
 
 # --------------------------------------------------------------------------------------------
@@ -392,8 +470,9 @@ def test_queries_do_not_grow_with_the_data(demo, tmp_path):
     _grow(jy, 2, 30)
     assert count() == small
     sheet = load_workbook(tmp_path / "q.xlsx")["任务完成情况"]
-    assert sum(1 for r in rows(sheet) if str(r[2]).startswith("测试任务")) == 32
-    assert len(rows(load_workbook(tmp_path / "q.xlsx")["园区建设情况"])) == 32 + 1  # and the 合计 row
+    assert sum(1 for r in rows(sheet) if str(r[3]).startswith("测试任务")) == 32
+    # … and the pairing's 小计 and the 合计 rows.
+    assert len(rows(load_workbook(tmp_path / "q.xlsx")["园区建设情况"])) == 32 + 2
 
 
 # --------------------------------------------------------------------------------------------
