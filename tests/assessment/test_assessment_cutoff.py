@@ -169,7 +169,8 @@ def test_exporting_the_year_again_after_changes_past_the_cut_off_gives_the_same_
         period__task__pairing=jy, period__year=2025, status=ProgressReport.Status.SUBMITTED
     )
     task_services.approve_report(submitted, liaison)
-    fund_services.record_disbursement(extra, user=liaison, date=D(2025, 6, 15), amount=Decimal("300000"))
+    payer = User.objects.get(username="jj_liaison")  # the paying side records payments (two-party money)
+    fund_services.record_disbursement(extra, user=payer, date=D(2025, 6, 15), amount=Decimal("300000"))
     commitment = FundCommitment.objects.get(pairing=jy, year=2025, amount=Decimal("12000000"))
     Activity.objects.create(
         pairing=jy,

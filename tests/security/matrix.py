@@ -175,7 +175,12 @@ class Objects:
         """二、（四）2. 推动教育医疗合作: 尤溪县教育局 (unit A) and 晋江市教育局 (unit B) lead it."""
         from tasks.models import Task
 
-        return Task.objects.get(pairing=self.jy, title="推动教育医疗合作")
+        # The report workflow's example: decided by approved reports (the demo proves it by
+        # activities, and a ledger-kept period refuses status changes: tests/tasks/test_fulfilment.py).
+        task = Task.objects.get(pairing=self.jy, title="推动教育医疗合作")
+        task.fulfilment = Task.Fulfilment.REPORTS
+        task.save()
+        return task
 
     @cached_property
     def spare_task(self):

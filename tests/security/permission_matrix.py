@@ -336,9 +336,10 @@ PAGES: dict[str, Entry] = {
                 kwargs=lambda o: {"pk": o.report_returned.pk, "action": "evidence"},
                 data=lambda o: {"evidence": _pdf()},
             ),
+            # A draft is its unit's own until submitted: to everyone else it does not exist.
             "delete": Act(
                 "POST",
-                "302 403 302 403 302 404 302",
+                "302 404 302 404 404 404 302",
                 kwargs=lambda o: {"pk": o.report_draft.pk, "action": "delete"},
             ),
             "unknown": Act(
@@ -875,7 +876,7 @@ API: dict[str, Entry] = {
                 data=lambda o: versioned(o.report_returned, text="补充：已签订校际协议"),
             ),
             "delete": Act(
-                "DELETE", "403 403 204 403 204 404 204", kwargs=lambda o: {"pk": o.report_draft.pk}
+                "DELETE", "403 403 204 404 404 404 204", kwargs=lambda o: {"pk": o.report_draft.pk}
             ),
         },
         kwargs=lambda o: {"pk": o.report_returned.pk},
