@@ -11,6 +11,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_liaison_logs_in_and_opens_the_jinjiang_youxi_page(page, live_server):
     call_command("load_demo", "--quiet")
     login(page, live_server, "jj_liaison")
+    assert "工作台" in page.title()  # each role lands on its own workbench
+    page.click(".mainnav >> text=结对关系")
+    page.wait_for_load_state("networkidle")
     assert "结对关系" in page.title()
     page.click("text=晋江市—尤溪县山海协作")
     page.wait_for_load_state("networkidle")
