@@ -65,10 +65,33 @@ def run_beat_for(day, env, queue, folder, beat_log, worker_log, already: int):
     return sweeps_done(worker_log)
 
 
+def overdue_on_the_last_day_before_the_gap() -> None:
+    """A one-off task of Jinjiang's liaison unit due 13 April: a week overdue on Sunday the 20th, so
+    beat's last sweep before the gap has something to send. (The demo's own items of that week are
+    done by then — the fund-use list — or in a locked year.)"""
+    from cooperation.models import Pairing, Unit
+    from tasks import services as task_services
+    from tasks.models import Task, TaskUnit
+
+    jy = Pairing.objects.get(name="晋江市—尤溪县山海协作")
+    task = Task.objects.create(
+        pairing=jy,
+        title="报送一季度山海协作工作进展",
+        start_year=2025,
+        end_year=2025,
+        deadline_kind=Task.DeadlineKind.ONCE,
+        deadline_date=datetime.date(2025, 4, 13),
+        position=999,
+    )
+    TaskUnit.objects.create(task=task, unit=Unit.objects.get(name="晋江市农业农村局"), role="lead")
+    task_services.sync_periods(task)
+
+
 @pytest.mark.slow
 def test_beat_stopped_for_three_days_sends_what_fell_due_meanwhile_once(
     postgres, private_redis, smtp, tmp_path
 ):
+    overdue_on_the_last_day_before_the_gap()
     env = app_env(redis_url=private_redis.url(), smtp_port=smtp.port)
     queue = f"faults-beat-{os.getpid()}-{time.time_ns()}"
     worker_log, beat_log = tmp_path / "worker.log", tmp_path / "beat.log"
