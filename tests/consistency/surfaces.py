@@ -69,6 +69,10 @@ class Surface:
     any_day: bool = False
     # Pages showing only the current year.
     current_year_only: bool = False
+    # The state a period should read as on `as_of` (the workbook: as its history recorded it then).
+    state_of: Callable[[TaskPeriod, datetime.date], State] = lambda period, as_of: (
+        period.standing(as_of).state
+    )
     # The day the surface judges `year` on when asked on `as_of` (the workbook: the year's cut-off).
     judged_on: Callable[[int, datetime.date], datetime.date] = lambda year, as_of: as_of
     # One request per pairing and year: the large run reads it for the current year only (the other
@@ -97,7 +101,7 @@ def expected(surface: Surface, periods: list[TaskPeriod], as_of: datetime.date, 
     """What `surface` should read over `periods` on `as_of`: per key, the count (or the ids) of the
     periods whose state it stands for."""
     covered = [p for p in periods if surface.covers(p, as_of)]
-    states = {p.pk: p.standing(as_of).state for p in covered}
+    states = {p.pk: surface.state_of(p, as_of) for p in covered}
     result: Reading = {}
     for key, wanted in surface.keys.items():
         ids = frozenset(pk for pk, state in states.items() if state in wanted)
@@ -466,7 +470,11 @@ def read_workbook_rows(path: Path) -> list[dict]:
     rows = list(sheet.iter_rows(values_only=True))
     header_at = next(i for i, row in enumerate(rows) if row and "按时 / 逾期" in row)
     header = rows[header_at]
-    return [dict(zip(header, row, strict=False)) for row in rows[header_at + 1 :] if any(row)]
+    rows = [dict(zip(header, row, strict=False)) for row in rows[header_at + 1 :] if any(row)]
+    # A pairing's 小计 and the sheet's 合计 are not periods.
+    return [
+        row for row in rows if isinstance(row.get("序号"), int | float) and "小计" not in str(row.get("结对"))
+    ]
 
 
 def _cut_off(year: int, as_of: datetime.date) -> datetime.date:
@@ -510,9 +518,38 @@ WORKBOOK_KEYS = {
 }
 
 
+def _recorded_at(period: TaskPeriod, as_of: datetime.date):
+    """The period's last history row before the end of `as_of` (None: it did not exist then)."""
+    from assessment.record import cutoff_moment
+
+    row = (
+        period.history.filter(history_date__lt=cutoff_moment(as_of))
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    return None if row is None or row.history_type == "-" else row
+
+
 def _assessed(period: TaskPeriod, as_of: datetime.date) -> bool:
-    """The task sheet lists the periods that have a due date (work without one is not assessed)."""
-    return period.due_date is not None
+    """The task sheet lists the periods that had a due date when the year is judged (work without
+    one is not assessed; a period made after the cut-off is not in it)."""
+    row = _recorded_at(period, as_of)
+    return row is not None and row.due_date is not None
+
+
+def _state_at(period: TaskPeriod, as_of: datetime.date) -> State:
+    """The state as the history recorded the period at the end of `as_of` — a change made after the
+    cut-off (a pause, a late completion) does not rewrite the year."""
+    from core.states import judge
+
+    row = _recorded_at(period, as_of)
+    return judge(
+        due=row.due_date,
+        done=row.status == "done",
+        done_on=row.completed_on,
+        as_of=as_of,
+        paused=row.status == "paused",
+    ).state
 
 
 # --------------------------------------------------------------------------------------------
@@ -545,6 +582,7 @@ SURFACES: list[Surface] = [
         read_workbook,
         WORKBOOK_KEYS,
         covers=_assessed,
+        state_of=_state_at,
         any_day=True,
         judged_on=lambda year, as_of: _cut_off(year, as_of),
     ),
