@@ -175,12 +175,7 @@ class Objects:
         """二、（四）2. 推动教育医疗合作: 尤溪县教育局 (unit A) and 晋江市教育局 (unit B) lead it."""
         from tasks.models import Task
 
-        # The report workflow's example: decided by approved reports (the demo proves it by
-        # activities, and a ledger-kept period refuses status changes: tests/tasks/test_fulfilment.py).
-        task = Task.objects.get(pairing=self.jy, title="推动教育医疗合作")
-        task.fulfilment = Task.Fulfilment.REPORTS
-        task.save()
-        return task
+        return Task.objects.get(pairing=self.jy, title="推动教育医疗合作")
 
     @cached_property
     def spare_task(self):
@@ -202,7 +197,14 @@ class Objects:
 
     @cached_property
     def period(self):
-        """The task's 2026 period: open, the year is not locked."""
+        """The task's 2026 period: open, the year is not locked, its status set by people — the report
+        workflow's example (the demo proves this task by activities, and a ledger-kept period refuses
+        status changes: tests/tasks/test_fulfilment.py)."""
+        from tasks.models import Task
+
+        if self.task.fulfilment:
+            self.task.fulfilment = Task.Fulfilment.REPORTS
+            self.task.save()
         return self.task.periods.get(year=2026)
 
     @cached_property
