@@ -586,14 +586,16 @@ def approve_report(
             as_actor(actual, user)
             actual.save()
         if period.task.is_ledger_kept:
-            pass
+            moved_to = None  # its ledger decides
         elif report.marks_done and period.status != TaskPeriod.Status.DONE:
-            period.status = TaskPeriod.Status.DONE
+            moved_to = TaskPeriod.Status.DONE
             period.completed_on = report.completed_on or timezone.localdate()
-            as_actor(period, user)
-            save_versioned(period)
         elif period.status == TaskPeriod.Status.NOT_STARTED:
-            period.status = TaskPeriod.Status.IN_PROGRESS
+            moved_to = TaskPeriod.Status.IN_PROGRESS
+        else:
+            moved_to = None
+        if moved_to is not None:
+            period.status = moved_to
             as_actor(period, user)
             save_versioned(period)
         report_event.send(sender=ProgressReport, report=report, event="approved", actor=user)

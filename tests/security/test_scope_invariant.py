@@ -230,13 +230,18 @@ def serializer_for(viewset, user, instance=None):
     return view.get_serializer(instance) if instance is not None else view.get_serializer()
 
 
-@pytest.mark.parametrize("basename", sorted(api_viewsets()))
+def updatable_viewsets() -> list[str]:
+    """The API endpoints that take a PATCH (the read-only ones write nothing)."""
+    return sorted(
+        name
+        for name, viewset in api_viewsets().items()
+        if "patch" in getattr(viewset, "http_method_names", ["patch"]) and hasattr(viewset, "partial_update")
+    )
+
+
+@pytest.mark.parametrize("basename", updatable_viewsets())
 def test_no_api_write_widens_anybodys_reach(users, finance, demo, basename):
     viewset = api_viewsets()[basename]
-    if "patch" not in getattr(viewset, "http_method_names", ["patch"]) or not hasattr(
-        viewset, "partial_update"
-    ):
-        pytest.skip("no updates")
     probe = Probe(users)
     model = viewset.queryset.model
     for persona in PERSONAS:
