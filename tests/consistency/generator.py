@@ -104,7 +104,9 @@ class _Maker:
         def persist(derived: dict) -> Task:
             return Task.objects.create(pairing=pairing, position=position, number=f"{position}.", **fields)
 
-        with self.at(D(pairing.start_year, 1, 10)):  # the plan's tasks, made when it starts
+        # The plan's tasks, made before its first year begins: the clock only moves forward, so nothing
+        # of a year (a payment on 1 January) is recorded before the task that it proves.
+        with self.at(D(pairing.start_year - 1, 12, 20)):
             return services.save_task(
                 persist,
                 changed=[],
@@ -348,19 +350,20 @@ class _Maker:
                 activity_field=name,
                 source_text="每年至少1次",
             )
+        # Recorded some days after each took place, in the order they were recorded: the clock only
+        # moves forward (a history replayed out of order would tell a story nobody lived).
+        held: list[tuple[datetime.date, datetime.date, str]] = []
         for year in pairing.active_years(until=today.year):
             if year > today.year:
                 break
             for _ in range(rng.choice([0, 1, 1, 2, 3])):
                 day = _day_between(rng, D(year, 1, 1), min(D(year, 12, 31), today))
-                with self.at(self.later(day, 10)):  # recorded some days after it took place
-                    Activity.objects.create(
-                        pairing=pairing,
-                        kind="exchange",
-                        title=f"交流{year}",
-                        date=day,
-                        field=rng.choice(["教育", "医疗", "文旅"]),
-                    )
+                held.append((self.later(day, 10), day, rng.choice(["教育", "医疗", "文旅"])))
+        for recorded_on, day, where in sorted(held):
+            with self.at(recorded_on):
+                Activity.objects.create(
+                    pairing=pairing, kind="exchange", title=f"交流{day.year}", date=day, field=where
+                )
         if rng.random() < 0.3:
             # One planned ahead: recorded today for a day later this month.
             Activity.objects.create(

@@ -135,15 +135,8 @@ def test_every_surface_agrees_over_two_hundred_generated_pairings(ctx):
     ctx.every_year_by_request = False
     ctx.request_every = 4
     world = generate(200, seed=16, today=ctx.today, clock=ctx.clock)
-    others = [s for s in SURFACES if s.name != "assessment workbook"]
-    found = check_everything(ctx, world.pairing_ids, others)
+    found = check_everything(ctx, world.pairing_ids, SURFACES)
     assert not found, _report(found)
-    # The workbook agrees on the demo and on 12 pairings (above); over 200 it still reads about
-    # twenty ledger-kept period-years as done that the periods' history says were not (open work,
-    # noted on the issue): reported here, not hidden, until that is fixed.
-    gaps = check_everything(ctx, world.pairing_ids, [s for s in SURFACES if s.name == "assessment workbook"])
-    if gaps:
-        pytest.xfail(f"the workbook over 200 pairings: {_report(gaps)}")
 
 
 def test_a_surface_telling_another_story_is_caught(demo, ctx):
