@@ -314,6 +314,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reminders.sweep",
         "schedule": crontab(hour=_SWEEP_HOUR, minute=_SWEEP_MINUTE),
     },
+    # The new year's periods and fund commitments of open-ended work, before the sweep chases them.
+    "funds-open-year": {"task": "funds.open_year", "schedule": crontab(hour=0, minute=10)},
     # Retries of e-mails and webhooks that failed (backoff is decided per message).
     "reminders-deliver": {"task": "reminders.deliver", "schedule": 300.0},
     # Exports asked for while Redis was down, or whose message Redis lost: queued again.

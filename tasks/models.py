@@ -246,8 +246,11 @@ class Task(VersionedModel):
             raise ValidationError(errors)
 
     def years(self) -> range:
-        """The years this task runs: its own span, within the pairing's active years."""
-        pairing_years = self.pairing.active_years(until=self.end_year or self.start_year)
+        """The years this task runs: its own span, within the pairing's active years. Open-ended work
+        (no end year on the task nor on the pairing) runs until this year; each new year's period is
+        made when the year opens (`funds.yearly.open_year`, daily)."""
+        until = self.end_year or max(self.start_year, timezone.localdate().year)
+        pairing_years = self.pairing.active_years(until=until)
         first = max(self.start_year, pairing_years.start)
         last = min(self.end_year or pairing_years.stop - 1, pairing_years.stop - 1)
         return range(first, last + 1)

@@ -107,13 +107,19 @@ class _Maker:
         # The plan's tasks, made before its first year begins: the clock only moves forward, so nothing
         # of a year (a payment on 1 January) is recorded before the task that it proves.
         with self.at(D(pairing.start_year - 1, 12, 20)):
-            return services.save_task(
+            task = services.save_task(
                 persist,
                 changed=[],
                 deadline_text=fields.get("deadline_text", ""),
                 lead=units[:1],
                 cooperating=units[1:2],
             )
+        # Open-ended work gets each new year's period when the year opens (beat's daily
+        # `funds.open_year`, which syncs the task's periods as here).
+        for year in range(pairing.start_year + 1, self.today.year + 1):
+            with self.at(D(year, 1, 1)):
+                services.sync_periods(task)
+        return task
 
     def yearly(self, pairing, position, units) -> Task:
         month = self.rng.choice([3, 4, 6, 9, 10, 11, 12])

@@ -459,22 +459,28 @@ def workbook_outcome(label: str) -> str:
     )
 
 
-def read_workbook_rows(path: Path) -> list[dict]:
-    """The task sheet's rows as {column title: value}."""
-    from openpyxl import load_workbook
-
-    book = load_workbook(path, read_only=True)
-    sheet = next(
-        ws for ws in book.worksheets if ws.title.startswith("任务完成情况") or "任务完成情况" in ws.title
-    )
+def _sheet_rows(book, name: str, marker: str) -> list[dict]:
+    """A sheet's rows as {column title: value} (its 小计 and 合计 rows left out)."""
+    sheet = next(ws for ws in book.worksheets if name in ws.title)
     rows = list(sheet.iter_rows(values_only=True))
-    header_at = next(i for i, row in enumerate(rows) if row and "按时 / 逾期" in row)
+    header_at = next(i for i, row in enumerate(rows) if row and marker in row)
     header = rows[header_at]
     rows = [dict(zip(header, row, strict=False)) for row in rows[header_at + 1 :] if any(row)]
-    # A pairing's 小计 and the sheet's 合计 are not periods.
     return [
         row for row in rows if isinstance(row.get("序号"), int | float) and "小计" not in str(row.get("结对"))
     ]
+
+
+def read_workbook_rows(path: Path) -> dict[str, list[dict]]:
+    """The rows of the sheets the test reads: tasks, funds and activities."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True)
+    return {
+        "tasks": _sheet_rows(book, "任务完成情况", "按时 / 逾期"),
+        "funds": _sheet_rows(book, "资金到位情况", "是否按时"),
+        "activities": _sheet_rows(book, "交流活动", "是否达标"),
+    }
 
 
 def _cut_off(year: int, as_of: datetime.date) -> datetime.date:
@@ -483,7 +489,7 @@ def _cut_off(year: int, as_of: datetime.date) -> datetime.date:
     return as_of_date(year, as_of)
 
 
-def read_workbook(ctx: Ctx, ids: list[int], year: int, as_of: datetime.date) -> dict[int, Reading]:
+def _workbook(ctx: Ctx, ids: list[int], year: int, as_of: datetime.date) -> dict[str, list[dict]]:
     from assessment.services import build
     from cooperation.models import Pairing
 
@@ -493,18 +499,93 @@ def read_workbook(ctx: Ctx, ids: list[int], year: int, as_of: datetime.date) -> 
             path = build(year, pairings, dest=Path(folder) / "book.xlsx", today=as_of)
             return read_workbook_rows(path)
 
-    rows = ctx.cached(("workbook", tuple(ids), year, as_of), make)
-    names = dict(Pairing.objects.filter(pk__in=ids).values_list("name", "pk"))
-    counts: dict[int, Counter] = defaultdict(Counter)
-    for row in rows:
-        counts[names[row["结对"]]][workbook_outcome(row["按时 / 逾期"])] += 1
+    return ctx.cached(("workbook", tuple(ids), year, as_of), make)
+
+
+def _count(ids: list[int], keys, found: dict[int, Counter]) -> dict[int, Reading]:
     readings = {}
     for pk in ids:
-        found = counts.get(pk, Counter())
-        reading: Reading = {key: found.get(key, 0) for key in WORKBOOK_KEYS}
-        reading["other"] = sum(n for key, n in found.items() if key.startswith("other:"))
+        counts = found.get(pk, Counter())
+        reading: Reading = {key: counts.get(key, 0) for key in keys}
+        reading["other"] = sum(n for key, n in counts.items() if key.startswith("other:"))
         readings[pk] = reading
     return readings
+
+
+def read_workbook(ctx: Ctx, ids: list[int], year: int, as_of: datetime.date) -> dict[int, Reading]:
+    from cooperation.models import Pairing
+
+    names = dict(Pairing.objects.filter(pk__in=ids).values_list("name", "pk"))
+    counts: dict[int, Counter] = defaultdict(Counter)
+    for row in _workbook(ctx, ids, year, as_of)["tasks"]:
+        counts[names[row["结对"]]][workbook_outcome(row["按时 / 逾期"])] += 1
+    return _count(ids, WORKBOOK_KEYS, counts)
+
+
+def funds_outcome(label: str) -> str:
+    """The funds sheet's 是否按时 → a key of WORKBOOK_KEYS."""
+    if label == "按时足额拨付":
+        return "done"
+    if label.startswith("足额拨付，逾期"):
+        return "done_late"
+    return workbook_outcome(label)
+
+
+def _paid_tasks(ids: list[int]) -> dict[tuple[int, str], int]:
+    """(pairing, the commitment's purpose) → how many tasks are kept by its payments in full."""
+    found: Counter = Counter()
+    for pairing_id, purpose in Task.objects.filter(
+        pairing_id__in=ids, fulfilment=Task.Fulfilment.FUND_PAID, fund_rule__isnull=False
+    ).values_list("pairing_id", "fund_rule__purpose"):
+        found[(pairing_id, purpose)] += 1
+    return found
+
+
+def read_workbook_funds(ctx: Ctx, ids: list[int], year: int, as_of: datetime.date) -> dict[int, Reading]:
+    """The funds sheet: each commitment's payment (on time, late, overdue, not yet due), counted once
+    for every task its payment in full proves — the task sheet's story of those tasks, told by money."""
+    from cooperation.models import Pairing
+
+    names = dict(Pairing.objects.filter(pk__in=ids).values_list("name", "pk"))
+    paid_tasks = _paid_tasks(ids)
+    counts: dict[int, Counter] = defaultdict(Counter)
+    for row in _workbook(ctx, ids, year, as_of)["funds"]:
+        pk = names[row["结对"]]
+        counts[pk][funds_outcome(row["是否按时"])] += paid_tasks.get((pk, row["用途"]), 0)
+    return _count(ids, WORKBOOK_KEYS, counts)
+
+
+def _paid_by_a_commitment(period: TaskPeriod, as_of: datetime.date) -> bool:
+    """A period kept by a payment in full whose year has a commitment when the year is judged."""
+    from assessment.record import cutoff_moment
+    from funds.models import FundCommitment
+
+    if period.task.fulfilment != Task.Fulfilment.FUND_PAID or not _assessed(period, as_of):
+        return False
+    return FundCommitment.history.model.objects.filter(
+        rule_id=period.task.fund_rule_id, year=period.year, history_date__lt=cutoff_moment(as_of)
+    ).exists()
+
+
+def read_workbook_activities(ctx: Ctx, ids: list[int], year: int, as_of: datetime.date) -> dict[int, Reading]:
+    """The activities sheet: a task's yearly minimums all 达标 (met) or not, task by task."""
+    from cooperation.models import Pairing
+
+    names = dict(Pairing.objects.filter(pk__in=ids).values_list("name", "pk"))
+    met: dict[tuple[int, str], bool] = {}
+    for row in _workbook(ctx, ids, year, as_of)["activities"]:
+        if not row.get("最低次数"):
+            continue  # the count of a kind of activity held, not a minimum
+        key = (names[row["结对"]], row["来源任务"])
+        met[key] = met.get(key, True) and row["是否达标"] == "是"
+    counts: dict[int, Counter] = defaultdict(Counter)
+    for (pk, _title), ok in met.items():
+        counts[pk]["met" if ok else "not_met"] += 1
+    return _count(ids, ACTIVITY_KEYS, counts)
+
+
+def _kept_by_activities(period: TaskPeriod, as_of: datetime.date) -> bool:
+    return period.task.fulfilment == Task.Fulfilment.ACTIVITIES and _recorded_at(period, as_of) is not None
 
 
 WORKBOOK_KEYS = {
@@ -514,6 +595,13 @@ WORKBOOK_KEYS = {
     "open": frozenset({S.ON_TRACK, S.SOON}),
     "paused": frozenset({S.PAUSED}),
     "na": frozenset({S.NA}),
+    "other": frozenset(),
+}
+
+
+ACTIVITY_KEYS = {
+    "met": ALL_DONE,
+    "not_met": frozenset({S.OVERDUE, S.ON_TRACK, S.SOON, S.PAUSED, S.CONTINUING}),
     "other": frozenset(),
 }
 
@@ -582,6 +670,24 @@ SURFACES: list[Surface] = [
         read_workbook,
         WORKBOOK_KEYS,
         covers=_assessed,
+        state_of=_state_at,
+        any_day=True,
+        judged_on=lambda year, as_of: _cut_off(year, as_of),
+    ),
+    Surface(
+        "assessment workbook (funds sheet)",
+        read_workbook_funds,
+        WORKBOOK_KEYS,
+        covers=_paid_by_a_commitment,
+        state_of=_state_at,
+        any_day=True,
+        judged_on=lambda year, as_of: _cut_off(year, as_of),
+    ),
+    Surface(
+        "assessment workbook (activities sheet)",
+        read_workbook_activities,
+        ACTIVITY_KEYS,
+        covers=_kept_by_activities,
         state_of=_state_at,
         any_day=True,
         judged_on=lambda year, as_of: _cut_off(year, as_of),

@@ -79,6 +79,16 @@ def reach(user, model) -> dict[str, frozenset]:
     return {name: frozenset(qs.values_list("pk", flat=True)) for name, qs in sets.items()}
 
 
+REACH_MODELS = {
+    "pairings seen": Pairing,
+    "pairings managed": Pairing,
+    "units managed": Unit,
+    "commitments payable": FundCommitment,
+    "commitments confirmable": FundCommitment,
+    "periods reportable": TaskPeriod,
+}
+
+
 def everybody(users, model) -> dict[str, dict[str, frozenset]]:
     return {name: reach(users[name], model) for name in PERSONAS}
 
@@ -145,8 +155,10 @@ class Probe:
         self.exercised: set[tuple[str, str]] = set()
         self.accepted = 0
         self.before: dict = {}
+        self._existing: dict = {}
+        self.made = 0
 
-    def attempt(self, where, field_key, model, writer, send, allowed=frozenset(), find=None):
+    def attempt(self, where, field_key, model, writer, send, allowed=frozenset(), find=None, creates=False):
         # Every write is rolled back: the reach before is the same for all writes to one model.
         if model not in self.before:
             self.before[model] = (
@@ -165,19 +177,33 @@ class Probe:
             ):
                 self.accepted += 1
                 after = everybody(self.users, model)
-                # New rows are not a widening of the reach over existing ones.
+                # New rows are not a widening of the reach over existing ones (a new task's periods
+                # are reportable by its units: the reach over what existed must not grow).
                 for sets in after.values():
                     for name in list(sets):
                         if name.startswith(model._meta.label):
                             sets[name] = sets[name] & existing
+                        elif creates:
+                            sets[name] = sets[name] & self.existing_of(name)
                 problems = widened(before, after, allowed)
                 row = find() if find else None
                 if row is not None:
                     problems += [f"points at {t}" for t in hidden_targets(row, writer, seen)]
+                    manager = model._default_manager
+                    if creates and hasattr(manager, "manageable_by"):
+                        if not manager.manageable_by(writer).filter(pk=row.pk).exists():
+                            problems.append(f"made {model._meta.label} #{row.pk}, which he cannot manage")
                 if problems:
                     self.failures.append(f"{where} {field_key} as {writer.username}: {'; '.join(problems)}")
         finally:
             transaction.savepoint_rollback(sid)
+
+    def existing_of(self, name: str) -> frozenset:
+        """The rows that existed before any write, of the model a reach set counts."""
+        if name not in self._existing:
+            model = REACH_MODELS[name]
+            self._existing[name] = frozenset(model._default_manager.values_list("pk", flat=True))
+        return self._existing[name]
 
 
 # --- The API ------------------------------------------------------------------------------------
@@ -322,7 +348,9 @@ def form_values(field, user, current):
 def update_pages() -> dict[str, type]:
     """Page forms that change one existing row: a route with <int:pk> of the form's own model."""
     return {
-        route: cls for route, cls in model_forms().items() if route.count("<") == 1 and "<int:pk>" in route
+        route: cls
+        for route, cls in model_forms().items()
+        if route.count("<") == 1 and "<int:pk>" in route and not route.endswith("/new/")
     }
 
 
@@ -370,6 +398,104 @@ def test_no_page_form_widens_anybodys_reach(users, finance, demo, client_for, ro
                     find=lambda pk=row.pk: model._default_manager.filter(pk=pk).first(),
                 )
     assert not probe.failures, "\n".join(probe.failures)
+
+
+def create_pages() -> dict[str, type]:
+    """Page forms that make a new row (a route ending in new/), with the model of the row the route
+    names (the pairing or commitment it is made in), if any."""
+    return {route: cls for route, cls in model_forms().items() if route.endswith("/new/")}
+
+
+# The row a create route names in its URL: the pairing a task or activity is made in, the commitment
+# a fund-use project belongs to. A new create route with a parameter fails until it is listed here.
+CREATE_PARENTS = {
+    "/pairings/<int:pairing_pk>/activities/new/": ("<int:pairing_pk>", Pairing),
+    "/tasks/plan/<int:pairing_pk>/new/": ("<int:pairing_pk>", Pairing),
+    "/funds/<int:pk>/use-projects/new/": ("<int:pk>", FundCommitment),
+}
+
+
+def filled(form, user) -> dict:
+    """A valid-looking POST of a blank create form: every required field given a plain value."""
+    data = form_data(form)
+    for name, field in form.fields.items():
+        if name in data or not field.required:
+            continue
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            visible = candidates(field.queryset.model, user, [])[-1:]
+            data[name] = [str(obj.pk) for obj in visible]
+        elif isinstance(field, forms.ModelChoiceField):
+            data[name] = str(field.queryset.order_by("pk").values_list("pk", flat=True).first() or "")
+        elif isinstance(field, forms.ChoiceField):
+            data[name] = next((str(v) for v, _label in field.choices if v != ""), "")
+        elif isinstance(field, forms.DateField):
+            data[name] = "2026-06-01"
+        elif isinstance(field, forms.IntegerField):
+            data[name] = "2026" if "year" in name else "1"
+        elif isinstance(field, forms.DecimalField):
+            data[name] = "1000"
+        elif isinstance(field, forms.CharField):
+            data[name] = f"范围测试{name}"
+    return data
+
+
+@pytest.mark.parametrize("route", sorted(create_pages()))
+def test_no_page_create_form_widens_anybodys_reach(users, finance, demo, client_for, route):
+    cls = create_pages()[route]
+    model = cls.form_class._meta.model
+    probe = Probe(users)
+    before = frozenset(model._default_manager.values_list("pk", flat=True))
+
+    def made(model, before):
+        row = model._default_manager.exclude(pk__in=before).order_by("-pk").first()
+        probe.made += row is not None
+        return row
+
+    parameter, parent_model = CREATE_PARENTS.get(route, (None, None))
+    assert route.count("<") == (1 if parameter else 0), f"{route}: list its parent in CREATE_PARENTS"
+    for persona in PERSONAS:
+        writer = users[persona]
+        url = route
+        if parameter:
+            manager = parent_model._default_manager
+            parent = (
+                manager.manageable_by(writer).order_by("pk").first()
+                or manager.visible_to(writer).order_by("pk").first()
+            )
+            if parent is None:
+                continue
+            url = route.replace(parameter, str(parent.pk))
+        client = client_for(persona)
+        page = client.get(url)
+        if page.status_code != 200 or "form" not in (page.context or {}):
+            continue
+        form = page.context["form"]
+        base = filled(form, writer)
+        for name, field in form.fields.items():
+            probe.exercised.add((route, name))
+            values = form_values(field, writer, form[name].value())
+            for value in values or []:
+                data = dict(base)
+                if value is None:
+                    data.pop(name, None)
+                else:
+                    data[name] = value
+
+                def send(data=data, client=client, url=url):
+                    return client.post(url, data)
+
+                probe.attempt(
+                    f"POST {route}",
+                    name,
+                    model,
+                    writer,
+                    send,
+                    find=lambda: made(model, before),
+                    creates=True,
+                )
+    assert not probe.failures, "\n".join(probe.failures)
+    # Not vacuous: the personas who may make such rows did make some.
+    assert probe.made, f"no POST to {route} made a row: the test fills the form wrongly"
 
 
 def test_every_writable_field_is_exercised(users, finance, demo):
