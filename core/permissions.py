@@ -35,11 +35,12 @@ def set_once_fields(model) -> tuple[str, ...]:
     """Fields that decide who sees or manages a row: set when it is created, then only by superusers.
 
     A model names them in `scope_defining_fields` (a unit's region, a pairing's sides and parent,
-    a commitment's payer and receiver); the first step of its `scope_field` (the pairing, the
+    a commitment's payer and receiver), and the terms of a two-party promise in `promise_fields` (a
+    commitment's amount and deadlines: either side changing them could make itself on time); the first step of its `scope_field` (the pairing, the
     commitment, the task a row belongs to) is always one of them: moving a row to another pairing
     would show it to people who did not see it.
     """
-    names = list(getattr(model, "scope_defining_fields", ()))
+    names = list(getattr(model, "scope_defining_fields", ())) + list(getattr(model, "promise_fields", ()))
     first = (getattr(model, "scope_field", "") or "").split("__")[0]
     if first and first not in names and model._meta.get_field(first).many_to_one:
         names.append(first)

@@ -59,7 +59,19 @@ class FundUseProjectForm(forms.ModelForm):
 
 
 class FundCommitmentForm(forms.ModelForm):
-    """What a liaison officer may correct by hand for one year; the totals are never editable."""
+    """A year's commitment: its terms for superusers, its notes for liaison staff; totals never.
+
+    The terms (`FundCommitment.promise_fields`) are shown to everyone else read-only (a disabled
+    field ignores what is posted), with the reason beside them.
+    """
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is None or not user.is_superuser:
+            for name in FundCommitment.promise_fields:
+                if name in self.fields:
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = _("承诺条款以文件为准，只有系统管理员可以修改。")
 
     class Meta:
         model = FundCommitment

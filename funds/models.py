@@ -269,6 +269,11 @@ class FundCommitment(models.Model):
 
     scope_field = "pairing"
     scope_defining_fields = MONEY_SIDES
+    # The promise itself — what is owed, for which year, by when, and when the receiving side's list
+    # is due — as the document states it: set when the commitment is made (from its rule), then
+    # corrected by superusers only. Either side changing them could make itself on time (the payer
+    # lowering the amount to what it paid, the receiver moving its list's deadline).
+    promise_fields = ("year", "purpose", "amount", "due", "due_text", "use_list_due", "use_list_due_text")
 
     pairing = models.ForeignKey(
         Pairing, verbose_name=_("结对"), on_delete=models.CASCADE, related_name="fund_commitments"

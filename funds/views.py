@@ -323,13 +323,17 @@ class UseProjectUpdateView(ScopedPageMixin, UseProjectFormMixin, UpdateView):
 
 
 class CommitmentUpdateView(ScopedPageMixin, UpdateView):
-    """Liaison staff correct a year's amount or due date (the source text stays beside it)."""
+    """Liaison staff keep a commitment's notes; its terms (amount, deadlines) are the document's and
+    are corrected by superusers only (`FundCommitment.promise_fields`), shown here read-only."""
 
     model = FundCommitment
     form_class = FundCommitmentForm
     manage = True
     template_name = "funds/action_form.html"
     context_object_name = "commitment"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(title=_("修改资金承诺"), **kwargs)

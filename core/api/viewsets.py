@@ -55,7 +55,11 @@ class SetOnce:
                 same = {getattr(v, "pk", v) for v in new} == set(old.values_list("pk", flat=True))
             else:
                 same = getattr(new, "pk", new) == getattr(old, "pk", old)
-            if not same:
+            if not same and name in getattr(serializer.Meta.model, "promise_fields", ()):
+                errors[name] = _(
+                    "“%(field)s”是双方约定的承诺条款，以文件为准，只有系统管理员可以修改（修改请联系考核办）。"
+                ) % {"field": field.label or name}
+            elif not same:
                 errors[name] = _("“%(field)s”决定谁能看到和管理这条记录，只有系统管理员可以修改。") % {
                     "field": field.label or name
                 }

@@ -251,11 +251,12 @@ def _commitment_page(ctx, values):
         "notes": c.notes,
         **values,
     }
-    return _page(ctx, "jj_liaison", f"/funds/{c.pk}/edit/", data)
+    # The terms are the document's: a superuser corrects them (liaison staff keep the notes).
+    return _page(ctx, "admin", f"/funds/{c.pk}/edit/", data)
 
 
 def _commitment_api(ctx, values):
-    return _api(ctx, "jj_liaison", "patch", f"/api/v1/fund-commitments/{ctx.commitment.pk}/", values)
+    return _api(ctx, "admin", "patch", f"/api/v1/fund-commitments/{ctx.commitment.pk}/", values)
 
 
 def _project_data(ctx, values):

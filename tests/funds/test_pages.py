@@ -183,15 +183,41 @@ def test_fund_list_and_pairing_page_run_a_constant_number_of_queries(client_for,
     assert {url: count(url) for url in urls} == before
 
 
-def test_liaison_corrects_a_commitments_due_date_by_hand(client_for, demo):
+def test_a_commitments_terms_are_corrected_by_a_superuser_only_liaisons_keep_notes(client_for, api_for, demo):
+    """Either side moving the terms could make itself on time: jj_liaison lowering the amount to
+    what was paid, yx_liaison moving the list's deadline. Both see the terms read-only; their posts
+    change the notes only; the API refuses the terms with the reason; a superuser corrects them."""
     c = FundCommitment.objects.get(pairing=demo["jy"], year=2026)
     data = {
         "purpose": c.purpose,
-        "amount": "12000000",
+        "amount": "7000000",
         "due": "2026-05-15",
         "due_text": "每年4月底前（经商定延至5月15日）",
+        "use_list_due": "2026-12-31",
+        "notes": "已与尤溪县财政局核对",
     }
     assert client_for("leader").post(f"/funds/{c.pk}/edit/", data).status_code == 403
-    assert client_for("jj_liaison").post(f"/funds/{c.pk}/edit/", data).status_code == 302
+    page = client_for("jj_liaison").get(f"/funds/{c.pk}/edit/")
+    assert "承诺条款以文件为准，只有系统管理员可以修改。" in page.content.decode()
+    assert 'name="amount"' in page.content.decode() and "disabled" in page.content.decode()
+    for liaison in ("jj_liaison", "yx_liaison"):
+        assert client_for(liaison).post(f"/funds/{c.pk}/edit/", data).status_code == 302
+        c.refresh_from_db()
+        assert (c.amount, str(c.due), c.use_list_due.isoformat()) == (12000000, "2026-04-30", "2026-03-31")
+        assert c.notes == "已与尤溪县财政局核对"
+    for liaison, field, value in (
+        ("jj_liaison", "amount", "7000000"),
+        ("yx_liaison", "use_list_due", "2026-12-31"),
+    ):
+        answer = api_for(liaison).patch(f"/api/v1/fund-commitments/{c.pk}/", {field: value}, format="json")
+        assert answer.status_code == 400 and "只有系统管理员可以修改" in answer.json()[field][0]
+    assert (
+        api_for("jj_liaison")
+        .patch(f"/api/v1/fund-commitments/{c.pk}/", {"notes": "补充说明"}, format="json")
+        .status_code
+        == 200
+    )
+    assert client_for("admin").post(f"/funds/{c.pk}/edit/", data).status_code == 302
     c.refresh_from_db()
-    assert str(c.due) == "2026-05-15" and c.history.first().history_user.username == "jj_liaison"
+    assert (c.amount, str(c.due)) == (7000000, "2026-05-15")
+    assert c.history.first().history_user.username == "admin"
