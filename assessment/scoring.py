@@ -13,14 +13,19 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessment.models import AssessmentScheme, AssessmentSection
+from assessment.models import (
+    AssessmentAdjustment,
+    AssessmentAdjustmentEntry,
+    AssessmentScheme,
+    AssessmentSection,
+)
 from assessment.record import YearRecord
 from cooperation.models import Pairing
 from core.states import Standing, State, judge
@@ -143,6 +148,10 @@ class Facts:
     parks_planned: Decimal = ZERO
     parks_actual: Decimal = ZERO
     not_scored: str = ""
+    # Bonus and deduction entries of the year: per item, the points entered (before the cap) and
+    # the reasons, e.g. {7: Decimal("4")}, {7: ["获省级表彰 +2", …]}.
+    adjusted: dict[int, Decimal] = field(default_factory=dict)
+    adjusted_reasons: dict[int, list[str]] = field(default_factory=dict)
 
 
 # Pairings handled together: the year's lookups (each task's sides, periods, actuals) are held for
@@ -164,9 +173,12 @@ def not_scored_reason(pairing: Pairing, year: int, has_children: bool) -> str:
     return ""
 
 
-def collect_facts(pairings: list[Pairing], year: int, as_of: datetime.date) -> dict[tuple[int, str], Facts]:
+def collect_facts(
+    pairings: list[Pairing], year: int, as_of: datetime.date, scheme: AssessmentScheme | None = None
+) -> dict[tuple[int, str], Facts]:
     """Facts of every (pairing, side) as the year stood at the cut-off (`assessment.record`): a
-    constant number of queries per chunk of pairings, whatever the number of tasks, periods or reports."""
+    constant number of queries per chunk of pairings, whatever the number of tasks, periods or reports.
+    With `scheme`, the bonus and deduction entries of its items for the year are read too."""
     facts = {(p.pk, side): Facts() for p in pairings for side in SIDES}
     parents = set(
         Pairing.objects.filter(parent_id__in=[p.pk for p in pairings]).values_list("parent_id", flat=True)
@@ -177,7 +189,27 @@ def collect_facts(pairings: list[Pairing], year: int, as_of: datetime.date) -> d
             facts[(pairing.pk, side)].not_scored = reason
     for chunk in pairing_chunks(pairings):
         _collect_chunk(chunk, year, as_of, facts)
+    if scheme is not None:
+        collect_adjustments(pairings, year, scheme, facts)
     return facts
+
+
+def collect_adjustments(pairings: list[Pairing], year: int, scheme: AssessmentScheme, facts: dict) -> None:
+    """The year's bonus and deduction entries of the scheme's items, per (pairing, side) (one query)."""
+    entries = (
+        AssessmentAdjustmentEntry.objects.filter(
+            item__scheme=scheme, year=year, pairing_id__in=[p.pk for p in pairings]
+        )
+        .order_by("pk")
+        .values_list("pairing_id", "side", "item_id", "item__kind", "points", "reason")
+    )
+    for pairing_id, side, item_id, kind, points, reason in entries:
+        side_facts = facts.get((pairing_id, side))
+        if side_facts is None:
+            continue
+        side_facts.adjusted[item_id] = side_facts.adjusted.get(item_id, ZERO) + points
+        sign = "+" if kind == AssessmentAdjustment.Kind.BONUS else "−"
+        side_facts.adjusted_reasons.setdefault(item_id, []).append(f"{reason} {sign}{points.normalize():f}")
 
 
 def task_sides(pairings: list[Pairing]) -> dict[int, set[str]]:
@@ -301,13 +333,13 @@ def scheme_for(year: int) -> AssessmentScheme:
     """The scheme whose years cover `year` (the latest starting one), else the default scheme."""
     candidates = [
         s
-        for s in AssessmentScheme.objects.filter(is_default=False).prefetch_related("sections")
+        for s in AssessmentScheme.objects.filter(is_default=False).prefetch_related("sections", "adjustments")
         if s.applies_to(year) and (s.year_from is not None or s.year_to is not None)
     ]
     if candidates:
         return max(candidates, key=lambda s: (s.year_from or 0, s.pk))
     ensure_default_scheme()
-    return AssessmentScheme.objects.prefetch_related("sections").get(is_default=True)
+    return AssessmentScheme.objects.prefetch_related("sections", "adjustments").get(is_default=True)
 
 
 def _rate(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
@@ -367,7 +399,7 @@ def applicable_weight(sections: list[AssessmentSection], facts: Facts) -> Decima
     return sum((s.weight for s in sections if section_applies(s, facts, sections)), ZERO)
 
 
-def total_score(sections: list[AssessmentSection], facts: Facts) -> Decimal | None:
+def base_score(sections: list[AssessmentSection], facts: Facts) -> Decimal | None:
     """The total over the applicable sections, brought to the scheme's full marks:
     earned ÷ applicable weight × full weight (= × 100 with the default scheme); None (不适用) when
     no section applies."""
@@ -377,6 +409,28 @@ def total_score(sections: list[AssessmentSection], facts: Facts) -> Decimal | No
     earned = sum((section_score(s, facts, sections) or ZERO for s in sections), ZERO)
     full = sum((s.weight for s in sections), ZERO)
     return (earned / weight * full).quantize(Decimal("0.01"))
+
+
+def adjustment_points(item: AssessmentAdjustment, facts: Facts) -> Decimal:
+    """What one bonus (+) or deduction (−) item adds to the total: its entries up to its cap."""
+    points = min(facts.adjusted.get(item.pk, ZERO), item.cap)
+    return item.sign * points if points else ZERO
+
+
+def adjustments_total(items: list[AssessmentAdjustment], facts: Facts, kind: str | None = None) -> Decimal:
+    """The sum of the items' points (of one kind, if given), each item capped."""
+    return sum((adjustment_points(i, facts) for i in items if kind is None or i.kind == kind), ZERO)
+
+
+def total_score(
+    sections: list[AssessmentSection], facts: Facts, items: list[AssessmentAdjustment] = ()
+) -> Decimal | None:
+    """The base score (`base_score`) plus the bonus items and minus the deduction items, each up
+    to its cap; None (不适用) when no section applies (a bonus does not make a side assessed)."""
+    base = base_score(sections, facts)
+    if base is None:
+        return None
+    return base + adjustments_total(list(items), facts)
 
 
 def section_detail(section: AssessmentSection, facts: Facts, sections: list[AssessmentSection]) -> str:

@@ -63,7 +63,7 @@ def build(
         as_of = as_of_date(year, today)
         report(2, _("正在计算得分…"))
         scheme = scheme_for(year)
-        facts = collect_facts(pairings, year, as_of)
+        facts = collect_facts(pairings, year, as_of, scheme)
         # Every sheet says the day its figures are as of (the cut-off; day counts run to it).
         title = title_line(year, pairings)
         line = title + _("（统计截至 %(date)s，天数按日历日计至该日）") % {"date": as_of.isoformat()}

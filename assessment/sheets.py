@@ -16,12 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from assessment.models import AssessmentScheme
+from assessment.models import AssessmentAdjustment, AssessmentScheme
 from assessment.record import YearRecord, recorded
 from assessment.scoring import (
     PAIRING_CHUNK,
     SIDES,
     Facts,
+    adjustments_total,
     applicable_weight,
     outcome_of,
     section_detail,
@@ -116,7 +117,10 @@ class SummarySheet(Exporter):
     ):
         self.pairings = pairings
         self.sections = list(scheme.sections.all())
+        self.items = list(scheme.adjustments.all())
         self.facts = facts
+        # 加分 / 扣分 columns only when the scheme has such items (a scheme without them prints as before).
+        adjustments = [Column(_("加分"), 6, "score"), Column(_("扣分"), 6, "score")] if self.items else []
         self.columns = [
             Column(_("结对"), 14, wrap=True),
             Column(_("方"), 6),
@@ -124,6 +128,7 @@ class SummarySheet(Exporter):
             *[Column(f"{s.name}（{s.weight.normalize():f}分）", 8, "score") for s in self.sections],
             Column(_("得分合计"), 7, "score"),
             Column(_("适用分值"), 7, "score"),
+            *adjustments,
             Column(_("总分"), 7, "score"),
             Column(_("计分依据"), 28, wrap=True),
         ]
@@ -139,12 +144,14 @@ class SummarySheet(Exporter):
                 region = pairing.coastal_region if side == "coastal" else pairing.mountain_region
                 scores = [section_score(s, facts, self.sections) for s in self.sections]
                 weight = applicable_weight(self.sections, facts)
+                # The 加分 and 扣分 columns (1-based) after 得分合计 and 适用分值, added to the base score.
+                plus = (last + 3, last + 4) if self.items else ()
                 if not weight:
                     total = na  # nothing to assess: no score, and no place in any ranking
                 elif weight == full:
-                    total = RowSum(first, last)
+                    total = RowSum(first, last, plus=plus)
                 else:
-                    total = RowSum(first, last, over=weight, full=full)
+                    total = RowSum(first, last, over=weight, full=full, plus=plus)
                 if facts.not_scored:
                     details = _("不适用：%(reason)s") % {"reason": facts.not_scored}
                 else:
@@ -154,8 +161,15 @@ class SummarySheet(Exporter):
                             "w": f"{weight.normalize():f}",
                             "f": f"{full.normalize():f}",
                         }
+                    details += adjustment_details(self.items, facts)
                 cells = [na if score is None else score for score in scores]
                 earned = RowSum(first, last) if weight else na
+                adjusted = []
+                if self.items:
+                    adjusted = [
+                        adjustments_total(self.items, facts, kind) if weight else na
+                        for kind in (AssessmentAdjustment.Kind.BONUS, AssessmentAdjustment.Kind.DEDUCTION)
+                    ]
                 yield [
                     pairing.name,
                     side_label(side),
@@ -163,9 +177,33 @@ class SummarySheet(Exporter):
                     *cells,
                     earned,
                     weight or na,
+                    *adjusted,
                     total,
                     details,
                 ]
+
+
+def adjustment_details(items, facts: Facts) -> str:
+    """计分依据 of the bonus and deduction items entered for a side: “；加分：获省级表彰 +2（上限 4）…”."""
+    parts = []
+    for item in items:
+        reasons = facts.adjusted_reasons.get(item.pk)
+        if not reasons:
+            continue
+        entered = facts.adjusted[item.pk]
+        capped = (
+            _("，按上限计 %(cap)s 分") % {"cap": f"{item.cap.normalize():f}"} if entered > item.cap else ""
+        )
+        parts.append(
+            _("%(kind)s：%(name)s（%(reasons)s%(capped)s）")
+            % {
+                "kind": item.get_kind_display(),
+                "name": item.name,
+                "reasons": "、".join(reasons),
+                "capped": capped,
+            }
+        )
+    return "".join(f"；{part}" for part in parts)
 
 
 class TasksSheet(PairingExporter):

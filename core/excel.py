@@ -179,7 +179,11 @@ class SafeWriter:
     ) -> None:
         """A formula built by our code from cell references (never from user text), with its value."""
         simple = re.fullmatch(r"=[A-Z]+\([A-Z0-9:$,]*\)", expression)
-        scaled = re.fullmatch(r"=ROUND\(SUM\([A-Z]+[0-9]+:[A-Z]+[0-9]+\)/[0-9.]+\*[0-9.]+,2\)", expression)
+        scaled = re.fullmatch(
+            r"=(SUM\([A-Z]+[0-9]+:[A-Z]+[0-9]+\)|ROUND\(SUM\([A-Z]+[0-9]+:[A-Z]+[0-9]+\)/[0-9.]+\*[0-9.]+,2\))"
+            r"(\+[A-Z]+[0-9]+)*",
+            expression,
+        )
         if not (simple or scaled):
             raise ValueError(f"unexpected formula {expression!r}")
         self.sheet.write_formula(row, col, expression, self.style(FORMATS.get(kind), bold=bold), value)
@@ -218,13 +222,15 @@ class Exporter:
 @dataclass(frozen=True)
 class RowSum:
     """A formula cell: the SUM of this row's columns `first`..`last` (1-based); with `over`, that sum
-    brought to `full` marks: ROUND(SUM ÷ over × full, 2) (a total over the applicable weights only)."""
+    brought to `full` marks: ROUND(SUM ÷ over × full, 2) (a total over the applicable weights only);
+    with `plus`, the cells of those columns (1-based) added (a bonus, a negative deduction)."""
 
     first: int
     last: int
     kind: str = "score"
     over: Decimal | None = None
     full: Decimal | None = None
+    plus: tuple[int, ...] = ()
 
 
 def _decimal(value) -> Decimal | None:
@@ -405,6 +411,9 @@ def write_sheet(workbook, exporter: Exporter, title_line: str) -> int:
                     full = value.full or value.over
                     expression = f"=ROUND({expression[1:]}/{value.over.normalize():f}*{full.normalize():f},2)"
                     result = (result / value.over * full).quantize(Decimal("0.01"))
+                for column_number in value.plus:
+                    expression += f"+{xl_col_to_name(column_number + offset - 1)}{row_index + 1}"
+                    result += _decimal(row[column_number + offset - 1]) or 0
                 writer.formula(row_index, index, expression, result, value.kind)
                 value = result
             elif offset and index == 0:
