@@ -165,3 +165,50 @@ def run_export(export_id: int) -> str:
         finished=timezone.now(),
     )
     return Status.DONE
+
+
+# --- The scheme page (superusers) --------------------------------------------------------------
+
+
+def save_scheme(scheme_form, formsets) -> bool:
+    """Save a scheme and its sections, items and grade bands together, or nothing: returns False
+    (and saves nothing) when any form has an error."""
+    from django.db import transaction
+
+    if not (scheme_form.is_valid() and all(f.is_valid() for f in formsets)):
+        return False
+    with transaction.atomic():
+        scheme_form.save()
+        for formset in formsets:
+            formset.save()
+    return True
+
+
+def copy_scheme(scheme, *, year: int, name: str):
+    """A new scheme for `year` only, copied from `scheme`: its sections, bonus and deduction items
+    and grade bands (the entries of a year stay with that year's scheme)."""
+    from django.db import transaction
+
+    from assessment.models import AssessmentScheme
+
+    with transaction.atomic():
+        copy = AssessmentScheme.objects.create(
+            name=name,
+            year_from=year,
+            year_to=year,
+            notes=_("复制自“%(name)s”。") % {"name": scheme.name}
+            + (f"\n{scheme.notes}" if scheme.notes else ""),
+        )
+        for section in scheme.sections.all():
+            section.pk = None
+            section.scheme = copy
+            section.save()
+        for item in scheme.adjustments.all():
+            item.pk = None
+            item.scheme = copy
+            item.save()
+        for band in scheme.grades.all():
+            band.pk = None
+            band.scheme = copy
+            band.save()
+    return copy
