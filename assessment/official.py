@@ -121,9 +121,12 @@ def write_official(
     year: int,
     as_of: datetime.date,
     today: datetime.date,
+    sheet=None,
 ) -> None:
-    """The 考核情况表 sheet: one section per pairing, a page break before each but the first."""
-    sheet = workbook.add_worksheet(str(_("考核情况表")))
+    """The 考核情况表 sheet (a new one, or `sheet` added beforehand to keep it first): one section
+    per pairing, a page break before each but the first."""
+    if sheet is None:
+        sheet = workbook.add_worksheet(str(_("考核情况表")))
     writer = SafeWriter(workbook, sheet)
     sections = list(scheme.sections.all())
     items = list(scheme.adjustments.all())

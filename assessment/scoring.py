@@ -15,6 +15,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.db import transaction
 from django.utils import timezone
@@ -179,6 +180,16 @@ def collect_facts(
     """Facts of every (pairing, side) as the year stood at the cut-off (`assessment.record`): a
     constant number of queries per chunk of pairings, whatever the number of tasks, periods or reports.
     With `scheme`, the bonus and deduction entries of its items for the year are read too."""
+    facts = initial_facts(pairings, year)
+    for chunk in pairing_chunks(pairings):
+        collect_chunk(Chunk(chunk, year, as_of), facts)
+    if scheme is not None:
+        collect_adjustments(pairings, year, scheme, facts)
+    return facts
+
+
+def initial_facts(pairings: list[Pairing], year: int) -> dict[tuple[int, str], Facts]:
+    """Empty facts of every (pairing, side), with the reason a pairing is not scored (one query)."""
     facts = {(p.pk, side): Facts() for p in pairings for side in SIDES}
     parents = set(
         Pairing.objects.filter(parent_id__in=[p.pk for p in pairings]).values_list("parent_id", flat=True)
@@ -187,11 +198,41 @@ def collect_facts(
         reason = not_scored_reason(pairing, year, pairing.pk in parents)
         for side in SIDES:
             facts[(pairing.pk, side)].not_scored = reason
-    for chunk in pairing_chunks(pairings):
-        _collect_chunk(chunk, year, as_of, facts)
-    if scheme is not None:
-        collect_adjustments(pairings, year, scheme, facts)
     return facts
+
+
+class Chunk:
+    """A chunk of pairings' year as recorded at the cut-off, read once and shared by the scores and
+    by every sheet of the workbook (the YearRecord, each task's sides, the notices, the park plans)."""
+
+    def __init__(self, pairings: list[Pairing], year: int, as_of: datetime.date) -> None:
+        self.pairings = pairings
+        self.ids = [p.pk for p in pairings]
+        self.year = year
+        self.as_of = as_of
+        self._memo: dict = {}
+
+    def memo(self, key, factory):
+        """`factory()` once per chunk (what several sheets read alike)."""
+        if key not in self._memo:
+            self._memo[key] = factory()
+        return self._memo[key]
+
+    @cached_property
+    def record(self) -> YearRecord:
+        return YearRecord(self.ids, self.year, self.as_of)
+
+    @cached_property
+    def sides(self) -> dict[int, set[str]]:
+        return task_sides(self.pairings)
+
+    @cached_property
+    def notices(self):
+        return self.record.notices()
+
+    @cached_property
+    def park_plans(self) -> list[dict]:
+        return self.record.park_plans()
 
 
 def collect_adjustments(pairings: list[Pairing], year: int, scheme: AssessmentScheme, facts: dict) -> None:
@@ -216,18 +257,22 @@ def task_sides(pairings: list[Pairing]) -> dict[int, set[str]]:
     """Which side(s) each task answers for, from its units' regions (one query)."""
     by_id = {p.pk: p for p in pairings}
     sides: dict[int, set[str]] = defaultdict(set)
+    known: dict[tuple[int, str], tuple[str, ...]] = {}  # (pairing, region path) → sides: a few hundred
     for task_id, pairing_id, path in TaskUnit.objects.filter(task__pairing_id__in=list(by_id)).values_list(
         "task_id", "task__pairing_id", "unit__region__path"
     ):
-        sides[task_id].update(sides_of(path, by_id[pairing_id]))
+        found = known.get((pairing_id, path))
+        if found is None:
+            found = known[(pairing_id, path)] = sides_of(path, by_id[pairing_id])
+        sides[task_id].update(found)
     return sides
 
 
-def _collect_chunk(pairings: list[Pairing], year: int, as_of: datetime.date, facts: dict) -> None:
-    ids = [p.pk for p in pairings]
-    by_id = {p.pk: p for p in pairings}
-    record = YearRecord(ids, year, as_of)
-    sides_by_task = task_sides(pairings)
+def collect_chunk(chunk: Chunk, facts: dict) -> None:
+    """Add one chunk's facts to `facts` (see `collect_facts`)."""
+    by_id = {p.pk: p for p in chunk.pairings}
+    record = chunk.record
+    sides_by_task = chunk.sides
 
     def sides_for(task_id: int) -> set[str]:
         return sides_by_task.get(task_id) or set(SIDES)  # a task without units answers for both
@@ -285,12 +330,12 @@ def _collect_chunk(pairings: list[Pairing], year: int, as_of: datetime.date, fac
             facts[(minimum.pairing_id, side)].minimums_counted += 1
             facts[(minimum.pairing_id, side)].minimums_met += int(minimum.met)
 
-    for notice in record.notices():
+    for notice in chunk.notices:
         for side in sides_of(notice.unit.region.path, by_id[notice.pairing_id]):
             facts[(notice.pairing_id, side)].notices += 1
             facts[(notice.pairing_id, side)].escalations += int(notice.escalated)
 
-    for plan in record.park_plans():
+    for plan in chunk.park_plans:
         for side in SIDES:  # each side may count 100 % of a co-built park's figures
             facts[(plan["park__pairing_id"], side)].parks_planned += plan["planned_completion"]
             facts[(plan["park__pairing_id"], side)].parks_actual += plan["actual_completion"] or ZERO
