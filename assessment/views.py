@@ -399,6 +399,7 @@ def scheme_detail(request, pk: int):
         "adjustments": [(a, adjustment_criterion(a)) for a in scheme.adjustments.all()],
         "grades": list(scheme.grades.all()),
         "default_grades": [(t, str(n)) for t, n in DEFAULT_GRADES],
+        "invalid": status == 400,
     }
     return render(request, "assessment/scheme_detail.html", context, status=status)
 

@@ -96,6 +96,7 @@ def test_an_error_anywhere_saves_nothing(demo, client_for, changes, message):
     response = client_for("admin").post(reverse("assessment:scheme_detail", args=[scheme.pk]), data)
     assert response.status_code == 400
     assert message in response.content.decode()
+    assert "未保存：请改正下面标出的错误后再保存。" in response.content.decode()
     assert state(scheme) == before
 
 
