@@ -10,10 +10,11 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
@@ -54,8 +55,13 @@ NOT_APPLICABLE = _l("不适用")
 
 def sides_text(sides) -> str:
     """计入方: the side(s) an item counts for."""
-    sides = set(sides)
-    if sides == set(SIDES):
+    return _sides_text(frozenset(sides), get_language())
+
+
+@lru_cache(maxsize=32)
+def _sides_text(sides: frozenset, language: str) -> str:
+    # Translated once per language and set of sides (a sheet asks once per row).
+    if sides == frozenset(SIDES):
         return _("双方")
     return side_label(next(iter(sides))) if sides else ""
 
@@ -261,6 +267,12 @@ class TasksSheet(PairingExporter):
             .values_list("task_id", "role", "unit__name")
         ):
             units[task_id][role].append(name)
+        # The labels of 是否计分, translated once for the chunk rather than once per row.
+        yes, not_counted = _("是"), _("否：%(why)s")
+        ledger_counted = {
+            fulfilment: _("否：按%(ledger)s计分") % {"ledger": LEDGER_LABELS.get(fulfilment, _("台账"))}
+            for fulfilment in Task.Fulfilment.values
+        }
         for period in record.due_periods:
             task = record.tasks[period.task_id]
             area, deadline_text = details[task.pk]
@@ -270,13 +282,13 @@ class TasksSheet(PairingExporter):
             outcome = outcome_of(standing)
             report_text, reviewed_at = reports.get(period.pk, ("", None))
             if task.fulfilment:
-                counted = _("否：按%(ledger)s计分") % {
+                counted = ledger_counted.get(task.fulfilment) or _("否：按%(ledger)s计分") % {
                     "ledger": LEDGER_LABELS.get(task.fulfilment, _("台账"))
                 }
             elif outcome.counted:
-                counted = _("是")
+                counted = yes
             else:
-                counted = _("否：%(why)s") % {"why": outcome.label}
+                counted = not_counted % {"why": outcome.label}
             yield [
                 self.by_id[task.pairing_id].name,
                 numbers.get(task.pk, task.number),

@@ -15,6 +15,7 @@ file as soon as the next one starts, so memory stays flat whatever the number of
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 import re
 from collections.abc import Iterator
@@ -259,6 +260,12 @@ def text_lines(text: str, width: float, size: float = BODY_SIZE) -> int:
     scale = size / BODY_SIZE
     if "\n" not in text and 2 * len(text) * scale <= usable:
         return 1  # fits even if every character is wide: no need to measure
+    return _measured_lines(text, usable, scale)
+
+
+@functools.lru_cache(maxsize=4096)
+def _measured_lines(text: str, usable: float, scale: float) -> int:
+    # Remembered: a sheet repeats the same long texts (a pairing's name, a unit list) row after row.
     return sum(max(1, math.ceil(text_width(part) * scale / usable)) for part in str(text).split("\n"))
 
 
