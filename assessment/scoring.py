@@ -75,11 +75,15 @@ class PeriodOutcome:
     """How a task period stands on the assessment day (the answer of `core.states.judge`)."""
 
     key: str  # on_time / late / overdue / open / paused / no_due
-    label: str
     days_late: int | None
     counted: bool  # in the denominator of the on-time rate
     on_time: bool
-    standing: Standing | None = None
+    standing: Standing
+
+    @property
+    def label(self) -> str:
+        """The standing's label (translated when read: the scores never need it, the sheets do)."""
+        return self.standing.label
 
 
 OUTCOME_KEYS = {
@@ -101,7 +105,7 @@ def outcome_of(standing: Standing) -> PeriodOutcome:
     days = (
         standing.days if state in (State.DONE_LATE, State.OVERDUE) else (0 if state == State.DONE else None)
     )
-    return PeriodOutcome(OUTCOME_KEYS[state], standing.label, days, counted, state == State.DONE, standing)
+    return PeriodOutcome(OUTCOME_KEYS[state], days, counted, state == State.DONE, standing)
 
 
 def period_outcome(

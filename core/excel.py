@@ -152,6 +152,12 @@ class SafeWriter:
         self, row: int, col: int, value, kind: str = "text", *, bold: bool = False, wrap: bool = False
     ) -> None:
         """A typed cell: numbers and dates as values with a number format, anything else as safe text."""
+        if type(value) is str:  # the commonest cell first
+            if value:
+                self.text(row, col, value, bold=bold, wrap=wrap)
+            else:
+                self.sheet.write_blank(row, col, None, self.style(bold=bold, wrap=wrap))
+            return
         if isinstance(value, bool):
             value = "是" if value else "否"
         if value is None or value == "":
