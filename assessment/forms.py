@@ -83,6 +83,19 @@ class UniqueFormSet(forms.BaseInlineFormSet):
             seen.add(value)
 
 
+class AdjustmentItemsFormSet(UniqueFormSet):
+    """The bonus and deduction items: one with entries is kept (its entries would lose their item)."""
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            item = form.instance
+            if item.pk and self._should_delete_form(form) and item.entries.exists():
+                raise forms.ValidationError(
+                    _("“%(name)s”已有加分 / 扣分记录，不能删除；可改名或把上限改为 0。") % {"name": item.name}
+                )
+
+
 class GradeFormSet(UniqueFormSet):
     unique_field = "threshold"
     duplicate_message = gettext_lazy("等次的最低分不能重复：%(value)s")
@@ -95,7 +108,7 @@ AdjustmentFormSet = forms.inlineformset_factory(
     AssessmentScheme,
     AssessmentAdjustment,
     form=AdjustmentForm,
-    formset=UniqueFormSet,
+    formset=AdjustmentItemsFormSet,
     extra=1,
     can_delete=True,
 )

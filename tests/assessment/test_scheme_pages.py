@@ -147,3 +147,22 @@ def test_nobody_but_a_superuser_opens_or_changes_a_scheme(demo, client_for, user
     copy = client.post(reverse("assessment:scheme_copy", args=[scheme.pk]), {"year": "2030"})
     assert copy.status_code == 403
     assert state(scheme) == before and not AssessmentScheme.objects.filter(year_from=2030).exists()
+
+
+def test_an_item_with_entries_is_not_deleted(demo, client_for):
+    from assessment.models import AssessmentAdjustmentEntry
+
+    scheme = ensure_default_scheme()
+    item = AssessmentAdjustment.objects.create(
+        scheme=scheme, kind="bonus", name="获省级表彰", points=D("2"), cap=D("4")
+    )
+    AssessmentAdjustmentEntry.objects.create(
+        item=item, pairing=demo["jy"], side="mountain", year=2025, points=D("2"), reason="获省级表彰"
+    )
+    before = state(scheme)
+    response = client_for("admin").post(
+        reverse("assessment:scheme_detail", args=[scheme.pk]), form(**{"adjustments-0-DELETE": "on"})
+    )
+    assert response.status_code == 400
+    assert "“获省级表彰”已有加分 / 扣分记录，不能删除" in response.content.decode()
+    assert state(scheme) == before
