@@ -67,6 +67,14 @@ class AssessmentAdjustmentEntryAdmin(SuperuserOnly, SimpleHistoryAdmin):
     readonly_fields = ["entered_by", "entered_at"]
     fields = ["year", "pairing", "side", "item", "points", "reason", "evidence", "entered_by", "entered_at"]
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "item":  # each item is shown with its scheme's name: read them together
+            kwargs["queryset"] = AssessmentAdjustment.objects.select_related("scheme")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("item__scheme", "pairing", "entered_by")
+
     def save_model(self, request, obj, form, change) -> None:
         if not change:
             obj.entered_by = request.user

@@ -186,7 +186,8 @@ class AssessmentAdjustment(models.Model):
 
     def __str__(self) -> str:
         sign = "+" if self.kind == self.Kind.BONUS else "−"
-        return f"{self.get_kind_display()}：{self.name}（{sign}{self.points.normalize():f}，上限 {self.cap.normalize():f}）"
+        item = f"{self.get_kind_display()}：{self.name}（{sign}{self.points.normalize():f}，上限 {self.cap.normalize():f}）"
+        return f"{self.scheme.name} · {item}"
 
     @property
     def sign(self) -> int:
@@ -220,7 +221,7 @@ class AssessmentAdjustmentEntry(models.Model):
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("录入人"),
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         related_name="+",
         null=True,
         blank=True,

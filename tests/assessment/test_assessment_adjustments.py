@@ -210,3 +210,35 @@ def test_the_printed_workbook_shows_the_items(demo, users, export, tmp_path):
         "上限3",
     ):
         assert text in printed, text
+
+
+def test_the_assessing_office_enters_an_entry_in_the_admin_and_its_history_is_kept(demo, client_for):
+    year_scheme()
+    item = AssessmentAdjustment.objects.get(name="获省级及以上表彰")
+    admin = client_for("admin")
+    data = {
+        "year": "2025",
+        "pairing": str(demo["jy"].pk),
+        "side": "mountain",
+        "item": str(item.pk),
+        "points": "2",
+        "reason": "获省级山海协作先进集体表彰",
+        "evidence": "闽协办〔2025〕12号",
+    }
+    url = "/admin/assessment/assessmentadjustmententry/add/"
+    assert admin.post(url, data).status_code == 302
+    entry = AssessmentAdjustmentEntry.objects.get()
+    assert entry.entered_by.username == "admin" and entry.reason == "获省级山海协作先进集体表彰"
+    change = f"/admin/assessment/assessmentadjustmententry/{entry.pk}/change/"
+    assert admin.post(change, {**data, "points": "1"}).status_code == 302
+    # Who changed what and when: the history keeps both versions with the user.
+    history = list(
+        entry.history.order_by("history_id").values_list("history_type", "points", "history_user__username")
+    )
+    assert history == [("+", D("2"), "admin"), ("~", D("1"), "admin")]
+    # An entry for a year another scheme scores is refused with the reason, nothing saved.
+    refused = admin.post(url, {**data, "year": "2024"})
+    assert refused.status_code == 200 and "2024 年度适用的考核方案是" in refused.content.decode()
+    assert AssessmentAdjustmentEntry.objects.count() == 1
+    # Liaison staff do not reach the entries at all.
+    assert client_for("yx_liaison").get(url).status_code in (302, 403)
