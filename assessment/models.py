@@ -139,6 +139,125 @@ class AssessmentGrade(models.Model):
         return f"{self.name}（≥ {self.threshold.normalize():f}）"
 
 
+class AssessmentAdjustment(models.Model):
+    """A bonus (加分) or deduction (扣分) item of a scheme, e.g. “获省级及以上表彰” +2 per entry, at most 4.
+
+    The assessing office enters what happened for a pairing's side and year
+    (`AssessmentAdjustmentEntry`); the total is then the base score (the sections) plus each bonus
+    item's entries up to its cap, minus each deduction item's entries up to its cap. A scheme
+    without items scores as before.
+    """
+
+    class Kind(models.TextChoices):
+        BONUS = "bonus", _("加分")
+        DEDUCTION = "deduction", _("扣分")
+
+    scheme = models.ForeignKey(
+        AssessmentScheme, verbose_name=_("考核方案"), on_delete=models.CASCADE, related_name="adjustments"
+    )
+    kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    name = models.CharField(_("加分 / 扣分项目"), max_length=60)
+    points = models.DecimalField(
+        _("每次分值"),
+        max_digits=6,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("每记录一次加（扣）的分数，录入时默认取此值"),
+    )
+    cap = models.DecimalField(
+        _("上限"),
+        max_digits=6,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("本项目一年最多加（扣）的分数"),
+    )
+    criterion = models.CharField(_("评分标准"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("加分 / 扣分项目")
+        verbose_name_plural = _("加分 / 扣分项目")
+        ordering = ["scheme", "kind", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "name"], name="assessment_adjustment_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        sign = "+" if self.kind == self.Kind.BONUS else "−"
+        item = f"{self.get_kind_display()}：{self.name}（{sign}{self.points.normalize():f}，上限 {self.cap.normalize():f}）"
+        return f"{self.scheme.name} · {item}"
+
+    @property
+    def sign(self) -> int:
+        return 1 if self.kind == self.Kind.BONUS else -1
+
+
+class AssessmentAdjustmentEntry(models.Model):
+    """One bonus or deduction the assessing office entered for a side of a pairing in a year, with
+    its reason and evidence; who entered it and every later change are kept in its history."""
+
+    class Side(models.TextChoices):
+        COASTAL = "coastal", _("支援方")
+        MOUNTAIN = "mountain", _("受援方")
+
+    item = models.ForeignKey(
+        AssessmentAdjustment,
+        verbose_name=_("加分 / 扣分项目"),
+        on_delete=models.PROTECT,
+        related_name="entries",
+    )
+    pairing = models.ForeignKey(
+        Pairing, verbose_name=_("结对"), on_delete=models.CASCADE, related_name="assessment_adjustments"
+    )
+    side = models.CharField(_("方"), max_length=10, choices=Side.choices)
+    year = models.PositiveSmallIntegerField(_("考核年度"))
+    points = models.DecimalField(
+        _("分数"), max_digits=6, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    reason = models.CharField(_("事由"), max_length=200)
+    evidence = models.TextField(_("证明材料"), blank=True, help_text=_("文件名称、文号或存放位置"))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    entered_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("加分 / 扣分记录")
+        verbose_name_plural = _("加分 / 扣分记录")
+        ordering = ["year", "pairing", "side", "item", "pk"]
+
+    def __str__(self) -> str:
+        sign = "+" if self.item.kind == AssessmentAdjustment.Kind.BONUS else "−"
+        return f"{self.year} {self.pairing} {self.get_side_display()}：{self.item.name} {sign}{self.points.normalize():f}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from assessment.scoring import scheme_for
+
+        if self.item_id and self.year:
+            scheme = scheme_for(self.year)
+            if self.item.scheme_id != scheme.pk:
+                raise ValidationError(
+                    {
+                        "item": _(
+                            "%(year)d 年度适用的考核方案是“%(scheme)s”，请选择该方案的加分 / 扣分项目。"
+                        )
+                        % {"year": self.year, "scheme": scheme.name}
+                    }
+                )
+
+
 class AssessmentExport(models.Model):
     """One request for an assessment workbook and the progress of the job that writes it."""
 

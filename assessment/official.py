@@ -25,11 +25,14 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from assessment.models import AssessmentScheme, AssessmentSection
+from assessment.models import AssessmentAdjustment, AssessmentScheme, AssessmentSection
 from assessment.scoring import (
     SIDES,
     Facts,
+    adjustment_points,
+    adjustments_total,
     applicable_weight,
+    base_score,
     section_applies,
     section_detail,
     section_score,
@@ -95,6 +98,16 @@ def criterion(section: AssessmentSection) -> str:
     return str(section.get_rule_display())
 
 
+def adjustment_criterion(item: AssessmentAdjustment) -> str:
+    """评分标准 of a bonus or deduction item: “每次加 2 分，最多加 4 分”."""
+    verb = _("加") if item.kind == AssessmentAdjustment.Kind.BONUS else _("扣")
+    return _("每次%(verb)s %(p)s 分，最多%(verb)s %(cap)s 分") % {
+        "verb": verb,
+        "p": f"{item.points.normalize():f}",
+        "cap": f"{item.cap.normalize():f}",
+    }
+
+
 def liaison_units(pairing: Pairing) -> str:
     units = [u.name for u in (pairing.coastal_liaison, pairing.mountain_liaison) if u is not None]
     return "、".join(dict.fromkeys(units))
@@ -108,11 +121,15 @@ def write_official(
     year: int,
     as_of: datetime.date,
     today: datetime.date,
+    sheet=None,
 ) -> None:
-    """The 考核情况表 sheet: one section per pairing, a page break before each but the first."""
-    sheet = workbook.add_worksheet(str(_("考核情况表")))
+    """The 考核情况表 sheet (a new one, or `sheet` added beforehand to keep it first): one section
+    per pairing, a page break before each but the first."""
+    if sheet is None:
+        sheet = workbook.add_worksheet(str(_("考核情况表")))
     writer = SafeWriter(workbook, sheet)
     sections = list(scheme.sections.all())
+    items = list(scheme.adjustments.all())
     columns = OFFICIAL_COLUMNS
     widths = [c.width for c in columns]
     for index, column in enumerate(columns):
@@ -200,9 +217,38 @@ def write_official(
                     else:
                         writer.write(row, index, value, column.kind, wrap=True)
                 row += 1
-            # 合计: 分值 the scheme's full marks; 自评分 earned ÷ applicable weight × full marks.
+            last_item = row  # 1-based number of the last section's row
+            # The scheme's bonus and deduction items (加分项 / 扣分项), each with its cap, added to 合计.
+            adjustment_cells = []
+            base = base_score(sections, side_facts)
+            for item_number, adjustment in enumerate(items, start=len(sections) + 1):
+                points = adjustment_points(adjustment, side_facts)
+                reasons = "、".join(side_facts.adjusted_reasons.get(adjustment.pk, [])) or _("无")
+                if side_facts.adjusted.get(adjustment.pk, ZERO) > adjustment.cap:
+                    reasons += _("（按上限计）")
+                cells = [
+                    str(item_number),
+                    _("%(kind)s项：%(name)s")
+                    % {"kind": adjustment.get_kind_display(), "name": adjustment.name},
+                    adjustment.criterion,
+                    _("上限 %(cap)s") % {"cap": f"{adjustment.cap.normalize():f}"},
+                    adjustment_criterion(adjustment),
+                    points if base is not None else str(_("不适用")),
+                    None,
+                    reasons if base is not None else _("不适用（见合计）"),
+                ]
+                sheet.set_row(row, row_height([(v, w) for v, w in zip(cells, widths, strict=True)]))
+                for index, (column, value) in enumerate(zip(columns, cells, strict=True)):
+                    if isinstance(value, str) and (index in (0, 3) or column.kind != "text"):
+                        writer.text(row, index, value, wrap=True, extra=center)
+                    else:
+                        writer.write(row, index, value, column.kind, wrap=True)
+                adjustment_cells.append(f"+F{row + 1}")
+                row += 1
+            # 合计: 分值 the scheme's full marks; 自评分 earned ÷ applicable weight × full marks,
+            # plus the bonus and minus the deduction items.
             weight = applicable_weight(sections, side_facts)
-            total = total_score(sections, side_facts)
+            total = total_score(sections, side_facts, items)
             earned = sum((section_score(s, side_facts, sections) or ZERO for s in sections), ZERO)
             d, f = "D", "F"  # the 分值 and 自评分 columns
             if total is None:
@@ -217,19 +263,27 @@ def write_official(
                     "w": f"{weight.normalize():f}",
                     "f": f"{full.normalize():f}",
                 }
+                if items:
+                    note += _("，加分 %(b)s，扣分 %(d)s") % {
+                        "b": f"{adjustments_total(items, side_facts, AssessmentAdjustment.Kind.BONUS).normalize():f}",
+                        "d": f"{-adjustments_total(items, side_facts, AssessmentAdjustment.Kind.DEDUCTION).normalize():f}",
+                    }
             sheet.set_row(row, row_height([(note, widths[7])]))
             writer.text(row, 0, "", wrap=True)
             writer.text(row, 1, str(_("合计")), bold=True, extra=center)
             writer.write(row, 2, None)
-            writer.formula(row, 3, f"=SUM({d}{first_item + 1}:{d}{row})", full, "score", bold=True)
+            writer.formula(row, 3, f"=SUM({d}{first_item + 1}:{d}{last_item})", full, "score", bold=True)
             writer.write(row, 4, None)
+            added = "".join(adjustment_cells)
             if total is None:
                 writer.text(row, 5, str(_("不适用")), bold=True, extra=center)
             elif weight == full:
-                writer.formula(row, 5, f"=SUM({f}{first_item + 1}:{f}{row})", total, "score", bold=True)
+                expression = f"=SUM({f}{first_item + 1}:{f}{last_item}){added}"
+                writer.formula(row, 5, expression, total, "score", bold=True)
             else:
                 expression = (
-                    f"=ROUND(SUM({f}{first_item + 1}:{f}{row})/{weight.normalize():f}*{full.normalize():f},2)"
+                    f"=ROUND(SUM({f}{first_item + 1}:{f}{last_item})/{weight.normalize():f}*{full.normalize():f},2)"
+                    f"{added}"
                 )
                 writer.formula(row, 5, expression, total, "score", bold=True)
             writer.write(row, 6, None)
@@ -297,12 +351,15 @@ class RankingSheet(Exporter):
     def __init__(self, pairings: list[Pairing], scheme: AssessmentScheme, facts: dict) -> None:
         self.pairings = pairings
         self.sections = list(scheme.sections.all())
+        self.items = list(scheme.adjustments.all())
         self.bands = grade_bands(scheme)
         self.facts = facts
 
     def rows(self):
         for side in SIDES:
-            entries = [(p, total_score(self.sections, self.facts[(p.pk, side)])) for p in self.pairings]
+            entries = [
+                (p, total_score(self.sections, self.facts[(p.pk, side)], self.items)) for p in self.pairings
+            ]
             for ranked in rank(entries):
                 pairing = ranked.key
                 region = pairing.coastal_region if side == "coastal" else pairing.mountain_region
@@ -351,12 +408,25 @@ class SchemeSheet(Exporter):
                 criterion(section),
                 str(CONTENT.get(section.rule, "")),
             ]
+        items = list(self.scheme.adjustments.all())
+        for item in items:
+            yield [
+                _("%(kind)s项") % {"kind": item.get_kind_display()},
+                item.name,
+                _("上限 %(cap)s 分") % {"cap": f"{item.cap.normalize():f}"},
+                adjustment_criterion(item),
+                item.criterion,
+            ]
+        rule = _(
+            "总分 = 各适用项目得分之和 ÷ 适用项目分值之和 × %(f)s；无考核事项的项目为不适用，不计入分母"
+        ) % {"f": f"{full.normalize():f}"}
+        if items:
+            rule += _("；再加各加分项、减各扣分项（每项不超过其上限），由考核单位录入")
         yield [
             _("总分"),
             _("满分"),
             _("%(w)s 分") % {"w": f"{full.normalize():f}"},
-            _("总分 = 各适用项目得分之和 ÷ 适用项目分值之和 × %(f)s；无考核事项的项目为不适用，不计入分母")
-            % {"f": f"{full.normalize():f}"},
+            rule,
             _("每个结对的支援方、受援方分别计分"),
         ]
         bands = grade_bands(self.scheme)

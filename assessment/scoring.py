@@ -13,14 +13,20 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessment.models import AssessmentScheme, AssessmentSection
+from assessment.models import (
+    AssessmentAdjustment,
+    AssessmentAdjustmentEntry,
+    AssessmentScheme,
+    AssessmentSection,
+)
 from assessment.record import YearRecord
 from cooperation.models import Pairing
 from core.states import Standing, State, judge
@@ -69,11 +75,15 @@ class PeriodOutcome:
     """How a task period stands on the assessment day (the answer of `core.states.judge`)."""
 
     key: str  # on_time / late / overdue / open / paused / no_due
-    label: str
     days_late: int | None
     counted: bool  # in the denominator of the on-time rate
     on_time: bool
-    standing: Standing | None = None
+    standing: Standing
+
+    @property
+    def label(self) -> str:
+        """The standing's label (translated when read: the scores never need it, the sheets do)."""
+        return self.standing.label
 
 
 OUTCOME_KEYS = {
@@ -95,7 +105,7 @@ def outcome_of(standing: Standing) -> PeriodOutcome:
     days = (
         standing.days if state in (State.DONE_LATE, State.OVERDUE) else (0 if state == State.DONE else None)
     )
-    return PeriodOutcome(OUTCOME_KEYS[state], standing.label, days, counted, state == State.DONE, standing)
+    return PeriodOutcome(OUTCOME_KEYS[state], days, counted, state == State.DONE, standing)
 
 
 def period_outcome(
@@ -143,6 +153,10 @@ class Facts:
     parks_planned: Decimal = ZERO
     parks_actual: Decimal = ZERO
     not_scored: str = ""
+    # Bonus and deduction entries of the year: per item, the points entered (before the cap) and
+    # the reasons, e.g. {7: Decimal("4")}, {7: ["获省级表彰 +2", …]}.
+    adjusted: dict[int, Decimal] = field(default_factory=dict)
+    adjusted_reasons: dict[int, list[str]] = field(default_factory=dict)
 
 
 # Pairings handled together: the year's lookups (each task's sides, periods, actuals) are held for
@@ -164,9 +178,22 @@ def not_scored_reason(pairing: Pairing, year: int, has_children: bool) -> str:
     return ""
 
 
-def collect_facts(pairings: list[Pairing], year: int, as_of: datetime.date) -> dict[tuple[int, str], Facts]:
+def collect_facts(
+    pairings: list[Pairing], year: int, as_of: datetime.date, scheme: AssessmentScheme | None = None
+) -> dict[tuple[int, str], Facts]:
     """Facts of every (pairing, side) as the year stood at the cut-off (`assessment.record`): a
-    constant number of queries per chunk of pairings, whatever the number of tasks, periods or reports."""
+    constant number of queries per chunk of pairings, whatever the number of tasks, periods or reports.
+    With `scheme`, the bonus and deduction entries of its items for the year are read too."""
+    facts = initial_facts(pairings, year)
+    for chunk in pairing_chunks(pairings):
+        collect_chunk(Chunk(chunk, year, as_of), facts)
+    if scheme is not None:
+        collect_adjustments(pairings, year, scheme, facts)
+    return facts
+
+
+def initial_facts(pairings: list[Pairing], year: int) -> dict[tuple[int, str], Facts]:
+    """Empty facts of every (pairing, side), with the reason a pairing is not scored (one query)."""
     facts = {(p.pk, side): Facts() for p in pairings for side in SIDES}
     parents = set(
         Pairing.objects.filter(parent_id__in=[p.pk for p in pairings]).values_list("parent_id", flat=True)
@@ -175,27 +202,81 @@ def collect_facts(pairings: list[Pairing], year: int, as_of: datetime.date) -> d
         reason = not_scored_reason(pairing, year, pairing.pk in parents)
         for side in SIDES:
             facts[(pairing.pk, side)].not_scored = reason
-    for chunk in pairing_chunks(pairings):
-        _collect_chunk(chunk, year, as_of, facts)
     return facts
+
+
+class Chunk:
+    """A chunk of pairings' year as recorded at the cut-off, read once and shared by the scores and
+    by every sheet of the workbook (the YearRecord, each task's sides, the notices, the park plans)."""
+
+    def __init__(self, pairings: list[Pairing], year: int, as_of: datetime.date) -> None:
+        self.pairings = pairings
+        self.ids = [p.pk for p in pairings]
+        self.year = year
+        self.as_of = as_of
+        self._memo: dict = {}
+
+    def memo(self, key, factory):
+        """`factory()` once per chunk (what several sheets read alike)."""
+        if key not in self._memo:
+            self._memo[key] = factory()
+        return self._memo[key]
+
+    @cached_property
+    def record(self) -> YearRecord:
+        return YearRecord(self.ids, self.year, self.as_of)
+
+    @cached_property
+    def sides(self) -> dict[int, set[str]]:
+        return task_sides(self.pairings)
+
+    @cached_property
+    def notices(self):
+        return self.record.notices()
+
+    @cached_property
+    def park_plans(self) -> list[dict]:
+        return self.record.park_plans()
+
+
+def collect_adjustments(pairings: list[Pairing], year: int, scheme: AssessmentScheme, facts: dict) -> None:
+    """The year's bonus and deduction entries of the scheme's items, per (pairing, side) (one query)."""
+    entries = (
+        AssessmentAdjustmentEntry.objects.filter(
+            item__scheme=scheme, year=year, pairing_id__in=[p.pk for p in pairings]
+        )
+        .order_by("pk")
+        .values_list("pairing_id", "side", "item_id", "item__kind", "points", "reason")
+    )
+    for pairing_id, side, item_id, kind, points, reason in entries:
+        side_facts = facts.get((pairing_id, side))
+        if side_facts is None:
+            continue
+        side_facts.adjusted[item_id] = side_facts.adjusted.get(item_id, ZERO) + points
+        sign = "+" if kind == AssessmentAdjustment.Kind.BONUS else "−"
+        side_facts.adjusted_reasons.setdefault(item_id, []).append(f"{reason} {sign}{points.normalize():f}")
 
 
 def task_sides(pairings: list[Pairing]) -> dict[int, set[str]]:
     """Which side(s) each task answers for, from its units' regions (one query)."""
     by_id = {p.pk: p for p in pairings}
     sides: dict[int, set[str]] = defaultdict(set)
+    known: dict[tuple[int, str], tuple[str, ...]] = {}  # (pairing, region path) → sides: a few hundred
     for task_id, pairing_id, path in TaskUnit.objects.filter(task__pairing_id__in=list(by_id)).values_list(
         "task_id", "task__pairing_id", "unit__region__path"
     ):
-        sides[task_id].update(sides_of(path, by_id[pairing_id]))
+        found = known.get((pairing_id, path))
+        if found is None:
+            found = known[(pairing_id, path)] = sides_of(path, by_id[pairing_id])
+        sides[task_id].update(found)
     return sides
 
 
-def _collect_chunk(pairings: list[Pairing], year: int, as_of: datetime.date, facts: dict) -> None:
-    ids = [p.pk for p in pairings]
-    by_id = {p.pk: p for p in pairings}
-    record = YearRecord(ids, year, as_of)
-    sides_by_task = task_sides(pairings)
+def collect_chunk(chunk: Chunk, facts: dict) -> None:
+    """Add one chunk's facts to `facts` (see `collect_facts`)."""
+    by_id = {p.pk: p for p in chunk.pairings}
+    record = chunk.record
+    sides_by_task = chunk.sides
 
     def sides_for(task_id: int) -> set[str]:
         return sides_by_task.get(task_id) or set(SIDES)  # a task without units answers for both
@@ -253,12 +334,12 @@ def _collect_chunk(pairings: list[Pairing], year: int, as_of: datetime.date, fac
             facts[(minimum.pairing_id, side)].minimums_counted += 1
             facts[(minimum.pairing_id, side)].minimums_met += int(minimum.met)
 
-    for notice in record.notices():
+    for notice in chunk.notices:
         for side in sides_of(notice.unit.region.path, by_id[notice.pairing_id]):
             facts[(notice.pairing_id, side)].notices += 1
             facts[(notice.pairing_id, side)].escalations += int(notice.escalated)
 
-    for plan in record.park_plans():
+    for plan in chunk.park_plans:
         for side in SIDES:  # each side may count 100 % of a co-built park's figures
             facts[(plan["park__pairing_id"], side)].parks_planned += plan["planned_completion"]
             facts[(plan["park__pairing_id"], side)].parks_actual += plan["actual_completion"] or ZERO
@@ -301,13 +382,13 @@ def scheme_for(year: int) -> AssessmentScheme:
     """The scheme whose years cover `year` (the latest starting one), else the default scheme."""
     candidates = [
         s
-        for s in AssessmentScheme.objects.filter(is_default=False).prefetch_related("sections")
+        for s in AssessmentScheme.objects.filter(is_default=False).prefetch_related("sections", "adjustments")
         if s.applies_to(year) and (s.year_from is not None or s.year_to is not None)
     ]
     if candidates:
         return max(candidates, key=lambda s: (s.year_from or 0, s.pk))
     ensure_default_scheme()
-    return AssessmentScheme.objects.prefetch_related("sections").get(is_default=True)
+    return AssessmentScheme.objects.prefetch_related("sections", "adjustments").get(is_default=True)
 
 
 def _rate(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
@@ -367,7 +448,7 @@ def applicable_weight(sections: list[AssessmentSection], facts: Facts) -> Decima
     return sum((s.weight for s in sections if section_applies(s, facts, sections)), ZERO)
 
 
-def total_score(sections: list[AssessmentSection], facts: Facts) -> Decimal | None:
+def base_score(sections: list[AssessmentSection], facts: Facts) -> Decimal | None:
     """The total over the applicable sections, brought to the scheme's full marks:
     earned ÷ applicable weight × full weight (= × 100 with the default scheme); None (不适用) when
     no section applies."""
@@ -377,6 +458,28 @@ def total_score(sections: list[AssessmentSection], facts: Facts) -> Decimal | No
     earned = sum((section_score(s, facts, sections) or ZERO for s in sections), ZERO)
     full = sum((s.weight for s in sections), ZERO)
     return (earned / weight * full).quantize(Decimal("0.01"))
+
+
+def adjustment_points(item: AssessmentAdjustment, facts: Facts) -> Decimal:
+    """What one bonus (+) or deduction (−) item adds to the total: its entries up to its cap."""
+    points = min(facts.adjusted.get(item.pk, ZERO), item.cap)
+    return item.sign * points if points else ZERO
+
+
+def adjustments_total(items: list[AssessmentAdjustment], facts: Facts, kind: str | None = None) -> Decimal:
+    """The sum of the items' points (of one kind, if given), each item capped."""
+    return sum((adjustment_points(i, facts) for i in items if kind is None or i.kind == kind), ZERO)
+
+
+def total_score(
+    sections: list[AssessmentSection], facts: Facts, items: list[AssessmentAdjustment] = ()
+) -> Decimal | None:
+    """The base score (`base_score`) plus the bonus items and minus the deduction items, each up
+    to its cap; None (不适用) when no section applies (a bonus does not make a side assessed)."""
+    base = base_score(sections, facts)
+    if base is None:
+        return None
+    return base + adjustments_total(list(items), facts)
 
 
 def section_detail(section: AssessmentSection, facts: Facts, sections: list[AssessmentSection]) -> str:

@@ -17,10 +17,18 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from assessment.official import RankingSheet, SchemeSheet, write_official
-from assessment.scoring import as_of_date, collect_facts, scheme_for
-from assessment.sheets import DETAIL_SHEETS, SummarySheet
+from assessment.scoring import (
+    Chunk,
+    as_of_date,
+    collect_adjustments,
+    collect_chunk,
+    initial_facts,
+    pairing_chunks,
+    scheme_for,
+)
+from assessment.sheets import DETAIL_SHEETS, PairingExporter, SummarySheet
 from cooperation.models import Pairing
-from core.excel import new_workbook, write_sheet
+from core.excel import SheetWriter, new_workbook
 
 logger = logging.getLogger(__name__)
 
@@ -63,16 +71,17 @@ def build(
         as_of = as_of_date(year, today)
         report(2, _("正在计算得分…"))
         scheme = scheme_for(year)
-        facts = collect_facts(pairings, year, as_of)
+        facts = initial_facts(pairings, year)  # filled chunk by chunk below
         # Every sheet says the day its figures are as of (the cut-off; day counts run to it).
         title = title_line(year, pairings)
         line = title + _("（统计截至 %(date)s，天数按日历日计至该日）") % {"date": as_of.isoformat()}
 
-        sheets = [SummarySheet(pairings, scheme, facts)]
+        summary = [SummarySheet(pairings, scheme, facts)]
         if len(pairings) > 1:
-            sheets.append(RankingSheet(pairings, scheme, facts))
-        sheets.append(SchemeSheet(scheme))
-        sheets += [cls(pairings, year, as_of) for cls in DETAIL_SHEETS]
+            summary.append(RankingSheet(pairings, scheme, facts))
+        summary.append(SchemeSheet(scheme))
+        details = [cls(pairings, year, as_of) for cls in DETAIL_SHEETS]
+        sheets = summary + details
         dest = Path(dest)
         dest.parent.mkdir(parents=True, exist_ok=True)
         # XlsxWriter creates the file only when the workbook is closed (the rows wait in anonymous
@@ -87,10 +96,42 @@ def build(
                 description=_("考核方案：%(scheme)s；统计截至 %(date)s")
                 % {"scheme": scheme.name, "date": as_of.isoformat()},
             )
-            write_official(workbook, pairings, scheme, facts, year, as_of, today or timezone.localdate())
+            # The sheets in their order first; they are filled in turns (each one's rows in order).
+            official = workbook.add_worksheet(str(_("考核情况表")))
+            writers = [SheetWriter(workbook, sheet, f"{line} · {sheet.title}") for sheet in sheets]
+            by_sheet = dict(zip(sheets, writers, strict=True))
+            # One pass over the pairings, a chunk at a time: the chunk's year is read once and feeds
+            # the scores and every detail sheet, so memory holds one chunk whatever the province.
+            chunks = pairing_chunks(pairings)
+            chunked = [sheet for sheet in details if isinstance(sheet, PairingExporter) and sheet.chunked]
+            for number, chunk_pairings in enumerate(chunks, start=1):
+                chunk = Chunk(chunk_pairings, year, as_of)
+                collect_chunk(chunk, facts)
+                for sheet in chunked:
+                    for row in sheet.chunk_rows(chunk):
+                        by_sheet[sheet].add(row)
+                del chunk
+                report(
+                    5 + int(75 * number / len(chunks)),
+                    _("已处理 %(done)d / %(total)d 个结对")
+                    % {"done": sum(map(len, chunks[:number])), "total": len(pairings)},
+                )
+            for sheet in details:
+                if sheet not in chunked:
+                    for row in sheet.rows():
+                        by_sheet[sheet].add(row)
+            collect_adjustments(pairings, year, scheme, facts)
+            write_official(
+                workbook, pairings, scheme, facts, year, as_of, today or timezone.localdate(), official
+            )
+            for sheet in summary:
+                for row in sheet.rows():
+                    by_sheet[sheet].add(row)
             for index, sheet in enumerate(sheets, start=1):
-                write_sheet(workbook, sheet, f"{line} · {sheet.title}")
-                report(5 + int(85 * index / len(sheets)), _("已生成工作表“%(name)s”") % {"name": sheet.title})
+                by_sheet[sheet].close()
+                report(
+                    80 + int(10 * index / len(sheets)), _("已生成工作表“%(name)s”") % {"name": sheet.title}
+                )
             workbook.close()
             os.replace(temp, dest)  # atomic on one file system: the file appears complete or not at all
         except BaseException:
@@ -165,3 +206,50 @@ def run_export(export_id: int) -> str:
         finished=timezone.now(),
     )
     return Status.DONE
+
+
+# --- The scheme page (superusers) --------------------------------------------------------------
+
+
+def save_scheme(scheme_form, formsets) -> bool:
+    """Save a scheme and its sections, items and grade bands together, or nothing: returns False
+    (and saves nothing) when any form has an error."""
+    from django.db import transaction
+
+    if not (scheme_form.is_valid() and all(f.is_valid() for f in formsets)):
+        return False
+    with transaction.atomic():
+        scheme_form.save()
+        for formset in formsets:
+            formset.save()
+    return True
+
+
+def copy_scheme(scheme, *, year: int, name: str):
+    """A new scheme for `year` only, copied from `scheme`: its sections, bonus and deduction items
+    and grade bands (the entries of a year stay with that year's scheme)."""
+    from django.db import transaction
+
+    from assessment.models import AssessmentScheme
+
+    with transaction.atomic():
+        copy = AssessmentScheme.objects.create(
+            name=name,
+            year_from=year,
+            year_to=year,
+            notes=_("复制自“%(name)s”。") % {"name": scheme.name}
+            + (f"\n{scheme.notes}" if scheme.notes else ""),
+        )
+        for section in scheme.sections.all():
+            section.pk = None
+            section.scheme = copy
+            section.save()
+        for item in scheme.adjustments.all():
+            item.pk = None
+            item.scheme = copy
+            item.save()
+        for band in scheme.grades.all():
+            band.pk = None
+            band.scheme = copy
+            band.save()
+    return copy

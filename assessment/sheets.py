@@ -10,25 +10,28 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import cached_property, lru_cache
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from assessment.models import AssessmentScheme
+from assessment.models import AssessmentAdjustment, AssessmentScheme
 from assessment.record import YearRecord, recorded
 from assessment.scoring import (
     PAIRING_CHUNK,
     SIDES,
+    Chunk,
     Facts,
+    adjustments_total,
     applicable_weight,
     outcome_of,
     section_detail,
     section_score,
     side_label,
     sides_of,
-    task_sides,
 )
 from cooperation.models import Activity, Pairing, Unit
 from core.excel import Column, Exporter, RowSum
@@ -52,8 +55,13 @@ NOT_APPLICABLE = _l("不适用")
 
 def sides_text(sides) -> str:
     """计入方: the side(s) an item counts for."""
-    sides = set(sides)
-    if sides == set(SIDES):
+    return _sides_text(frozenset(sides), get_language())
+
+
+@lru_cache(maxsize=32)
+def _sides_text(sides: frozenset, language: str) -> str:
+    # Translated once per language and set of sides (a sheet asks once per row).
+    if sides == frozenset(SIDES):
         return _("双方")
     return side_label(next(iter(sides))) if sides else ""
 
@@ -65,6 +73,7 @@ class PairingExporter(Exporter):
     numbered = True
     group_column = 0
     key_columns = 1
+    chunked = True  # rows come chunk by chunk (`chunk_rows`); False: the sheet reads its own (`rows`)
 
     def __init__(self, pairings: list[Pairing], year: int, as_of: datetime.date) -> None:
         self.subtotals = len(pairings) > 1
@@ -73,6 +82,15 @@ class PairingExporter(Exporter):
         self.by_id = {p.pk: p for p in pairings}
         self.year = year
         self.as_of = as_of
+
+    def rows(self) -> Iterator[list]:
+        """Pairings in ascending chunks (the sheets' first sort key), each chunk read once."""
+        for ids in id_chunks(self.ids):
+            yield from self.chunk_rows(Chunk([self.by_id[i] for i in ids], self.year, self.as_of))
+
+    def chunk_rows(self, chunk: Chunk) -> Iterator[list]:
+        """The rows of one chunk of pairings (the export feeds every sheet a chunk at a time)."""
+        raise NotImplementedError
 
 
 def full_numbers(pairing_ids: list[int]) -> dict[int, str]:
@@ -116,7 +134,10 @@ class SummarySheet(Exporter):
     ):
         self.pairings = pairings
         self.sections = list(scheme.sections.all())
+        self.items = list(scheme.adjustments.all())
         self.facts = facts
+        # 加分 / 扣分 columns only when the scheme has such items (a scheme without them prints as before).
+        adjustments = [Column(_("加分"), 6, "score"), Column(_("扣分"), 6, "score")] if self.items else []
         self.columns = [
             Column(_("结对"), 14, wrap=True),
             Column(_("方"), 6),
@@ -124,6 +145,7 @@ class SummarySheet(Exporter):
             *[Column(f"{s.name}（{s.weight.normalize():f}分）", 8, "score") for s in self.sections],
             Column(_("得分合计"), 7, "score"),
             Column(_("适用分值"), 7, "score"),
+            *adjustments,
             Column(_("总分"), 7, "score"),
             Column(_("计分依据"), 28, wrap=True),
         ]
@@ -139,12 +161,14 @@ class SummarySheet(Exporter):
                 region = pairing.coastal_region if side == "coastal" else pairing.mountain_region
                 scores = [section_score(s, facts, self.sections) for s in self.sections]
                 weight = applicable_weight(self.sections, facts)
+                # The 加分 and 扣分 columns (1-based) after 得分合计 and 适用分值, added to the base score.
+                plus = (last + 3, last + 4) if self.items else ()
                 if not weight:
                     total = na  # nothing to assess: no score, and no place in any ranking
                 elif weight == full:
-                    total = RowSum(first, last)
+                    total = RowSum(first, last, plus=plus)
                 else:
-                    total = RowSum(first, last, over=weight, full=full)
+                    total = RowSum(first, last, over=weight, full=full, plus=plus)
                 if facts.not_scored:
                     details = _("不适用：%(reason)s") % {"reason": facts.not_scored}
                 else:
@@ -154,8 +178,15 @@ class SummarySheet(Exporter):
                             "w": f"{weight.normalize():f}",
                             "f": f"{full.normalize():f}",
                         }
+                    details += adjustment_details(self.items, facts)
                 cells = [na if score is None else score for score in scores]
                 earned = RowSum(first, last) if weight else na
+                adjusted = []
+                if self.items:
+                    adjusted = [
+                        adjustments_total(self.items, facts, kind) if weight else na
+                        for kind in (AssessmentAdjustment.Kind.BONUS, AssessmentAdjustment.Kind.DEDUCTION)
+                    ]
                 yield [
                     pairing.name,
                     side_label(side),
@@ -163,9 +194,33 @@ class SummarySheet(Exporter):
                     *cells,
                     earned,
                     weight or na,
+                    *adjusted,
                     total,
                     details,
                 ]
+
+
+def adjustment_details(items, facts: Facts) -> str:
+    """计分依据 of the bonus and deduction items entered for a side: “；加分：获省级表彰 +2（上限 4）…”."""
+    parts = []
+    for item in items:
+        reasons = facts.adjusted_reasons.get(item.pk)
+        if not reasons:
+            continue
+        entered = facts.adjusted[item.pk]
+        capped = (
+            _("，按上限计 %(cap)s 分") % {"cap": f"{item.cap.normalize():f}"} if entered > item.cap else ""
+        )
+        parts.append(
+            _("%(kind)s：%(name)s（%(reasons)s%(capped)s）")
+            % {
+                "kind": item.get_kind_display(),
+                "name": item.name,
+                "reasons": "、".join(reasons),
+                "capped": capped,
+            }
+        )
+    return "".join(f"；{part}" for part in parts)
 
 
 class TasksSheet(PairingExporter):
@@ -191,52 +246,58 @@ class TasksSheet(PairingExporter):
         Column(_l("报告审核日期"), 11, "date"),
     ]
 
-    def rows(self) -> Iterator[list]:
-        # Pairings in chunks (ids ascending, the first sort key): the task numbers are held for one
-        # chunk at a time.
-        for ids in id_chunks(self.ids):
-            yield from self._rows(ids)
-
-    def _rows(self, ids: list[int]) -> Iterator[list]:
-        numbers = full_numbers(ids)
-        record = YearRecord(ids, self.year, self.as_of)
-        sides = task_sides([self.by_id[i] for i in ids])
+    def chunk_rows(self, chunk: Chunk) -> Iterator[list]:
+        # The task numbers, areas and units are held for one chunk at a time.
+        numbers = chunk.memo("numbers", lambda: full_numbers(chunk.ids))
+        record = chunk.record
+        sides = chunk.sides
         reports = record.last_approved_reports([p.pk for p in record.due_periods])
-        tasks = {
-            t.pk: t
-            for t in Task.objects.filter(pk__in={p.task_id for p in record.due_periods})
-            .select_related("area")
-            .prefetch_related(
-                Prefetch(
-                    "task_units", queryset=TaskUnit.objects.select_related("unit").order_by("order", "pk")
-                )
+        task_ids = {p.task_id for p in record.due_periods}
+        # Plain values (no model instances): the area and deadline text of each task, its units in order.
+        details = {
+            pk: (area or "", deadline_text)
+            for pk, area, deadline_text in Task.objects.filter(pk__in=task_ids).values_list(
+                "pk", "area__name", "deadline_text"
             )
         }
+        units: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for task_id, role, name in (
+            TaskUnit.objects.filter(task_id__in=task_ids)
+            .order_by("task_id", "order", "pk")
+            .values_list("task_id", "role", "unit__name")
+        ):
+            units[task_id][role].append(name)
+        # The labels of 是否计分, translated once for the chunk rather than once per row.
+        yes, not_counted = _("是"), _("否：%(why)s")
+        ledger_counted = {
+            fulfilment: _("否：按%(ledger)s计分") % {"ledger": LEDGER_LABELS.get(fulfilment, _("台账"))}
+            for fulfilment in Task.Fulfilment.values
+        }
         for period in record.due_periods:
-            task = tasks[period.task_id]
-            units = list(task.task_units.all())
-            lead = "、".join(u.unit.name for u in units if u.role == TaskUnit.Role.LEAD)
-            coop = "、".join(u.unit.name for u in units if u.role == TaskUnit.Role.COOPERATING)
+            task = record.tasks[period.task_id]
+            area, deadline_text = details[task.pk]
+            lead = "、".join(units[task.pk][TaskUnit.Role.LEAD])
+            coop = "、".join(units[task.pk][TaskUnit.Role.COOPERATING])
             standing = record.standing(period)
             outcome = outcome_of(standing)
             report_text, reviewed_at = reports.get(period.pk, ("", None))
             if task.fulfilment:
-                counted = _("否：按%(ledger)s计分") % {
+                counted = ledger_counted.get(task.fulfilment) or _("否：按%(ledger)s计分") % {
                     "ledger": LEDGER_LABELS.get(task.fulfilment, _("台账"))
                 }
             elif outcome.counted:
-                counted = _("是")
+                counted = yes
             else:
-                counted = _("否：%(why)s") % {"why": outcome.label}
+                counted = not_counted % {"why": outcome.label}
             yield [
                 self.by_id[task.pairing_id].name,
                 numbers.get(task.pk, task.number),
                 task.title,
-                task.area.name if task.area else "",
+                area,
                 lead,
                 coop,
                 period.due,
-                task.deadline_text,
+                deadline_text,
                 standing.done_on if standing.is_done else None,
                 outcome.label,
                 outcome.days_late or None,
@@ -268,14 +329,10 @@ class TargetsSheet(PairingExporter):
         Column(_l("指标原文"), 26, wrap=True),
     ]
 
-    def rows(self) -> Iterator[list]:
-        for ids in id_chunks(self.ids):
-            yield from self._rows(ids)
-
-    def _rows(self, ids: list[int]) -> Iterator[list]:
-        numbers = full_numbers(ids)
-        record = YearRecord(ids, self.year, self.as_of)
-        sides = task_sides([self.by_id[i] for i in ids])
+    def chunk_rows(self, chunk: Chunk) -> Iterator[list]:
+        numbers = chunk.memo("numbers", lambda: full_numbers(chunk.ids))
+        record = chunk.record
+        sides = chunk.sides
         for target in record.targets:
             actual = record.actual(target)
             rate = target.completion_rate(actual)
@@ -341,7 +398,7 @@ class FundsSheet(PairingExporter):
         Column(_l("是否计分"), 12, wrap=True),
     ]
 
-    def rows(self) -> Iterator[list]:
+    def chunk_rows(self, chunk: Chunk) -> Iterator[list]:
         list_labels = {
             State.DONE: _("按时"),
             State.DONE_LATE: _("逾期"),
@@ -349,57 +406,55 @@ class FundsSheet(PairingExporter):
             State.ON_TRACK: _("未到期"),
             State.SOON: _("未到期"),
         }
-        for ids in id_chunks(self.ids):
-            record = YearRecord(ids, self.year, self.as_of)
-            for c in record.commitments.values():
-                pairing = self.by_id[c.pairing_id]
-                payments = "；".join(
-                    f"{d.date.isoformat()} {d.kind} ¥{d.amount:,.0f}"
-                    + (f"（{d.voucher}）" if d.voucher else "")
-                    for d in c.payments
-                )
-                arrivals = "；".join(f"{d.date.isoformat()} ¥{d.amount:,.0f}" for d in c.arrivals)
-                payment = c.payment()
-                if payment.state == State.DONE:
-                    label = _("按时足额拨付")
-                elif payment.state == State.DONE_LATE:
-                    label = _("足额拨付，逾期 %(days)d 天") % {"days": payment.days}
-                else:
-                    label = payment.label
-                use_list = c.use_list()
-                payer = sides_text(sides_of(c.payer_region.path, pairing))
-                receiver = sides_text(sides_of(c.receiver_region.path, pairing))
-                counts = _("拨付：%(side)s") % {"side": payer}
-                if use_list is not None:
-                    counts += _("；清单：%(side)s") % {"side": receiver}
-                judged = [outcome_of(payment).counted] + (
-                    [outcome_of(use_list).counted] if use_list is not None else []
-                )
-                counted = (
-                    _("是") if all(judged) else (_("部分：未到期的不计") if any(judged) else _("否：未到期"))
-                )
-                yield [
-                    pairing.name,
-                    c.purpose,
-                    c.payer_region.name,
-                    c.receiver_region.name,
-                    c.amount,
-                    c.due,
-                    c.due_text,
-                    c.paid,
-                    c.paid_in_full_on,
-                    c.confirmed,
-                    c.outstanding,
-                    label,
-                    payment.days if payment.state in (State.DONE_LATE, State.OVERDUE) else None,
-                    payments,
-                    arrivals,
-                    c.use_list_due,
-                    c.use_list_submitted,
-                    list_labels.get(use_list.state, "") if use_list is not None else "",
-                    counts,
-                    counted,
-                ]
+        record = chunk.record
+        for c in record.commitments.values():
+            pairing = self.by_id[c.pairing_id]
+            payments = "；".join(
+                f"{d.date.isoformat()} {d.kind} ¥{d.amount:,.0f}" + (f"（{d.voucher}）" if d.voucher else "")
+                for d in c.payments
+            )
+            arrivals = "；".join(f"{d.date.isoformat()} ¥{d.amount:,.0f}" for d in c.arrivals)
+            payment = c.payment()
+            if payment.state == State.DONE:
+                label = _("按时足额拨付")
+            elif payment.state == State.DONE_LATE:
+                label = _("足额拨付，逾期 %(days)d 天") % {"days": payment.days}
+            else:
+                label = payment.label
+            use_list = c.use_list()
+            payer = sides_text(sides_of(c.payer_region.path, pairing))
+            receiver = sides_text(sides_of(c.receiver_region.path, pairing))
+            counts = _("拨付：%(side)s") % {"side": payer}
+            if use_list is not None:
+                counts += _("；清单：%(side)s") % {"side": receiver}
+            judged = [outcome_of(payment).counted] + (
+                [outcome_of(use_list).counted] if use_list is not None else []
+            )
+            counted = (
+                _("是") if all(judged) else (_("部分：未到期的不计") if any(judged) else _("否：未到期"))
+            )
+            yield [
+                pairing.name,
+                c.purpose,
+                c.payer_region.name,
+                c.receiver_region.name,
+                c.amount,
+                c.due,
+                c.due_text,
+                c.paid,
+                c.paid_in_full_on,
+                c.confirmed,
+                c.outstanding,
+                label,
+                payment.days if payment.state in (State.DONE_LATE, State.OVERDUE) else None,
+                payments,
+                arrivals,
+                c.use_list_due,
+                c.use_list_submitted,
+                list_labels.get(use_list.state, "") if use_list is not None else "",
+                counts,
+                counted,
+            ]
 
 
 class FundProjectsSheet(PairingExporter):
@@ -417,45 +472,45 @@ class FundProjectsSheet(PairingExporter):
         Column(_l("状态"), 8),
     ]
 
-    def rows(self) -> Iterator[list]:
+    def chunk_rows(self, chunk: Chunk) -> Iterator[list]:
         kinds = dict(FundUseProject.Kind.choices)
         statuses = dict(FundUseProject.Status.choices)
-        for ids in id_chunks(self.ids):
-            record = YearRecord.funds_only(ids, self.year, self.as_of)
-            projects = recorded(
-                FundUseProject,
-                record.moment,
-                Q(commitment_id__in=list(record.commitments)),
-                "commitment_id",
-                "name",
-                "kind",
-                "unit_id",
-                "planned_amount",
-                "spent_amount",
-                "status",
-            )
-            units = Unit.objects.in_bulk({p["unit_id"] for p in projects.values() if p["unit_id"]})
-            ordered = sorted(
-                (p for p in projects.values() if p["commitment_id"] in record.commitments),
-                key=lambda p: (
-                    record.commitments[p["commitment_id"]].pairing_id,
-                    p["commitment_id"],
-                    p["id"],
-                ),
-            )
-            for p in ordered:
-                c = record.commitments[p["commitment_id"]]
-                unit = units.get(p["unit_id"])
-                yield [
-                    self.by_id[c.pairing_id].name,
-                    c.purpose,
-                    p["name"],
-                    str(kinds.get(p["kind"], p["kind"])),
-                    unit.name if unit else "",
-                    p["planned_amount"],
-                    p["spent_amount"],
-                    str(statuses.get(p["status"], p["status"])),
-                ]
+        # @@START
+        record = chunk.record
+        projects = recorded(
+            FundUseProject,
+            record.moment,
+            Q(commitment_id__in=list(record.commitments)),
+            "commitment_id",
+            "name",
+            "kind",
+            "unit_id",
+            "planned_amount",
+            "spent_amount",
+            "status",
+        )
+        units = Unit.objects.in_bulk({p["unit_id"] for p in projects.values() if p["unit_id"]})
+        ordered = sorted(
+            (p for p in projects.values() if p["commitment_id"] in record.commitments),
+            key=lambda p: (
+                record.commitments[p["commitment_id"]].pairing_id,
+                p["commitment_id"],
+                p["id"],
+            ),
+        )
+        for p in ordered:
+            c = record.commitments[p["commitment_id"]]
+            unit = units.get(p["unit_id"])
+            yield [
+                self.by_id[c.pairing_id].name,
+                c.purpose,
+                p["name"],
+                str(kinds.get(p["kind"], p["kind"])),
+                unit.name if unit else "",
+                p["planned_amount"],
+                p["spent_amount"],
+                str(statuses.get(p["status"], p["status"])),
+            ]
 
 
 class ParksSheet(PairingExporter):
@@ -477,33 +532,38 @@ class ParksSheet(PairingExporter):
         Column(_l("来源"), 24, wrap=True),
     ]
 
-    def rows(self) -> Iterator[list]:
+    @cached_property
+    def counted(self) -> str:
+        """是否计分 of every line: whether the year's scheme has a 园区 section (read once)."""
         from assessment.models import AssessmentSection
         from assessment.scoring import scheme_for
 
         scored = any(
             s.rule == AssessmentSection.Rule.PARKS_COMPLETION for s in scheme_for(self.year).sections.all()
         )
-        counted = _("是") if scored else _("否：考核方案未设园区项目")
+        return _("是") if scored else _("否：考核方案未设园区项目")
+
+    def chunk_rows(self, chunk: Chunk) -> Iterator[list]:
+        counted = self.counted
         park_kinds = dict(Park.Kind.choices)
         plan_kinds = dict(ParkInvestmentPlan.Kind.choices)
-        for ids in id_chunks(self.ids):
-            for plan in YearRecord(ids, self.year, self.as_of).park_plans():
-                planned, actual = plan["planned_completion"], plan["actual_completion"]
-                yield [
-                    self.by_id[plan["park__pairing_id"]].name,
-                    plan["park__name"],
-                    str(park_kinds.get(plan["park__kind"], plan["park__kind"])),
-                    str(plan_kinds.get(plan["kind"], plan["kind"])),
-                    plan["project_count"],
-                    plan["planned_total"],
-                    planned,
-                    actual,
-                    actual / planned if actual is not None and planned else None,
-                    _("双方"),  # each side counts 100 % of a co-built park
-                    counted,
-                    plan["source"],
-                ]
+        # @@START
+        for plan in chunk.park_plans:
+            planned, actual = plan["planned_completion"], plan["actual_completion"]
+            yield [
+                self.by_id[plan["park__pairing_id"]].name,
+                plan["park__name"],
+                str(park_kinds.get(plan["park__kind"], plan["park__kind"])),
+                str(plan_kinds.get(plan["kind"], plan["kind"])),
+                plan["project_count"],
+                plan["planned_total"],
+                planned,
+                actual,
+                actual / planned if actual is not None and planned else None,
+                _("双方"),  # each side counts 100 % of a co-built park
+                counted,
+                plan["source"],
+            ]
 
 
 KIND_LABELS = dict(Activity.Kind.choices)
@@ -526,16 +586,15 @@ class ActivitiesSheet(PairingExporter):
         Column(_l("计入的活动"), 36, wrap=True),
     ]
 
-    def rows(self) -> Iterator[list]:
-        for ids in id_chunks(self.ids):
-            record = YearRecord(ids, self.year, self.as_of)
-            minimums: dict[int, list] = defaultdict(list)
-            for m in record.minimums:
-                minimums[m.pairing_id].append(m)
-            # Pairing by pairing (each pairing's rows together, for its 小计): its minimums, then
-            # the count of each kind of activity held.
-            for pairing_id in sorted(ids):
-                yield from self._pairing_rows(record, pairing_id, minimums[pairing_id])
+    def chunk_rows(self, chunk: Chunk) -> Iterator[list]:
+        record = chunk.record
+        minimums: dict[int, list] = defaultdict(list)
+        for m in record.minimums:
+            minimums[m.pairing_id].append(m)
+        # Pairing by pairing (each pairing's rows together, for its 小计): its minimums, then
+        # the count of each kind of activity held.
+        for pairing_id in sorted(chunk.ids):
+            yield from self._pairing_rows(record, pairing_id, minimums[pairing_id])
 
     def _pairing_rows(self, record: YearRecord, pairing_id: int, minimums: list) -> Iterator[list]:
         for m in minimums:
@@ -576,6 +635,7 @@ class IndicatorsSheet(PairingExporter):
 
     title = _l("发展指标")
     group_column = 0
+    chunked = False  # by region, once each, not by pairing
     columns = [
         Column(_l("地区"), 8),
         Column(_l("方"), 6),
@@ -642,52 +702,52 @@ class UrgingSheet(PairingExporter):
         Column(_l("是否计分"), 14, wrap=True),
     ]
 
-    def rows(self) -> Iterator[list]:
+    def chunk_rows(self, chunk: Chunk) -> Iterator[list]:
         from django.contrib.auth import get_user_model
 
         statuses = dict(UrgingNotice.Status.choices)
         deduction = self.deduction
-        for ids in id_chunks(self.ids):
-            notices = YearRecord(ids, self.year, self.as_of).notices()
-            users = get_user_model().objects.in_bulk({n.signed_by_id for n in notices if n.signed_by_id})
-            for notice in notices:
-                pairing = self.by_id[notice.pairing_id]
-                signer = users.get(notice.signed_by_id)
-                if notice.signed_on:
-                    signed = notice.signed_on.isoformat() + (
-                        f" {signer.get_full_name() or signer.get_username()}" if signer else ""
-                    )
-                    if not notice.signed_on_time:
-                        signed += _("（逾期）")
-                else:
-                    signed = _("未签收")
-                if notice.escalated:
-                    level = _("督办")
-                    counted = (
-                        _("是：%(date)s 提请督办，扣 %(n)s 分")
-                        % {"date": notice.escalated_on.isoformat(), "n": f"{deduction.normalize():f}"}
-                        if deduction
-                        else _("是：提请督办")
-                    )
-                else:
-                    level = _("催办")
-                    counted = _("否：未提请督办")
-                yield [
-                    pairing.name,
-                    notice.issued_on,
-                    notice.summary,
-                    notice.unit.name,
-                    sides_text(sides_of(notice.unit.region.path, pairing)),
-                    level,
-                    str(statuses.get(notice.status, notice.status)),
-                    notice.sign_by,
-                    signed,
-                    notice.reply_by,
-                    notice.replied_on,
-                    counted,
-                ]
+        # @@START
+        notices = chunk.notices
+        users = get_user_model().objects.in_bulk({n.signed_by_id for n in notices if n.signed_by_id})
+        for notice in notices:
+            pairing = self.by_id[notice.pairing_id]
+            signer = users.get(notice.signed_by_id)
+            if notice.signed_on:
+                signed = notice.signed_on.isoformat() + (
+                    f" {signer.get_full_name() or signer.get_username()}" if signer else ""
+                )
+                if not notice.signed_on_time:
+                    signed += _("（逾期）")
+            else:
+                signed = _("未签收")
+            if notice.escalated:
+                level = _("督办")
+                counted = (
+                    _("是：%(date)s 提请督办，扣 %(n)s 分")
+                    % {"date": notice.escalated_on.isoformat(), "n": f"{deduction.normalize():f}"}
+                    if deduction
+                    else _("是：提请督办")
+                )
+            else:
+                level = _("催办")
+                counted = _("否：未提请督办")
+            yield [
+                pairing.name,
+                notice.issued_on,
+                notice.summary,
+                notice.unit.name,
+                sides_text(sides_of(notice.unit.region.path, pairing)),
+                level,
+                str(statuses.get(notice.status, notice.status)),
+                notice.sign_by,
+                signed,
+                notice.reply_by,
+                notice.replied_on,
+                counted,
+            ]
 
-    @property
+    @cached_property
     def deduction(self) -> Decimal:
         from assessment.models import AssessmentSection
         from assessment.scoring import scheme_for

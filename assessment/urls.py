@@ -12,4 +12,7 @@ urlpatterns = [
     path("assessment/exports/<int:pk>/status/", views.export_status, name="export_status"),
     path("assessment/exports/<int:pk>/download/", views.export_download, name="export_download"),
     path("assessment/selfreport/<int:pk>/", views.selfreport, name="selfreport"),
+    path("assessment/schemes/", views.scheme_list, name="scheme_list"),
+    path("assessment/schemes/<int:pk>/", views.scheme_detail, name="scheme_detail"),
+    path("assessment/schemes/<int:pk>/copy/", views.scheme_copy, name="scheme_copy"),
 ]

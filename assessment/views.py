@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from assessment.models import AssessmentExport
 from cooperation.models import Pairing, Role
@@ -326,3 +326,100 @@ def selfreport(request, pk: int):
         "sections": sections,
     }
     return render(request, "assessment/selfreport.html", context, status=status)
+
+
+# --- The scheme page (考核方案): superusers only -----------------------------------------------------
+#
+# The assessing office (superusers) keeps the schemes here outside the admin: the schemes of each
+# year, a scheme's items, points, rules, bonus and deduction items with their caps and grade bands,
+# edited together (all or nothing), and a new year's version copied from the last. Anyone else
+# signed in gets a 403, as for the other pages of a role they do not hold.
+
+
+def check_may_edit_schemes(user) -> None:
+    if not user.is_superuser:
+        raise PermissionDenied(_("只有考核单位（系统管理员）可以管理考核方案。"))
+
+
+@login_required
+def scheme_list(request):
+    from assessment.forms import CopySchemeForm
+    from assessment.models import AssessmentScheme
+    from assessment.scoring import ensure_default_scheme, scheme_for
+
+    check_may_edit_schemes(request.user)
+    ensure_default_scheme()
+    this_year = timezone.localdate().year
+    years = [(year, scheme_for(year)) for year in range(this_year + 1, this_year - 7, -1)]
+    schemes = AssessmentScheme.objects.prefetch_related("sections", "adjustments", "grades")
+    last = max(schemes, key=lambda s: (s.year_from or 0, not s.is_default, s.pk))
+    copy_form = CopySchemeForm(initial={"year": max(this_year, (last.year_to or this_year - 1) + 1)})
+    context = {"years": years, "schemes": schemes, "last": last, "copy_form": copy_form}
+    return render(request, "assessment/scheme_list.html", context)
+
+
+def _scheme_forms(scheme, data=None):
+    from assessment.forms import AdjustmentFormSet, GradeFormSet, SchemeForm, SectionFormSet
+
+    return SchemeForm(data, instance=scheme, prefix="scheme"), [
+        SectionFormSet(data, instance=scheme, prefix="sections"),
+        AdjustmentFormSet(data, instance=scheme, prefix="adjustments"),
+        GradeFormSet(data, instance=scheme, prefix="grades"),
+    ]
+
+
+@login_required
+def scheme_detail(request, pk: int):
+    """GET: the scheme and its edit form. POST: save everything or, on any error, nothing (400)."""
+    from assessment.models import AssessmentScheme
+    from assessment.official import DEFAULT_GRADES, adjustment_criterion, criterion
+    from assessment.services import save_scheme
+
+    check_may_edit_schemes(request.user)
+    scheme = get_object_or_404(AssessmentScheme, pk=pk)
+    status = 200
+    if request.method == "POST":
+        scheme_form, formsets = _scheme_forms(scheme, request.POST)
+        if save_scheme(scheme_form, formsets):
+            from django.contrib import messages
+
+            messages.success(request, _("考核方案已保存。"))
+            return redirect("assessment:scheme_detail", pk=scheme.pk)
+        status = 400
+        scheme.refresh_from_db()
+    else:
+        scheme_form, formsets = _scheme_forms(scheme)
+    sections = list(scheme.sections.all())
+    context = {
+        "scheme": scheme,
+        "scheme_form": scheme_form,
+        "formsets": formsets,
+        "sections": [(s, criterion(s)) for s in sections],
+        "full": sum((s.weight for s in sections), 0),
+        "adjustments": [(a, adjustment_criterion(a)) for a in scheme.adjustments.all()],
+        "grades": list(scheme.grades.all()),
+        "default_grades": [(t, str(n)) for t, n in DEFAULT_GRADES],
+        "invalid": status == 400,
+    }
+    return render(request, "assessment/scheme_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def scheme_copy(request, pk: int):
+    """A new year's version of the scheme (its items, caps and bands copied); back to the list on error."""
+    from assessment.forms import CopySchemeForm
+    from assessment.models import AssessmentScheme
+    from assessment.services import copy_scheme
+
+    check_may_edit_schemes(request.user)
+    scheme = get_object_or_404(AssessmentScheme, pk=pk)
+    form = CopySchemeForm(request.POST)
+    if not form.is_valid():
+        from django.contrib import messages
+
+        for error in form.non_field_errors() or [e for errors in form.errors.values() for e in errors]:
+            messages.error(request, error)
+        return redirect("assessment:scheme_list")
+    copy = copy_scheme(scheme, year=form.cleaned_data["year"], name=form.cleaned_data["name"])
+    return redirect("assessment:scheme_detail", pk=copy.pk)

@@ -15,6 +15,7 @@ file as soon as the next one starts, so memory stays flat whatever the number of
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 import re
 from collections.abc import Iterator
@@ -151,6 +152,12 @@ class SafeWriter:
         self, row: int, col: int, value, kind: str = "text", *, bold: bool = False, wrap: bool = False
     ) -> None:
         """A typed cell: numbers and dates as values with a number format, anything else as safe text."""
+        if type(value) is str:  # the commonest cell first
+            if value:
+                self.text(row, col, value, bold=bold, wrap=wrap)
+            else:
+                self.sheet.write_blank(row, col, None, self.style(bold=bold, wrap=wrap))
+            return
         if isinstance(value, bool):
             value = "是" if value else "否"
         if value is None or value == "":
@@ -179,7 +186,11 @@ class SafeWriter:
     ) -> None:
         """A formula built by our code from cell references (never from user text), with its value."""
         simple = re.fullmatch(r"=[A-Z]+\([A-Z0-9:$,]*\)", expression)
-        scaled = re.fullmatch(r"=ROUND\(SUM\([A-Z]+[0-9]+:[A-Z]+[0-9]+\)/[0-9.]+\*[0-9.]+,2\)", expression)
+        scaled = re.fullmatch(
+            r"=(SUM\([A-Z]+[0-9]+:[A-Z]+[0-9]+\)|ROUND\(SUM\([A-Z]+[0-9]+:[A-Z]+[0-9]+\)/[0-9.]+\*[0-9.]+,2\))"
+            r"(\+[A-Z]+[0-9]+)*",
+            expression,
+        )
         if not (simple or scaled):
             raise ValueError(f"unexpected formula {expression!r}")
         self.sheet.write_formula(row, col, expression, self.style(FORMATS.get(kind), bold=bold), value)
@@ -218,13 +229,15 @@ class Exporter:
 @dataclass(frozen=True)
 class RowSum:
     """A formula cell: the SUM of this row's columns `first`..`last` (1-based); with `over`, that sum
-    brought to `full` marks: ROUND(SUM ÷ over × full, 2) (a total over the applicable weights only)."""
+    brought to `full` marks: ROUND(SUM ÷ over × full, 2) (a total over the applicable weights only);
+    with `plus`, the cells of those columns (1-based) added (a bonus, a negative deduction)."""
 
     first: int
     last: int
     kind: str = "score"
     over: Decimal | None = None
     full: Decimal | None = None
+    plus: tuple[int, ...] = ()
 
 
 def _decimal(value) -> Decimal | None:
@@ -253,6 +266,12 @@ def text_lines(text: str, width: float, size: float = BODY_SIZE) -> int:
     scale = size / BODY_SIZE
     if "\n" not in text and 2 * len(text) * scale <= usable:
         return 1  # fits even if every character is wide: no need to measure
+    return _measured_lines(text, usable, scale)
+
+
+@functools.lru_cache(maxsize=4096)
+def _measured_lines(text: str, usable: float, scale: float) -> int:
+    # Remembered: a sheet repeats the same long texts (a pairing's name, a unit list) row after row.
     return sum(max(1, math.ceil(text_width(part) * scale / usable)) for part in str(text).split("\n"))
 
 
@@ -299,71 +318,88 @@ def write_sheet(workbook, exporter: Exporter, title_line: str) -> int:
     exporter with `numbered` gets a running 序号 in front, and with `group_column` a 小计 row after
     each group (a pairing); an empty table says 本年度无记录.
     """
-    sheet = workbook.add_worksheet(str(exporter.title))
-    writer = SafeWriter(workbook, sheet)
-    offset = 1 if exporter.numbered else 0
-    columns = ([Column(_("序号"), 5, "int")] if offset else []) + list(exporter.columns)
-    widths = [column.width for column in columns]
-    for index, column in enumerate(columns):
-        sheet.set_column(index, index, column.width)
-    sheet.freeze_panes(2, 0)  # below the title and the header: “A3”
-    across = page_setup(
-        sheet, widths, orientation=exporter.orientation, key_columns=offset + exporter.key_columns
-    )
-    # The title and the header are printed on every page; a sheet split across pages repeats only
-    # the header (the title, on the first page's width, would be cut on the others).
-    sheet.repeat_rows(0 if across == 1 else 1, 1)
+    writer = SheetWriter(workbook, exporter, title_line)
+    for row in exporter.rows():
+        writer.add(row)
+    return writer.close()
 
-    # The title is merged over the columns of the first page; on a sheet split across pages it
-    # starts after the key columns, which are repeated on the other pages (they would show a cut
-    # piece of it).
-    title_start = offset + exporter.key_columns if across > 1 else 0
-    page_end, running = 0, 0.0  # the last column of the first page (printed at 100 % when split)
-    page_width = PAGE_UNITS[exporter.orientation] if across > 1 else sum(widths) + len(widths)
-    for index, width in enumerate(widths):
-        running += width + COLUMN_PADDING
-        if running > page_width and index:
-            break
-        page_end = index
-    title_end = max(page_end, title_start)
-    title_style = (
-        ("bold", True),
-        ("font_size", TITLE_SIZE),
-        ("font_name", TITLE_FONT),
-        ("border", 0),
-        ("text_wrap", True),
-        ("align", "left"),
-    )
-    sheet.set_row(0, row_height([(title_line, sum(widths[title_start : title_end + 1]))], size=TITLE_SIZE))
-    if title_end > title_start:
-        sheet.merge_range(0, title_start, 0, title_end, "", writer.style(extra=title_style))
-    writer.text(0, title_start, title_line, extra=title_style)
-    header = (("bg_color", HEADER_COLOR), ("align", "center"), ("valign", "vcenter"), ("text_wrap", True))
-    sheet.set_row(1, row_height([(str(c.header), c.width) for c in columns]))
-    for index, column in enumerate(columns):
-        writer.text(1, index, str(column.header), bold=True, extra=header)
 
-    first_data = 2  # 0-based: the third row
-    totals = [Decimal(0)] * len(columns)
-    group_totals = [Decimal(0)] * len(columns)
-    has_totals = any(column.total for column in columns)
-    subtotals = exporter.group_column is not None and exporter.subtotals
-    state = {
-        "row": first_data,
-        "group": None,
-        "group_first": first_data,
-        "group_count": 0,
-        "subtotal_rows": 0,
-    }
+class SheetWriter:
+    """`write_sheet` in steps: the sheet (title, header, print setup) when created, then `add(row)`
+    for each row, then `close()` for the last 小计 and the totals. Several sheets of one workbook may
+    be filled in turns (each sheet's rows stay in order), so that one pass over the data feeds them all.
+    """
 
-    def close_group() -> None:
-        if not subtotals or state["group"] is None:
+    def __init__(self, workbook, exporter: Exporter, title_line: str) -> None:
+        self.exporter = exporter
+        self.sheet = sheet = workbook.add_worksheet(str(exporter.title))
+        self.writer = writer = SafeWriter(workbook, sheet)
+        self.offset = offset = 1 if exporter.numbered else 0
+        self.columns = columns = ([Column(_("序号"), 5, "int")] if offset else []) + list(exporter.columns)
+        self.widths = widths = [column.width for column in columns]
+        for index, column in enumerate(columns):
+            sheet.set_column(index, index, column.width)
+        sheet.freeze_panes(2, 0)  # below the title and the header: “A3”
+        across = page_setup(
+            sheet, widths, orientation=exporter.orientation, key_columns=offset + exporter.key_columns
+        )
+        # The title and the header are printed on every page; a sheet split across pages repeats only
+        # the header (the title, on the first page's width, would be cut on the others).
+        sheet.repeat_rows(0 if across == 1 else 1, 1)
+
+        # The title is merged over the columns of the first page; on a sheet split across pages it
+        # starts after the key columns, which are repeated on the other pages (they would show a cut
+        # piece of it).
+        title_start = offset + exporter.key_columns if across > 1 else 0
+        page_end, running = 0, 0.0  # the last column of the first page (printed at 100 % when split)
+        page_width = PAGE_UNITS[exporter.orientation] if across > 1 else sum(widths) + len(widths)
+        for index, width in enumerate(widths):
+            running += width + COLUMN_PADDING
+            if running > page_width and index:
+                break
+            page_end = index
+        self.page_end = page_end
+        title_end = max(page_end, title_start)
+        title_style = (
+            ("bold", True),
+            ("font_size", TITLE_SIZE),
+            ("font_name", TITLE_FONT),
+            ("border", 0),
+            ("text_wrap", True),
+            ("align", "left"),
+        )
+        sheet.set_row(
+            0, row_height([(title_line, sum(widths[title_start : title_end + 1]))], size=TITLE_SIZE)
+        )
+        if title_end > title_start:
+            sheet.merge_range(0, title_start, 0, title_end, "", writer.style(extra=title_style))
+        writer.text(0, title_start, title_line, extra=title_style)
+        header = (("bg_color", HEADER_COLOR), ("align", "center"), ("valign", "vcenter"), ("text_wrap", True))
+        sheet.set_row(1, row_height([(str(c.header), c.width) for c in columns]))
+        for index, column in enumerate(columns):
+            writer.text(1, index, str(column.header), bold=True, extra=header)
+
+        self.first_data = 2  # 0-based: the third row
+        self.totals = [Decimal(0)] * len(columns)
+        self.group_totals = [Decimal(0)] * len(columns)
+        self.has_totals = any(column.total for column in columns)
+        self.subtotals = exporter.group_column is not None and exporter.subtotals
+        self.row = self.first_data
+        self.group = None
+        self.group_first = self.first_data
+        self.group_count = 0
+        self.subtotal_rows = 0
+        self.count = 0
+
+    def _close_group(self) -> None:
+        exporter, columns, writer = self.exporter, self.columns, self.writer
+        if not self.subtotals or self.group is None:
             return
-        row_index = state["row"]
-        label = _("%(group)s 小计：%(n)d 条") % {"group": state["group"], "n": state["group_count"]}
-        label_col = offset + exporter.group_column
+        row_index = self.row
+        label = _("%(group)s 小计：%(n)d 条") % {"group": self.group, "n": self.group_count}
+        label_col = self.offset + exporter.group_column
         cells = [(label, columns[label_col].width)]
-        sheet.set_row(row_index, row_height(cells))
+        self.sheet.set_row(row_index, row_height(cells))
         for index, column in enumerate(columns):
             if index == label_col:
                 writer.write(row_index, index, label, bold=True, wrap=True)
@@ -372,30 +408,30 @@ def write_sheet(workbook, exporter: Exporter, title_line: str) -> int:
                 writer.formula(
                     row_index,
                     index,
-                    f"=SUBTOTAL(9,{letter}{state['group_first'] + 1}:{letter}{row_index})",
-                    group_totals[index],
+                    f"=SUBTOTAL(9,{letter}{self.group_first + 1}:{letter}{row_index})",
+                    self.group_totals[index],
                     column.kind,
                     bold=True,
                 )
             else:
                 writer.write(row_index, index, None)
-        state["row"] += 1
-        state["subtotal_rows"] += 1
+        self.row += 1
+        self.subtotal_rows += 1
 
-    count = 0
-    for row in exporter.rows():
-        if subtotals and row[exporter.group_column] != state["group"]:
-            close_group()
-            state.update(group=row[exporter.group_column], group_first=state["row"], group_count=0)
-            for index in range(len(columns)):
-                group_totals[index] = Decimal(0)
-        count += 1
-        state["group_count"] += 1
-        row_index = state["row"]
+    def add(self, row: list) -> None:
+        """One data row (without the 序号, which is written here)."""
+        exporter, columns, writer, offset = self.exporter, self.columns, self.writer, self.offset
+        if self.subtotals and row[exporter.group_column] != self.group:
+            self._close_group()
+            self.group, self.group_first, self.group_count = row[exporter.group_column], self.row, 0
+            self.group_totals = [Decimal(0)] * len(columns)
+        self.count += 1
+        self.group_count += 1
+        row_index = self.row
         if offset:
-            row = [count, *row]
-            sheet.write_number(row_index, 0, count, writer.style("0", extra=(("align", "center"),)))
-        sheet.set_row(row_index, row_height([(v, c.width) for v, c in zip(row, columns, strict=False)]))
+            row = [self.count, *row]
+            self.sheet.write_number(row_index, 0, self.count, writer.style("0", extra=(("align", "center"),)))
+        self.sheet.set_row(row_index, row_height([(v, c.width) for v, c in zip(row, columns, strict=False)]))
         for index, (column, value) in enumerate(zip(columns, row, strict=False)):
             if isinstance(value, RowSum):
                 first, last = value.first + offset, value.last + offset
@@ -405,6 +441,9 @@ def write_sheet(workbook, exporter: Exporter, title_line: str) -> int:
                     full = value.full or value.over
                     expression = f"=ROUND({expression[1:]}/{value.over.normalize():f}*{full.normalize():f},2)"
                     result = (result / value.over * full).quantize(Decimal("0.01"))
+                for column_number in value.plus:
+                    expression += f"+{xl_col_to_name(column_number + offset - 1)}{row_index + 1}"
+                    result += _decimal(row[column_number + offset - 1]) or 0
                 writer.formula(row_index, index, expression, result, value.kind)
                 value = result
             elif offset and index == 0:
@@ -413,36 +452,41 @@ def write_sheet(workbook, exporter: Exporter, title_line: str) -> int:
                 # All text wraps (the row is as high as its longest text): nothing is cut on paper.
                 writer.write(row_index, index, value, column.kind, wrap=True)
             if column.total and _decimal(value) is not None:
-                totals[index] += _decimal(value)
-                group_totals[index] += _decimal(value)
-        state["row"] += 1
-    close_group()
-    if not count:
-        sheet.set_row(first_data, LINE_HEIGHT + ROW_PADDING)
-        if page_end:  # over the first page, centred there
-            sheet.merge_range(
-                first_data, 0, first_data, page_end, "", writer.style(extra=(("align", "center"),))
-            )
-        writer.text(first_data, 0, str(_(EMPTY_TABLE)), extra=(("align", "center"),))
-    elif has_totals:
-        total_row = state["row"]
-        last_row = total_row  # 1-based number of the last data (or subtotal) row
-        # With 小计 rows in between, SUBTOTAL leaves them out of the grand total.
-        function = "SUBTOTAL(9," if state["subtotal_rows"] else "SUM("
-        sheet.set_row(total_row, LINE_HEIGHT + ROW_PADDING)
-        for index, column in enumerate(columns):
-            if index == 0:
-                writer.write(total_row, 0, str(_("合计")), bold=True)
-            elif column.total:
-                letter = xl_col_to_name(index)
-                writer.formula(
-                    total_row,
-                    index,
-                    f"={function}{letter}{first_data + 1}:{letter}{last_row})",
-                    totals[index],
-                    column.kind,
-                    bold=True,
+                self.totals[index] += _decimal(value)
+                self.group_totals[index] += _decimal(value)
+        self.row += 1
+
+    def close(self) -> int:
+        """The last 小计, then 本年度无记录 or the totals row; returns the number of data rows."""
+        columns, writer, sheet = self.columns, self.writer, self.sheet
+        self._close_group()
+        first_data = self.first_data
+        if not self.count:
+            sheet.set_row(first_data, LINE_HEIGHT + ROW_PADDING)
+            if self.page_end:  # over the first page, centred there
+                sheet.merge_range(
+                    first_data, 0, first_data, self.page_end, "", writer.style(extra=(("align", "center"),))
                 )
-            else:
-                writer.write(total_row, index, None)
-    return count
+            writer.text(first_data, 0, str(_(EMPTY_TABLE)), extra=(("align", "center"),))
+        elif self.has_totals:
+            total_row = self.row
+            last_row = total_row  # 1-based number of the last data (or subtotal) row
+            # With 小计 rows in between, SUBTOTAL leaves them out of the grand total.
+            function = "SUBTOTAL(9," if self.subtotal_rows else "SUM("
+            sheet.set_row(total_row, LINE_HEIGHT + ROW_PADDING)
+            for index, column in enumerate(columns):
+                if index == 0:
+                    writer.write(total_row, 0, str(_("合计")), bold=True)
+                elif column.total:
+                    letter = xl_col_to_name(index)
+                    writer.formula(
+                        total_row,
+                        index,
+                        f"={function}{letter}{first_data + 1}:{letter}{last_row})",
+                        self.totals[index],
+                        column.kind,
+                        bold=True,
+                    )
+                else:
+                    writer.write(total_row, index, None)
+        return self.count

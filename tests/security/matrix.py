@@ -380,6 +380,13 @@ class Objects:
         return ReportingRound.objects.get(pairing=self.jy, name="2025年四季度进展报送")
 
     @cached_property
+    def scheme(self):
+        """The default assessment scheme (created with its documented sections when missing)."""
+        from assessment.scoring import ensure_default_scheme
+
+        return ensure_default_scheme()
+
+    @cached_property
     def export(self):
         """A finished assessment export of yx_liaison's (only he and superusers may see it)."""
         from django.core.files.base import ContentFile

@@ -122,6 +122,20 @@ def plan_form(o):
     return form_data(PlanActualForm(instance=o.plan_line), actual_completion="3500")
 
 
+def scheme_form(o, **changes):
+    """The scheme page's form as shown (the scheme, its sections, items and grade bands), changed."""
+    from assessment.views import _scheme_forms
+
+    scheme, formsets = _scheme_forms(o.scheme)
+    data = form_data(scheme)
+    for formset in formsets:
+        data.update(form_data(formset.management_form))
+        for form in formset.forms:
+            data.update(form_data(form))
+    data.update(changes)
+    return data
+
+
 def policy_form(o):
     return {
         "days_before": "30,7,1,0",
@@ -623,6 +637,27 @@ PAGES: dict[str, Entry] = {
     ),
     "assessment:export_download": Entry(
         {"read": Act("GET", "302 404 404 404 200 404 200")}, kwargs=lambda o: {"pk": o.export.pk}
+    ),
+    # the scheme page (考核方案): the assessing office (superusers) only; anyone else signed in: 403
+    "assessment:scheme_list": Entry({"list": Act("GET", "302 403 403 403 403 403 200")}),
+    "assessment:scheme_detail": Entry(
+        {
+            "read": Act("GET", "302 403 403 403 403 403 200"),
+            "update": Act(
+                "POST",
+                "302 403 403 403 403 403 302",
+                data=lambda o: scheme_form(o, **{"scheme-notes": "权限矩阵测试修改"}),
+            ),
+        },
+        kwargs=lambda o: {"pk": o.scheme.pk},
+        target="scheme",
+    ),
+    "assessment:scheme_copy": Entry(
+        {
+            "read": Act("GET", POST_ONLY),
+            "create": Act("POST", "302 403 403 403 403 403 302", data=lambda o: {"year": "2031"}),
+        },
+        kwargs=lambda o: {"pk": o.scheme.pk},
     ),
     # self-assessment report: P's liaison staff draft it; reporters and leaders of P: 403; Q's: 404
     "assessment:selfreport": Entry(
