@@ -24,6 +24,9 @@ from core.deadlines import DeadlineItem, collect
 from core.states import judge
 from reminders import fanout
 from reminders.models import (
+    ESCALATION_OVERDUE,
+    ESCALATION_UNANSWERED,
+    ESCALATION_UNSIGNED,
     DigestEntry,
     Level,
     ReminderLedger,
@@ -265,13 +268,13 @@ def escalation_reason(notice: UrgingNotice, item: DeadlineItem, policy: Reminder
     if (notice.level_on or notice.issued_on) >= day:
         return ""
     if notice.is_late_to_sign(day):
-        return _("催办单逾期未签收")
+        return ESCALATION_UNSIGNED
     if notice.is_late_to_reply(day):
-        return _("催办单逾期未反馈")
+        return ESCALATION_UNANSWERED
     # Long overdue: once the unit's time to sign has passed (a 催办 issued on an item already long
     # overdue is given its days before it goes up, not escalated the next morning).
     if day > notice.sign_by and (day - item.due).days >= policy.escalate_after_days:
-        return _("逾期已达 %(n)d 天") % {"n": (day - item.due).days}
+        return ESCALATION_OVERDUE % {"n": (day - item.due).days}
     return ""
 
 
@@ -283,7 +286,7 @@ def notice_entry(notice: UrgingNotice, unit_name: str = "") -> DigestEntry:
             summary=_("督办：%(unit)s — %(summary)s") % {"unit": unit_name, "summary": notice.summary},
             url=notice.get_absolute_url(),
             due=notice.due,
-            label=notice.escalation_reason,
+            label=notice.reason_display,
             overdue=True,
             kind="escalation",
         )

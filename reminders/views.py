@@ -142,7 +142,7 @@ def notice_export_row(n: UrgingNotice) -> list:
         n.reply_by,
         n.get_status_display(),
         n.escalated_on,
-        n.escalation_reason,
+        n.reason_display,
     ]
 
 
