@@ -68,6 +68,11 @@ def open_page(browser, live_server, viewport, username, language="zh-CN"):
     return page
 
 
+def posted(response) -> bool:
+    """The answer to a form the page sends by fetch (the task page's forms)."""
+    return response.request.method == "POST" and "/reports/" in response.url
+
+
 def check(page, name: str, *, phone: bool = False) -> None:
     """The page as a person sees it: saved, labelled, within the window, nothing from outside."""
     page.wait_for_load_state("networkidle")
@@ -87,13 +92,14 @@ def demo_data(db):
 def test_the_reporters_day(browser, live_server, demo_data):
     from cooperation.models import User
     from tasks import services
+    from tasks.demo import PNG
     from tasks.models import ProgressReport
 
     # On the phone: the landing page and a task page with its long history folded.
     phone = open_page(browser, live_server, PHONE, "yx_reporter")
     assert phone.url.endswith("/workbench/")
     check(phone, "daily_reporter_workbench_390", phone=True)
-    phone.locator("#wb-continuing a").first.click()
+    phone.locator("#wb-due-soon a").first.click()
     check(phone, "daily_reporter_task_390", phone=True)
     assert phone.locator("details.period[open]").count() == 1  # this year's card open, the others one line
     phone.context.close()
@@ -101,14 +107,20 @@ def test_the_reporters_day(browser, live_server, demo_data):
     page = open_page(browser, live_server, DESK, "yx_reporter")
     assert page.url.endswith("/workbench/")
     check(page, "daily_reporter_workbench_1366")
-    page.locator("#wb-continuing a").first.click()
+    page.locator("#wb-due-soon a").first.click()
     page.wait_for_load_state("networkidle")
     card = page.locator("details.period[open]")
     card.locator("details.newreport > summary").click()
     text = "2026年11月组织教师跟岗学习一次。"
-    card.locator("details.newreport textarea").first.fill(text)
-    card.locator("details.newreport button[value=submit]").click()
-    page.wait_for_load_state("networkidle")
+    form = card.locator("details.newreport form")
+    form.locator("textarea").first.fill(text)
+    form.locator("input[type=file]").set_input_files(
+        files=[{"name": "跟岗学习现场照片.png", "mimeType": "image/png", "buffer": PNG}]
+    )
+    form.locator("select[name$=evidence_kind]").select_option(label="现场照片")
+    with page.expect_response(posted):
+        form.locator("button[value=submit]").click()
+    page.locator("details.period[open] .report .report-status", has_text="已提交").wait_for()
     report = ProgressReport.objects.get(text=text)
     assert report.status == ProgressReport.Status.SUBMITTED
     check(page, "daily_reporter_submitted_1366")
@@ -125,8 +137,11 @@ def test_the_reporters_day(browser, live_server, demo_data):
     assert edit.get_attribute("open") is not None and "请补充时间、人数。" in edit.inner_text()
     check(page, "daily_reporter_edit_1366")
     edit.locator("textarea").first.fill(text + "11月18日—22日，8名教师。")
-    edit.locator("button[value=submit]").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_response(posted):
+        edit.locator("button[value=submit]").click()
+    # The page shows the report submitted again, without the edit form, where the person looks.
+    page.locator(f"#report-{report.pk} .report-status", has_text="已提交").wait_for()
+    assert page.locator(f"#edit-report-{report.pk}").count() == 0
     report.refresh_from_db()
     assert report.status == ProgressReport.Status.SUBMITTED and "8名教师" in report.text
     assert ProgressReport.objects.filter(period=report.period, unit=report.unit).count() == 1
