@@ -164,10 +164,13 @@ def test_the_liaisons_day(browser, live_server, demo_data):
     page = open_page(browser, live_server, DESK, "yx_liaison")
     assert page.url.endswith("/workbench/")
     check(page, "daily_liaison_workbench_1366")
+    lamp = page.locator("#wb-units tr[data-light=red] .lamp").first
+    assert lamp.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(229, 62, 62)"  # a red lamp
 
     # The review queue: approve every report he did not write himself, at once.
     page.goto(f"{live_server.url}/tasks/mine/#to-review")
     boxes = page.locator("#bulk-review input[name=report]")
+    assert page.locator(".mainnav a.active").all_inner_texts() == ["我的任务"]  # one current menu entry
     chosen = [int(boxes.nth(i).get_attribute("value")) for i in range(boxes.count())]
     assert chosen, "the demo has submitted reports to review"
     check(page, "daily_liaison_review_queue_1366")
@@ -182,6 +185,8 @@ def test_the_liaisons_day(browser, live_server, demo_data):
     check(page, "daily_liaison_overdue_1366")
     page.locator("#overdue a.button", has_text="催办").first.click()
     page.wait_for_load_state("networkidle")
+    if page.locator("select[name=unit] option").count() > 1:
+        page.select_option("select[name=unit]", index=1)
     page.fill("textarea[name=message]", "请于三日内报送办理进展，并附佐证材料。")
     page.fill("input[name=reply_by]", (today + datetime.timedelta(days=3)).isoformat())
     check(page, "daily_liaison_urge_form_1366")
