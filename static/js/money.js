@@ -59,7 +59,12 @@
       output.className = "money-wan";
       output.setAttribute("aria-live", "polite");
       if (input.id) output.setAttribute("for", input.id);
-      input.insertAdjacentElement("afterend", output);
+      // The input and its 万元 side by side on one line.
+      var line = document.createElement("span");
+      line.className = "money-line";
+      input.parentNode.insertBefore(line, input);
+      line.appendChild(input);
+      line.appendChild(output);
       input.moneyOutput = output;
     }
     refresh(input, false);

@@ -14,18 +14,27 @@
     });
   }
 
+  // The words of a label without the select's own options (a <label> may wrap the select).
+  function ownText(label) {
+    return Array.prototype.filter.call(label.childNodes, function (node) {
+      return node.nodeType === 3 || (node.nodeType === 1 && !node.matches("select, .ts-wrapper, .req"));
+    }).map(function (node) { return node.textContent; }).join(" ").replace(/\s+/g, " ").trim();
+  }
+
   function labelOf(select) {
     var label = select.id ? document.querySelector("label[for='" + select.id + "']") : null;
-    return select.getAttribute("aria-label") || (label ? label.textContent.replace(/\s*\*\s*$/, "").trim() : "");
+    label = label || select.closest("label");
+    return select.getAttribute("aria-label") || (label ? ownText(label) : "");
   }
 
   function enhance(select) {
     var label = labelOf(select);
     var control = new window.TomSelect(select, {
       maxOptions: null,
-      allowEmptyOption: true,
+      // The empty choice ("---------", "全部") reads as the placeholder; × clears back to it.
+      allowEmptyOption: false,
       create: false,
-      plugins: select.multiple ? ["remove_button"] : [],
+      plugins: select.multiple ? ["remove_button"] : select.required ? [] : ["clear_button"],
       render: {
         no_results: function () {
           return '<div class="no-results">' + (script.getAttribute("data-none") || "—") + "</div>";

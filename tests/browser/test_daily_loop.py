@@ -236,3 +236,47 @@ def test_the_leaders_day_and_the_english_top_bar(browser, live_server, demo_data
     check(liaison, "daily_liaison_workbench_en_1366")
     assert liaison.locator("header.topbar").bounding_box()["height"] <= ONE_ROW, "the English top bar wraps"
     liaison.context.close()
+
+
+def test_amounts_are_grouped_as_typed_and_long_selects_are_searchable(browser, live_server, demo_data):
+    from decimal import Decimal
+
+    from funds.models import Disbursement, FundCommitment
+
+    commitment = FundCommitment.objects.filter(pairing__name="晋江市—尤溪县山海协作", paid_total=0).first()
+    page = open_page(browser, live_server, DESK, "jj_liaison")
+    page.goto(f"{live_server.url}/funds/{commitment.pk}/pay/")
+    amount = page.locator("input[name=amount]")
+    amount.press_sequentially("12000000")
+    assert amount.input_value() == "12,000,000"
+    assert page.locator("output.money-wan").inner_text() == "= 1,200 万元"
+    amount.press("Home")
+    amount.press("Delete")  # the 1 goes; the separators follow the digits
+    assert (
+        amount.input_value() == "2,000,000" and page.locator("output.money-wan").inner_text() == "= 200 万元"
+    )
+    amount.fill("")
+    amount.press_sequentially("1200000.5")
+    page.fill("input[name=date]", "2026-01-05")
+    check(page, "daily_money_input_1366")
+    page.locator("form.stacked button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    assert Disbursement.objects.get(commitment=commitment).amount == Decimal("1200000.50")
+
+    # The unit filter of the task list is long: it is searched by typing, and keeps its label.
+    page.goto(f"{live_server.url}/tasks/")
+    units = page.locator("select[name=unit]")
+    assert units.evaluate("s => s.options.length") > 12
+    page.locator(".ts-wrapper .ts-control").first.click()
+    control = page.locator(".ts-wrapper input[role=combobox]").first
+    assert control.get_attribute("aria-label") == "责任单位"  # the filter's label, for screen readers
+    control.press_sequentially("财政")
+    page.wait_for_function(
+        "() => { const o = document.querySelectorAll('.ts-dropdown .option'); return o.length && o.length < 20; }"
+    )
+    options = page.locator(".ts-dropdown .option:visible")
+    assert options.count() >= 1 and all("财政" in text for text in options.all_inner_texts())
+    check(page, "daily_searchable_select_1366")
+    options.first.click()
+    assert "财政" in units.evaluate("s => s.options[s.selectedIndex].text")
+    page.context.close()
