@@ -102,6 +102,10 @@ def test_the_reporters_day(browser, live_server, demo_data):
     phone.locator("#wb-due-soon a").first.click()
     check(phone, "daily_reporter_task_390", phone=True)
     assert phone.locator("details.period[open]").count() == 1  # this year's card open, the others one line
+    assert phone.locator("#history > table.history tbody tr").count() == 5  # the newest rows ...
+    assert (
+        "更早的" in phone.locator("#history details.history-older > summary").inner_text()
+    )  # ... the rest folded
     phone.context.close()
 
     page = open_page(browser, live_server, DESK, "yx_reporter")
