@@ -41,5 +41,9 @@ def navigation(request):
             url = reverse(name)
         except NoReverseMatch:
             continue
-        items.append({"url": url, "label": label, "active": current.startswith(url)})
+        items.append({"url": url, "label": label, "active": False})
+    # One entry is current: the longest URL the path starts with (我的任务 /tasks/mine/, not 任务 /tasks/).
+    matching = [item for item in items if current.startswith(item["url"])]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["active"] = True
     return {"nav_items": items}

@@ -10,6 +10,7 @@ never a formula, money typed in 元), the file is written in constant memory.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from urllib.parse import quote
@@ -27,7 +28,8 @@ EXPORT_LIMIT = 50_000
 
 class _ListExporter(Exporter):
     def __init__(self, title: str, columns: list[Column], rows: Iterator[list]) -> None:
-        self.title = title[:31]
+        # A sheet's name: at most 31 characters, none of []:*?/\ (an English title may hold a colon).
+        self.title = re.sub(r"[\[\]:*?/\\]", " ", title)[:31]
         self.columns = columns
         self._rows = rows
 
@@ -58,6 +60,17 @@ def xlsx_response(title: str, columns: list[Column], rows: Iterator[list], *, us
     return response
 
 
+def export_requested(request) -> bool:
+    """True when the page's export link was followed (`?export=xlsx`); for list pages written as functions."""
+    return request.GET.get(EXPORT_PARAM) == "xlsx"
+
+
+def export_list(request, title, columns: list[Column], objects, row) -> FileResponse:
+    """The function-view form of `XlsxExportMixin`: `objects` already filtered and scoped as the page's."""
+    rows = (row(obj) for obj in objects[:EXPORT_LIMIT])
+    return xlsx_response(str(title), columns, rows, user=request.user)
+
+
 class XlsxExportMixin:
     """For a list view (a FilterView or ListView): `?export=xlsx` answers the filtered list as .xlsx."""
 
@@ -71,7 +84,7 @@ class XlsxExportMixin:
         return self.object_list
 
     def render_to_response(self, context, **kwargs):
-        if self.request.GET.get(EXPORT_PARAM) != "xlsx":
+        if not export_requested(self.request):
             return super().render_to_response(context, **kwargs)
         rows = (self.export_row(obj) for obj in self.export_queryset()[:EXPORT_LIMIT])
         return xlsx_response(str(self.export_title), self.export_columns, rows, user=self.request.user)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.formfields import StrictDecimalField
 from core.uploads import EVIDENCE_EXTENSIONS
-from core.widgets import DateInput
+from core.widgets import DateInput, MoneyInput
 from funds.models import FundCommitment, FundUseProject
 
 
@@ -18,6 +18,7 @@ class DisbursementForm(forms.Form):
     date = forms.DateField(label=_("拨付日期"), widget=DateInput())
     amount = StrictDecimalField(
         label=_("金额（元）"),
+        widget=MoneyInput(),
         max_digits=14,
         decimal_places=2,
         error_messages={"invalid": _("请输入有效的金额。")},
@@ -41,7 +42,11 @@ class ReversalForm(forms.Form):
 class ArrivalForm(forms.Form):
     date = forms.DateField(label=_("到账日期"), widget=DateInput())
     amount = StrictDecimalField(
-        label=_("到账金额（元）"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
+        label=_("到账金额（元）"),
+        widget=MoneyInput(),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
     )
     note = forms.CharField(label=_("说明"), max_length=255, required=False)
 
@@ -55,7 +60,11 @@ class FundUseProjectForm(forms.ModelForm):
         model = FundUseProject
         fields = ["name", "kind", "planned_amount", "spent_amount", "status", "unit", "notes"]
         field_classes = {"planned_amount": StrictDecimalField, "spent_amount": StrictDecimalField}
-        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "planned_amount": MoneyInput(),
+            "spent_amount": MoneyInput(),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
 
 
 class FundCommitmentForm(forms.ModelForm):
@@ -78,6 +87,7 @@ class FundCommitmentForm(forms.ModelForm):
         fields = ["purpose", "amount", "due", "due_text", "use_list_due", "use_list_due_text", "notes"]
         field_classes = {"amount": StrictDecimalField}
         widgets = {
+            "amount": MoneyInput(),
             "due": DateInput(),
             "use_list_due": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 2}),

@@ -11,13 +11,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 
 from cooperation.choices import ScopedChoicesMixin
 from cooperation.models import Unit
+from core.excel import Column
 from core.history import history_rows
+from core.listexport import XlsxExportMixin
 from core.permissions import ScopedPageMixin, can_manage, denied_message
 from core.uploads import protected_download
 from funds import services
@@ -52,13 +55,42 @@ def _apply_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-class FundListView(ScopedChoicesMixin, ScopedPageMixin, FilterView):
-    """Funds by pairing and year: promised, paid, outstanding, due, on time or late."""
+class FundListView(XlsxExportMixin, ScopedChoicesMixin, ScopedPageMixin, FilterView):
+    """Funds by pairing and year: promised, paid, outstanding, due, on time or late (and as .xlsx)."""
 
     model = FundCommitment
     filterset_class = FundCommitmentFilterSet
     paginate_by = 50
     template_name = "funds/fund_list.html"
+    export_title = _lazy("资金承诺与拨付")
+    export_columns = [
+        Column(_lazy("结对"), 24, wrap=True),
+        Column(_lazy("年度"), 8, "int"),
+        Column(_lazy("用途"), 30, wrap=True),
+        Column(_lazy("拨付方"), 14),
+        Column(_lazy("接收方"), 14),
+        Column(_lazy("承诺（元）"), 16, "yuan"),
+        Column(_lazy("已拨付（元）"), 16, "yuan"),
+        Column(_lazy("未拨付（元）"), 16, "yuan"),
+        Column(_lazy("到位时限"), 12, "date"),
+        Column(_lazy("按时情况"), 16),
+        Column(_lazy("已确认到账（元）"), 16, "yuan"),
+    ]
+
+    def export_row(self, c) -> list:
+        return [
+            c.pairing.name,
+            c.year,
+            c.purpose,
+            c.payer_region.name,
+            c.receiver_region.name,
+            c.amount,
+            c.paid,
+            c.outstanding,
+            c.due,
+            c.state_label,
+            c.confirmed,
+        ]
 
     def get_queryset(self):
         return commitments_with_ledger(super().get_queryset()).order_by("pairing__name", "-year", "due")
@@ -257,11 +289,34 @@ def evidence_download(request, pk: int):
     return protected_download(row.evidence, row.evidence_name)
 
 
-class FundUseProjectListView(ScopedChoicesMixin, ScopedPageMixin, FilterView):
+class FundUseProjectListView(XlsxExportMixin, ScopedChoicesMixin, ScopedPageMixin, FilterView):
     model = FundUseProject
     filterset_class = FundUseProjectFilterSet
     paginate_by = 50
     template_name = "funds/use_project_list.html"
+    export_title = _lazy("资金使用项目清单")
+    export_columns = [
+        Column(_lazy("结对"), 24, wrap=True),
+        Column(_lazy("年度"), 8, "int"),
+        Column(_lazy("项目名称"), 36, wrap=True),
+        Column(_lazy("类别"), 12),
+        Column(_lazy("计划安排（元）"), 16, "yuan"),
+        Column(_lazy("已支出（元）"), 16, "yuan"),
+        Column(_lazy("状态"), 10),
+        Column(_lazy("实施单位"), 20, wrap=True),
+    ]
+
+    def export_row(self, p) -> list:
+        return [
+            p.commitment.pairing.name,
+            p.commitment.year,
+            p.name,
+            p.get_kind_display(),
+            p.planned_amount,
+            p.spent_amount,
+            p.get_status_display(),
+            p.unit.name if p.unit else "",
+        ]
 
     def get_queryset(self):
         return (

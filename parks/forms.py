@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.formfields import StrictDecimalField
-from core.widgets import DateInput
+from core.widgets import DateInput, MoneyInput
 from parks.models import ParkInvestmentPlan, Project
 
 
@@ -39,6 +39,7 @@ class ProjectForm(forms.ModelForm):
             "started_on": DateInput(),
             "producing_on": DateInput(),
             "completed_on": DateInput(),
+            "total_investment": MoneyInput(),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
         field_classes = {"total_investment": StrictDecimalField}
@@ -46,7 +47,9 @@ class ProjectForm(forms.ModelForm):
 
 class InvestmentForm(forms.Form):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
-    amount = StrictDecimalField(label=_("到位资金（元）"), max_digits=16, decimal_places=2, min_value=0)
+    amount = StrictDecimalField(
+        label=_("到位资金（元）"), widget=MoneyInput(), max_digits=16, decimal_places=2, min_value=0
+    )
     notes = forms.CharField(label=_("说明"), max_length=200, required=False)
 
 
@@ -54,6 +57,11 @@ class PlanActualForm(forms.ModelForm):
     class Meta:
         model = ParkInvestmentPlan
         fields = ["project_count", "planned_total", "planned_completion", "actual_completion"]
+        widgets = {
+            "planned_total": MoneyInput(unit="wan"),
+            "planned_completion": MoneyInput(unit="wan"),
+            "actual_completion": MoneyInput(unit="wan"),
+        }
         field_classes = {
             "planned_total": StrictDecimalField,
             "planned_completion": StrictDecimalField,

@@ -11,14 +11,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 
 from cooperation.choices import ScopedChoicesMixin
 from cooperation.models import Pairing
+from core.excel import Column
 from core.history import history_rows
 from core.importflow import ImportFlowMixin, PreviewFlow, pack_file, unpack_file
+from core.listexport import XlsxExportMixin
 from core.permissions import ScopedPageMixin, can_manage
 from core.roles import liaison_or_superuser
 from core.uploads import validate_upload
@@ -37,11 +40,35 @@ def projects_by_stage(projects) -> list[tuple[str, list[Project]]]:
     return [(Project.Stage(stage).label, rows) for stage, rows in groups.items() if rows]
 
 
-class ParkListView(ScopedChoicesMixin, ScopedPageMixin, FilterView):
+class ParkListView(XlsxExportMixin, ScopedChoicesMixin, ScopedPageMixin, FilterView):
     model = Park
     filterset_class = ParkFilterSet
     paginate_by = 50
     template_name = "parks/park_list.html"
+    export_title = _lazy("园区")
+    export_columns = [
+        Column(_lazy("名称"), 30, wrap=True),
+        Column(_lazy("简称"), 14),
+        Column(_lazy("类型"), 14),
+        Column(_lazy("结对"), 24, wrap=True),
+        Column(_lazy("所在地"), 12),
+        Column(_lazy("核心区面积（km²）"), 14, "number"),
+        Column(_lazy("计划年度"), 16),
+        Column(_lazy("协作项目"), 10, "int"),
+    ]
+
+    def export_row(self, p) -> list:
+        years = sorted({plan.year for plan in p.plans.all()})
+        return [
+            p.name,
+            p.short_name,
+            p.get_kind_display(),
+            p.pairing.name,
+            p.region.name,
+            p.core_area_km2,
+            "、".join(str(year) for year in years),
+            p.project_count,
+        ]
 
     def get_queryset(self):
         return (
@@ -87,8 +114,33 @@ class ParkDetailView(ScopedPageMixin, DetailView):
         return context
 
 
-class ProjectListView(ScopedChoicesMixin, ScopedPageMixin, FilterView):
+class ProjectListView(XlsxExportMixin, ScopedChoicesMixin, ScopedPageMixin, FilterView):
     model = Project
+    export_title = _lazy("协作项目")
+    export_columns = [
+        Column(_lazy("项目名称"), 36, wrap=True),
+        Column(_lazy("企业"), 24, wrap=True),
+        Column(_lazy("结对"), 24, wrap=True),
+        Column(_lazy("园区"), 24, wrap=True),
+        Column(_lazy("产业"), 14),
+        Column(_lazy("阶段"), 10),
+        Column(_lazy("总投资（元）"), 16, "yuan"),
+        Column(_lazy("累计到位资金（元）"), 16, "yuan"),
+        Column(_lazy("造血式"), 8),
+    ]
+
+    def export_row(self, p) -> list:
+        return [
+            p.name,
+            p.enterprise,
+            p.pairing.name,
+            p.park.name if p.park else "",
+            p.industry,
+            p.get_stage_display(),
+            p.total_investment,
+            p.invested_total,
+            _("是") if p.hematopoietic else _("否"),
+        ]
 
     def scoped_choices(self) -> dict:
         return {**super().scoped_choices(), "park": Park.objects.visible_to(self.request.user)}

@@ -22,12 +22,13 @@ from cooperation.models import Role, Unit, User, pairing_audience
 from core import calendar
 from core.deadlines import DeadlineItem, collect
 from core.states import judge
+from reminders import fanout
 from reminders.models import (
+    ESCALATION_OVERDUE,
+    ESCALATION_UNANSWERED,
+    ESCALATION_UNSIGNED,
     DigestEntry,
     Level,
-    Notification,
-    OutboxMessage,
-    Preference,
     ReminderLedger,
     ReminderPolicy,
     UrgingNotice,
@@ -160,12 +161,6 @@ def _last_monday(day: datetime.date, policy: ReminderPolicy) -> datetime.date | 
     return monday if (day - monday).days <= policy.catch_up_days else None
 
 
-def _digest_day(day: datetime.date, preference: Preference | None) -> datetime.date:
-    if preference and preference.frequency == Preference.Frequency.WEEKLY:
-        return day + datetime.timedelta(days=(7 - day.weekday()) % 7)  # the coming Monday (today if Monday)
-    return day
-
-
 @dataclass
 class SweepResult:
     recorded: int
@@ -219,15 +214,14 @@ def _sweep_once(day: datetime.date, *, dry_run: bool) -> SweepResult:
         per_user: dict[int, dict[str, DigestEntry]] = defaultdict(dict)
         for (user_id, key), p in latest.items():
             per_user[user_id][key] = _entry(p)
-        for user_id, entry in urge_and_escalate(day, items):
+        tell, notice_lines = urge_and_escalate(day, items)
+        for user_id, entry in tell:
             per_user[user_id][entry.key] = entry
-        notifications = [
-            entry.notification(user_id) for user_id, entries in per_user.items() for entry in entries.values()
-        ]
-        Notification.objects.bulk_create(notifications)
-        emails = queue_emails(day, per_user)
-        webhooks = queue_webhooks(day, fresh)
-    return SweepResult(len(fresh), len(notifications), emails, webhooks, fresh)
+        per_unit = webhook_entries(fresh)
+        for unit_id, entries in notice_lines.items():
+            per_unit.setdefault(unit_id, []).extend(entries)
+        delivered = fanout.deliver(day, per_user, per_unit)
+    return SweepResult(len(fresh), delivered.notifications, delivered.emails, delivered.webhooks, fresh)
 
 
 def _recorded(keys: set[str]) -> set[tuple]:
@@ -274,13 +268,13 @@ def escalation_reason(notice: UrgingNotice, item: DeadlineItem, policy: Reminder
     if (notice.level_on or notice.issued_on) >= day:
         return ""
     if notice.is_late_to_sign(day):
-        return _("催办单逾期未签收")
+        return ESCALATION_UNSIGNED
     if notice.is_late_to_reply(day):
-        return _("催办单逾期未反馈")
+        return ESCALATION_UNANSWERED
     # Long overdue: once the unit's time to sign has passed (a 催办 issued on an item already long
     # overdue is given its days before it goes up, not escalated the next morning).
     if day > notice.sign_by and (day - item.due).days >= policy.escalate_after_days:
-        return _("逾期已达 %(n)d 天") % {"n": (day - item.due).days}
+        return ESCALATION_OVERDUE % {"n": (day - item.due).days}
     return ""
 
 
@@ -292,7 +286,7 @@ def notice_entry(notice: UrgingNotice, unit_name: str = "") -> DigestEntry:
             summary=_("督办：%(unit)s — %(summary)s") % {"unit": unit_name, "summary": notice.summary},
             url=notice.get_absolute_url(),
             due=notice.due,
-            label=notice.escalation_reason,
+            label=notice.reason_display,
             overdue=True,
             kind="escalation",
         )
@@ -328,16 +322,9 @@ def unit_people(unit_ids) -> dict[int, set[int]]:
     return people
 
 
-def queue_notice_webhooks(day: datetime.date, notices: list[UrgingNotice], entries: dict[int, DigestEntry]):
-    """Each notice's line to its unit's robot webhook, where the unit has one."""
-    per_unit: dict[int, list[DigestEntry]] = defaultdict(list)
-    for notice in notices:
-        per_unit[notice.unit_id].append(entries[notice.pk])
-    hooked = Unit.objects.filter(pk__in=per_unit.keys()).exclude(webhook_url="").values_list("pk", flat=True)
-    _queue(OutboxMessage.Channel.WEBHOOK, "unit", {unit_id: (day, per_unit[unit_id]) for unit_id in hooked})
-
-
-def urge_and_escalate(day: datetime.date, items: list[DeadlineItem]) -> list[tuple[int, DigestEntry]]:
+def urge_and_escalate(
+    day: datetime.date, items: list[DeadlineItem]
+) -> tuple[list[tuple[int, DigestEntry]], dict[int, list[DigestEntry]]]:
     """Move each open (item, unit) up the ladder 提示 → 催办 → 督办, at most one rung a day.
 
     An item enters the ladder at the rung its date calls for (提示 before its due date, 催办 once
@@ -346,12 +333,12 @@ def urge_and_escalate(day: datetime.date, items: list[DeadlineItem]) -> list[tup
     sweep over many overdue items issues 催办 only, and escalates nothing.
 
     Returns (user id, digest entry) pairs for the people to tell (the unit's people on every rung;
-    the pairing's leaders and liaison staff on 督办); webhooks to the units are queued here. Runs
-    inside the sweep's transaction; the notice's unique constraint and `level_on` make each step
+    the pairing's leaders and liaison staff on 督办) and each unit's lines for its robot webhook;
+    the sweep hands both to `fanout.deliver`. Runs inside the sweep's transaction; the notice's unique constraint and `level_on` make each step
     happen once.
     """
     if not items:
-        return []
+        return [], {}
     policies = _policies({item.pairing_id for item in items})
     by_key = {item.key: item for item in items}
     notices = {
@@ -410,7 +397,7 @@ def urge_and_escalate(day: datetime.date, items: list[DeadlineItem]) -> list[tup
     )
     moved = issued + raised + escalated
     if not moved:
-        return []
+        return [], {}
     people = unit_people(n.unit_id for n in moved)
     unit_names = dict(Unit.objects.filter(pk__in={n.unit_id for n in moved}).values_list("pk", "name"))
     entries = {n.pk: notice_entry(n, unit_names[n.unit_id]) for n in moved}
@@ -421,8 +408,10 @@ def urge_and_escalate(day: datetime.date, items: list[DeadlineItem]) -> list[tup
         leaders = pairing_audience({n.pairing_id for n in escalated}, [Role.VIEWER, Role.LIAISON])
         for notice in escalated:
             tell += [(user_id, entries[notice.pk]) for user_id in leaders.get(notice.pairing_id, ())]
-    queue_notice_webhooks(day, moved, entries)
-    return tell
+    per_unit: dict[int, list[DigestEntry]] = defaultdict(list)
+    for notice in moved:
+        per_unit[notice.unit_id].append(entries[notice.pk])
+    return tell, dict(per_unit)
 
 
 def _entry(p: Planned) -> DigestEntry:
@@ -438,71 +427,16 @@ def _entry(p: Planned) -> DigestEntry:
     )
 
 
-def queue_emails(day: datetime.date, per_user: dict[int, dict[str, DigestEntry]]) -> int:
-    """Add each user's entries to his pending e-mail digest (today's, or the coming Monday's for a
-    weekly digest; tomorrow's if that one already went out), in a constant number of queries."""
-    if not per_user:
-        return 0
-    users = (
-        User.objects.filter(pk__in=per_user.keys()).select_related("reminder_preference").exclude(email="")
-    )
-    wanted: dict[int, tuple[datetime.date, list[DigestEntry]]] = {}
-    for user in users:
-        preference = getattr(user, "reminder_preference", None)
-        if preference and preference.muted:
-            continue
-        wanted[user.pk] = (_digest_day(day, preference), list(per_user[user.pk].values()))
-    _queue(OutboxMessage.Channel.EMAIL, "user", wanted)
-    return len(wanted)
-
-
-def queue_webhooks(day: datetime.date, fresh: list[Planned], label: str | None = None) -> int:
-    """One webhook message per unit with a webhook URL, listing its items due today (`label`: the
+def webhook_entries(fresh: list[Planned], label: str | None = None) -> dict[int, list[DigestEntry]]:
+    """Each unit's lines for its robot webhook: its items due today, once each (`label`: the
     entries' words when they are not reminders of a due date, e.g. "已退回：…")."""
     per_unit: dict[int, dict[str, Planned]] = defaultdict(dict)
     for p in fresh:
         for unit_id in p.item.unit_ids:
             per_unit[unit_id].setdefault(p.item.key, p)
-    hooked = Unit.objects.filter(pk__in=per_unit.keys()).exclude(webhook_url="").values_list("pk", flat=True)
 
     def entry(p: Planned) -> DigestEntry:
         made = _entry(p)
         return made if label is None else dataclasses.replace(made, label=label, kind=p.item.kind)
 
-    wanted = {unit_id: (day, [entry(p) for p in per_unit[unit_id].values()]) for unit_id in hooked}
-    _queue(OutboxMessage.Channel.WEBHOOK, "unit", wanted)
-    return len(wanted)
-
-
-def _queue(channel: str, owner: str, wanted: dict[int, tuple[datetime.date, list[DigestEntry]]]) -> None:
-    """Append entries to the pending message of each owner (user or unit) for its digest day.
-
-    A message that already went out (sending, sent, failed) is not touched: its entries open the
-    next day's. Existing messages are read in one query, new ones inserted and changed ones updated
-    in bulk; a sweep racing ours trips the unique constraints and the whole sweep is retried.
-    """
-    if not wanted:
-        return
-    days = {d for d, _entries in wanted.values()}
-    days |= {d + datetime.timedelta(days=1) for d in days}
-    existing = {
-        (getattr(m, f"{owner}_id"), m.digest_date): m
-        for m in OutboxMessage.objects.filter(
-            channel=channel, **{f"{owner}_id__in": list(wanted)}, digest_date__in=days
-        )
-    }
-    created: dict[tuple[int, datetime.date], OutboxMessage] = {}
-    changed: list[OutboxMessage] = []
-    for owner_id, (digest_day, entries) in wanted.items():
-        message = existing.get((owner_id, digest_day))
-        if message is not None and message.status != OutboxMessage.Status.PENDING:
-            digest_day += datetime.timedelta(days=1)
-            message = existing.get((owner_id, digest_day))
-        if message is None:
-            message = OutboxMessage(channel=channel, digest_date=digest_day, **{f"{owner}_id": owner_id})
-            created[(owner_id, digest_day)] = message
-        else:
-            changed.append(message)
-        message.add_entries(entries)
-    OutboxMessage.objects.bulk_create(created.values())
-    OutboxMessage.objects.bulk_update(changed, ["items"], batch_size=500)
+    return {unit_id: [entry(p) for p in planned.values()] for unit_id, planned in per_unit.items()}

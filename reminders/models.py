@@ -13,6 +13,7 @@ broker being up when a user saves his work.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -37,6 +39,24 @@ class UrgingNoticeQuerySet(ScopedQuerySet):
         if user.role not in (Role.LIAISON, Role.REPORTER) or user.unit_id is None:
             return self.none()
         return self.visible_to(user).filter(unit_id=user.unit_id)
+
+
+# Why a 催办 went up to 督办. Stored in the source language (Chinese) whatever the language of the
+# sweep; shown in the reader's language by `escalation_reason_text` (rows of before included).
+ESCALATION_UNSIGNED = gettext_noop("催办单逾期未签收")
+ESCALATION_UNANSWERED = gettext_noop("催办单逾期未反馈")
+ESCALATION_OVERDUE = gettext_noop("逾期已达 %(n)d 天")
+_OVERDUE_STORED = re.compile(r"逾期已达 (\d+) 天")
+
+
+def escalation_reason_text(stored: str) -> str:
+    """A stored 督办 reason in the reader's language (text the sweep did not write is shown as is)."""
+    if stored in (ESCALATION_UNSIGNED, ESCALATION_UNANSWERED):
+        return gettext(stored)
+    match = _OVERDUE_STORED.fullmatch(stored or "")
+    if match:
+        return gettext(ESCALATION_OVERDUE) % {"n": int(match.group(1))}
+    return stored
 
 
 def default_offsets() -> list[int]:
@@ -387,6 +407,11 @@ class UrgingNotice(models.Model):
     def is_open(self) -> bool:
         """Still on the ladder: not 办结 and not 销号."""
         return self.status not in (self.Status.DONE, self.Status.CLOSED)
+
+    @property
+    def reason_display(self) -> str:
+        """Why it went up to 督办, in the reader's language."""
+        return escalation_reason_text(self.escalation_reason)
 
     @property
     def colour(self) -> str:

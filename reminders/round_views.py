@@ -17,7 +17,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cooperation.models import Pairing, Unit
+from core.excel import Column
 from core.history import history_rows
+from core.listexport import export_list, export_requested
 from core.roles import is_reporter
 from core.widgets import DateInput
 from reminders import rounds
@@ -67,12 +69,44 @@ def _round(request, pk: int) -> ReportingRound:
     )
 
 
+ROUND_EXPORT_COLUMNS = [
+    Column(gettext_lazy("名称"), 30, wrap=True),
+    Column(gettext_lazy("年度"), 8, "int"),
+    Column(gettext_lazy("开始日期"), 12, "date"),
+    Column(gettext_lazy("截止日期"), 12, "date"),
+    Column(gettext_lazy("结束日期"), 12, "date"),
+    Column(gettext_lazy("状态"), 14),
+    Column(gettext_lazy("发起人"), 12),
+]
+
+
+def round_state(round_: ReportingRound, today) -> str:
+    if round_.closed_on:
+        return _("已结束")
+    return _("已过截止日期") if round_.due_date < today else _("进行中")
+
+
+def round_export_row(round_: ReportingRound) -> list:
+    return [
+        round_.name,
+        round_.year,
+        round_.opened_on,
+        round_.due_date,
+        round_.closed_on,
+        round_state(round_, timezone.localdate()),
+        str(round_.created_by) if round_.created_by else "",
+    ]
+
+
 @login_required
 def round_list(request, pairing_id: int):
     pairing = _pairing(request, pairing_id)
     round_list = (
         ReportingRound.objects.visible_to(request.user).filter(pairing=pairing).select_related("created_by")
     )
+    if export_requested(request):
+        title = _("报送轮次：%(pairing)s") % {"pairing": pairing.name}
+        return export_list(request, title, ROUND_EXPORT_COLUMNS, round_list, round_export_row)
     return render(
         request,
         "reminders/round_list.html",

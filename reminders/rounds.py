@@ -25,8 +25,8 @@ from cooperation.models import Pairing, Role, Unit, User
 from core.deadlines import DeadlineItem
 from core.history import as_actor
 from core.roles import is_reporter
-from reminders import engine
-from reminders.models import DigestEntry, Notification, ReminderLedger
+from reminders import engine, fanout
+from reminders.models import DigestEntry, ReminderLedger
 from reminders.round_models import ReportingRound, RoundEntry
 
 log = logging.getLogger(__name__)
@@ -246,7 +246,7 @@ def _remind_once(round_: ReportingRound, day: datetime.date) -> RemindResult:
                 recipient_id__in=[u for s in people.values() for u in s],
             ).values_list("recipient_id", flat=True)
         )
-        ledger, notifications, planned = [], [], []
+        ledger, planned = [], []
         per_user: dict[int, dict[str, DigestEntry]] = {}
         for unit_id, row in late_units.items():
             recipients = people[unit_id]
@@ -286,15 +286,6 @@ def _remind_once(round_: ReportingRound, day: datetime.date) -> RemindResult:
                         url=url[:300],
                     )
                 )
-                notifications.append(
-                    Notification(
-                        user_id=user_id,
-                        title=f"{summary}（{label}）"[:300],
-                        url=url,
-                        kind="round",
-                        overdue=offset < 0,
-                    )
-                )
                 per_user[user_id] = {key: entry}
             item = DeadlineItem(
                 key, round_.due_date, round_.pairing_id, (unit_id,), summary, url, kind="round"
@@ -303,7 +294,5 @@ def _remind_once(round_: ReportingRound, day: datetime.date) -> RemindResult:
         # The ledger's unique constraint is the guard: a concurrent click makes this raise and the
         # whole transaction (notifications, outbox) roll back; the retry then finds the rows.
         ReminderLedger.objects.bulk_create(ledger)
-        Notification.objects.bulk_create(notifications)
-        emails = engine.queue_emails(day, per_user)
-        engine.queue_webhooks(day, planned)
-    return RemindResult(reminded, already, unreachable, len(notifications), emails)
+        delivered = fanout.deliver(day, per_user, engine.webhook_entries(planned))
+    return RemindResult(reminded, already, unreachable, delivered.notifications, delivered.emails)

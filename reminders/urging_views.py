@@ -70,7 +70,11 @@ def resolve(user, key: str, day: datetime.date) -> Urgeable:
 
 
 class UrgeForm(forms.Form):
-    unit = forms.ModelChoiceField(label=gettext_lazy("责任单位"), queryset=Unit.objects.none())
+    unit = forms.ModelChoiceField(
+        label=gettext_lazy("责任单位"),
+        queryset=Unit.objects.none(),
+        empty_label=gettext_lazy("请选择责任单位"),
+    )
     message = forms.CharField(
         label=gettext_lazy("催办意见"),
         widget=forms.Textarea(attrs={"rows": 4}),

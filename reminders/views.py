@@ -11,10 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from cooperation.models import Pairing, Unit
+from core.excel import Column
 from core.history import history_rows
+from core.listexport import export_list, export_requested
 from core.permissions import can_manage, denied_message
 from core.uploads import protected_download
 from reminders import services
@@ -112,6 +115,37 @@ def policy_edit(request, pairing_pk: int):
     return render(request, "reminders/policy_form.html", {"form": form, "pairing": pairing})
 
 
+NOTICE_EXPORT_COLUMNS = [
+    Column(_lazy("发出日期"), 12, "date"),
+    Column(_lazy("级别"), 8),
+    Column(_lazy("结对"), 24, wrap=True),
+    Column(_lazy("责任单位"), 20, wrap=True),
+    Column(_lazy("事项"), 40, wrap=True),
+    Column(_lazy("交办人"), 12),
+    Column(_lazy("签收期限"), 12, "date"),
+    Column(_lazy("反馈期限"), 12, "date"),
+    Column(_lazy("状态"), 10),
+    Column(_lazy("督办日期"), 12, "date"),
+    Column(_lazy("督办原因"), 30, wrap=True),
+]
+
+
+def notice_export_row(n: UrgingNotice) -> list:
+    return [
+        n.issued_on,
+        n.get_level_display(),
+        n.pairing.name,
+        n.unit.name,
+        n.summary,
+        str(n.issued_by) if n.issued_by else "",
+        n.sign_by,
+        n.reply_by,
+        n.get_status_display(),
+        n.escalated_on,
+        n.reason_display,
+    ]
+
+
 @login_required
 def notice_list(request):
     notices = UrgingNotice.objects.visible_to(request.user).select_related("unit", "pairing", "issued_by")
@@ -120,6 +154,8 @@ def notice_list(request):
         notices = notices.filter(level=level)
     if request.GET.get("open"):
         notices = notices.exclude(status__in=[UrgingNotice.Status.DONE, UrgingNotice.Status.CLOSED])
+    if export_requested(request):
+        return export_list(request, _lazy("催办与督办"), NOTICE_EXPORT_COLUMNS, notices, notice_export_row)
     notices = notices[:300]
     return render(
         request,

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from cooperation.models import Role, User, pairing_audience
 from core.deadlines import DeadlineItem
 from core.quiet import is_quiet
-from reminders import engine
-from reminders.models import DigestEntry, Notification
+from reminders import engine, fanout
+from reminders.models import DigestEntry
 
 
 def notify(
@@ -32,7 +32,7 @@ def notify(
     kind: str = "workflow",
 ) -> int:
     """One notification per user, the same entry in each one's digest, one webhook message per unit
-    (none while records of the past are loaded: `core.quiet`)."""
+    (none while records of the past are loaded: `core.quiet`) — through `fanout.deliver`."""
     if is_quiet():
         return 0
     user_ids = set(User.objects.filter(pk__in=user_ids, is_active=True).values_list("pk", flat=True))
@@ -42,11 +42,11 @@ def notify(
     entry = DigestEntry(
         key=key, summary=summary, url=url, due=today, label=label, overdue=False, offset=0, kind=kind
     )
-    Notification.objects.bulk_create([entry.notification(user_id) for user_id in sorted(user_ids)])
-    engine.queue_emails(today, {user_id: {key: entry} for user_id in user_ids})
+    per_unit = {}
     if unit_ids:
         item = DeadlineItem(key, today, pairing_id, tuple(unit_ids), summary, url, kind=kind)
-        engine.queue_webhooks(today, [engine.Planned(item, 0, 0)], label=label)
+        per_unit = engine.webhook_entries([engine.Planned(item, 0, 0)], label=label)
+    fanout.deliver(today, {user_id: {key: entry} for user_id in user_ids}, per_unit)
     return len(user_ids)
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cooperation.models import Unit
 from core.concurrency import VersionedFormMixin
 from core.formfields import StrictDecimalField
-from core.widgets import DateInput
+from core.widgets import DateInput, MoneyInput
 from tasks.models import Area, EvidenceKind, Task, TaskUnit
 
 
@@ -123,6 +123,8 @@ class ReportForm(forms.Form):
                 max_digits=18,
                 decimal_places=2,
                 initial=current.get(target.pk),
+                # An amount in 元 is typed with separators and shown in 万元 beside it.
+                **({"widget": MoneyInput()} if target.unit == "元" else {}),
             )
         if report is not None:
             self.fields["text"].initial = report.text

@@ -407,7 +407,9 @@ def _task_history(task, periods, targets, limit: int = 80):
     """History of the task, its periods, targets and reports, newest first, each labelled."""
     labelled = [(None, row) for row in history_rows(task, limit=20)]
     for period in periods:
-        labelled += [(f"{period.year}年度", row) for row in history_rows(period, limit=20)]
+        labelled += [
+            (_("%(year)s年度") % {"year": period.year}, row) for row in history_rows(period, limit=20)
+        ]
         for report in period.report_list:
             labelled += [
                 (_("%(year)s年进展报告（%(unit)s）") % {"year": period.year, "unit": report.unit.name}, row)

@@ -64,3 +64,23 @@ def export_link(context) -> str:
     return format_html(
         '<a class="button export-link" href="?{}" download>{}</a>', query.urlencode(), _("导出 Excel")
     )
+
+
+@register.simple_tag
+def colon() -> str:
+    """The colon after a label in the reader's language: “审核人：” in Chinese, “Reviewed by: ” in English."""
+    from django.utils.translation import get_language
+
+    return "：" if (get_language() or "zh").lower().startswith("zh") else ": "
+
+
+@register.filter
+def first_n(rows, n) -> list:
+    """The first `n` rows (`n` a template variable, which `slice` does not take)."""
+    return list(rows)[: int(n)]
+
+
+@register.filter
+def after_n(rows, n) -> list:
+    """The rows after the first `n`."""
+    return list(rows)[int(n) :]

@@ -139,3 +139,48 @@ def test_the_park_plan_import_refuses_full_width_figures():
     with pytest.raises(ValueError):
         _number("１２０")
     assert _number("12,000.5") == Decimal("12000.5")
+
+
+# --- the money input: separators as the widget adds them, 万元 beside the field -----------------
+
+
+@pytest.mark.parametrize(
+    "typed, amount",
+    [
+        ("12,000,000", Decimal("12000000")),
+        ("1,200,000.50", Decimal("1200000.50")),
+        ("-3,000", Decimal("-3000")),
+        ("999", Decimal("999")),
+        ("1,000.5", Decimal("1000.5")),
+    ],
+)
+def test_the_separators_the_money_input_adds_are_read(typed, amount):
+    assert parse_money(typed) == amount
+
+
+def test_the_money_input_shows_a_stored_amount_with_separators_and_a_typed_one_as_typed():
+    from core.widgets import MoneyInput
+
+    widget = MoneyInput()
+    html = widget.render("amount", Decimal("12000000.00"), attrs={"id": "id_amount"})
+    assert 'value="12,000,000"' in html and 'type="text"' in html and 'data-money="yuan"' in html
+    assert 'inputmode="decimal"' in html and "{n} 万元" in html
+    assert 'value="1,200,000.5"' in widget.render("amount", Decimal("1200000.50"))
+    assert 'value="1e3"' in widget.render("amount", "1e3")  # shown back as typed, with its error
+    assert 'data-money="wan"' in MoneyInput(unit="wan").render("planned_total", Decimal("450000"))
+
+
+@pytest.mark.django_db
+def test_the_payment_page_takes_an_amount_typed_with_separators(users, open_commitment):
+    from funds.models import Disbursement
+
+    client = Client()
+    client.force_login(users["jj_liaison"])
+    form = client.get(f"/funds/{open_commitment.pk}/pay/").content.decode()
+    assert 'data-money="yuan"' in form and "js/money.js" in form
+    response = client.post(
+        f"/funds/{open_commitment.pk}/pay/", {"date": "2026-01-05", "amount": "1,200,000", "voucher_no": "x"}
+    )
+    assert response.status_code == 302
+    payment = Disbursement.objects.filter(commitment=open_commitment).latest("pk")
+    assert payment.amount == Decimal("1200000")

@@ -128,3 +128,23 @@ def test_a_leaders_monday_digest_missed_while_beat_was_stopped_is_caught_up_once
     assert weekly.count() == 1 and "已逾期 5 天" in weekly.get().title  # as of that Monday
     engine.sweep(D(2025, 5, 8))
     assert weekly.count() == 1
+
+
+def test_escalation_reasons_are_stored_in_chinese_and_read_in_the_readers_language(overdue_item, client_for):
+    from django.utils import translation
+
+    from reminders.models import escalation_reason_text
+
+    with translation.override("en"):
+        engine.sweep(D(2025, 5, 3))
+        engine.sweep(D(2025, 5, 6))  # a sweep run in English stores the source words all the same
+    notice = UrgingNotice.objects.get()
+    assert notice.escalation_reason == "催办单逾期未签收"
+    with translation.override("en"):
+        assert notice.reason_display == "Urging notice not signed for in time"
+        assert escalation_reason_text("逾期已达 40 天") == "Overdue for 40 day(s)"
+    assert escalation_reason_text("逾期已达 40 天") == "逾期已达 40 天"
+    client = client_for("yx_liaison")
+    client.cookies["django_language"] = "en"
+    page = client.get("/reminders/notices/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Urging notice not signed for in time" in page and "催办单逾期未签收" not in page

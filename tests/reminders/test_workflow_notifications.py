@@ -58,3 +58,20 @@ def test_signing_and_answering_a_notice_tells_the_urging_office(demo, users, edu
     notice_services.answer_notice(notice, users["yx_reporter"], "已安排12月中旬开展教师交流")
     assert "尤溪县教育局 已反馈催办单" in titles(users["yx_liaison"])[0]
     assert not ProgressReport.objects.filter(period=period, status="approved").exists()
+
+
+def test_only_the_fanout_creates_notifications_and_digest_messages():
+    """One builder: the sweep, the ladder, the rounds and the workflow all tell people through
+    `reminders.fanout.deliver` (the bell, the digest e-mail and the unit's webhook alike)."""
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    makers = re.compile(r"Notification\.objects\.(bulk_)?create|\.notification\(|(?<!class )OutboxMessage\(")
+    found = {
+        str(path.relative_to(root))
+        for app in ("reminders", "tasks", "funds", "core", "cooperation", "dashboards", "parks", "indicators")
+        for path in (root / app).rglob("*.py")
+        if "migrations" not in path.parts and makers.search(path.read_text(encoding="utf-8"))
+    }
+    assert found == {"reminders/fanout.py"}
