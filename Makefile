@@ -86,7 +86,7 @@ format: install-dev
 ## make messages: refresh the English catalogue from the sources and compile it (needs gettext)
 messages: install
 	$(BIN)/python manage.py makemessages -l en --ignore=$(VENV) --ignore=staticfiles --no-obsolete
-	$(BIN)/python manage.py compilemessages -l en --ignore=$(VENV)
+	$(BIN)/python manage.py compilemessages -l en -l zh_Hans --ignore=$(VENV)
 
 check-deploy: install
 	DEBUG=0 SECRET_KEY=$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))')} \
