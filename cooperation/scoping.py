@@ -287,7 +287,16 @@ def is_liaison_of(user, pairing_id: int) -> bool:
         return False
     if user.is_superuser:
         return True
-    return is_liaison(user) and _models().Pairing.objects.visible_to(user).filter(pk=pairing_id).exists()
+    if not is_liaison(user):
+        return False
+    cached = _cached_pairing_ids(user)
+    if cached is not None:
+        # A read-only request has read the user's pairings once (`request_scope`): no query.
+        try:
+            return int(pairing_id) in cached
+        except (TypeError, ValueError):
+            return False
+    return _models().Pairing.objects.visible_to(user).filter(pk=pairing_id).exists()
 
 
 def document_problem(document, pairing) -> str | None:
