@@ -17,6 +17,7 @@ from django_filters.views import FilterView
 from cooperation.filtersets import PairingFilterSet
 from cooperation.forms import ActivityForm, PairingForm
 from cooperation.models import Activity, Pairing, PolicyDocument
+from cooperation.scoping import is_liaison_of
 from core.history import history_rows
 from core.panels import pairing_panels
 from core.permissions import ScopedPageMixin, can_manage, denied_message
