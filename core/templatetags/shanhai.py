@@ -77,10 +77,10 @@ def period_badge(period) -> str:
     from django.utils.safestring import mark_safe
 
     if not period:
-        return mark_safe('<span class="muted">—</span>')
+        return mark_safe('<span class="muted">—</span>\n')
     badge = period.badge
     return format_html(
-        '<span class="badge{}" data-status="{}">{}</span>',
+        '<span class="badge{}" data-status="{}">{}</span>\n',
         f" badge-{badge}" if badge else "",
         period.status,
         period.display_status,
