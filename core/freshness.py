@@ -32,6 +32,8 @@ from django.db import IntegrityError, connection, transaction
 logger = logging.getLogger(__name__)
 
 FIGURES = "figures"
+# The pairings each unit sees (cooperation/scoping.py).
+SCOPE = "scope"
 TIMEOUT = 600
 T = TypeVar("T")
 
