@@ -7,6 +7,7 @@ year it does not know yet, Monday–Friday are taken as working days.
 from __future__ import annotations
 
 import datetime
+import functools
 
 import chinese_calendar
 
@@ -18,8 +19,10 @@ def is_workday(day: datetime.date) -> bool:
         return day.weekday() < 5
 
 
+@functools.lru_cache(maxsize=4096)
 def last_workday_on_or_before(day: datetime.date) -> datetime.date:
-    """A due date on a holiday or weekend is effectively the last working day before it."""
+    """A due date on a holiday or weekend is effectively the last working day before it (kept per
+    day: a list of hundreds of due dates asks for the same few days again and again)."""
     while not is_workday(day):
         day -= datetime.timedelta(days=1)
     return day

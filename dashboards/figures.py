@@ -22,22 +22,24 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from assessment.sheets import full_numbers
-from cooperation.models import Activity, Pairing
+from cooperation.models import Activity, Pairing, Unit
+from core import freshness
 from core.states import SOON_DAYS, Standing, State, judge
-from funds.models import FundCommitment
-from parks.models import ParkInvestmentPlan
+from funds.models import ArrivalConfirmation, Disbursement, FundCommitment
+from parks.models import Park, ParkInvestmentPlan
 from reminders.models import UrgingNotice
-from tasks.models import PERIOD_KEY_PREFIX, Target, TaskPeriod, TaskUnit, YearLock
+from tasks.models import PERIOD_KEY_PREFIX, Area, Target, Task, TaskPeriod, TaskUnit, YearLock
 from tasks.models import overdue_q as period_overdue_q
 
 ZERO = Decimal("0")
@@ -51,6 +53,28 @@ TABLE_UNITS = 50
 
 DONE = TaskPeriod.Status.DONE
 PAUSED = TaskPeriod.Status.PAUSED
+
+# Every model whose rows the overview's figures read. A save or delete of any of them changes the
+# figures' version token (dashboards/apps.py, core/freshness.py), so `cached_dashboard` never
+# serves a figure older than the last write. (Payments and arrivals move a commitment's running
+# totals with a queryset update, which sends no signal: their own saves stand in for it.)
+FIGURE_SOURCES = (
+    Pairing,
+    Unit,
+    Activity,
+    Task,
+    TaskPeriod,
+    TaskUnit,
+    Area,
+    Target,
+    YearLock,
+    UrgingNotice,
+    FundCommitment,
+    Disbursement,
+    ArrivalConfirmation,
+    Park,
+    ParkInvestmentPlan,
+)
 
 
 def status_keys() -> list[tuple[str, str]]:
@@ -644,6 +668,38 @@ def build_dashboard(pairings: Iterable[Pairing], year: int, today: datetime.date
         activity_kinds=kinds,
         rows=list(rows.values()),
     )
+
+
+def _key(kind: str, pairings: list[Pairing], *parts) -> str:
+    # The figures depend on the pairings (in their order: the rows), the year, the day they are
+    # judged on (a period becomes overdue overnight) and the language of their labels.
+    ids = ",".join(str(p.pk) for p in pairings)
+    return ":".join([kind, *(str(part) for part in parts), get_language() or "", ids])
+
+
+def cached_dashboard(pairings: list[Pairing], year: int, today: datetime.date) -> Dashboard:
+    """`build_dashboard`, kept in the cache until the next write of a row it reads (core/freshness.py).
+
+    The same figures, from the same one-truth rules: only computed once per version of the data,
+    day, year, language and set of pairings instead of on every request.
+    """
+    pairings = _as_list(pairings)
+    return freshness.cached(
+        _key("dashboard", pairings, today.isoformat(), year),
+        lambda: build_dashboard(pairings, year, today),
+    )
+
+
+def cached_figures_html(
+    pairings: list[Pairing], year: int, today: datetime.date, minimum_rows: bool, render: Callable[[], str]
+) -> str:
+    """The overview's rendered figures (`render()`), kept like the figures they show."""
+    return freshness.cached(_key("dashboard-html", pairings, today.isoformat(), year, minimum_rows), render)
+
+
+def cached_year_range(pairings: list[Pairing], today: datetime.date) -> list[int]:
+    """`year_range`, kept like the dashboard's figures (its query reads every period)."""
+    return freshness.cached(_key("years", pairings, today.isoformat()), lambda: year_range(pairings, today))
 
 
 # --------------------------------------------------------------------------------------------

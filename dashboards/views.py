@@ -13,18 +13,21 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cooperation.models import Pairing
 from dashboards.figures import (
-    build_dashboard,
     build_leader_view,
+    cached_dashboard,
+    cached_figures_html,
+    cached_year_range,
     light_labels,
     status_keys,
     with_descendants,
-    year_range,
 )
 
 
@@ -78,21 +81,38 @@ def dashboard(request):
     form = DashboardFilterForm(
         request.GET or None,
         pairings=pairings,
-        years=year_range(pairings, today),
+        years=cached_year_range(pairings, today),
         initial={"year": today.year},
     )
     year, pairing_id = chosen(form, today)
     selection = with_descendants(pairings, pairing_id) if pairing_id else pairings
-    board = build_dashboard(selection, year, today)
+    board = cached_dashboard(selection, year, today)
+    # Over every pairing the minimums are summed by requirement; item by item once one is chosen.
+    show_minimum_rows = pairing_id is not None or len(pairings) == 1
+
+    def figures_html() -> str:
+        # The tiles, charts and tables depend on the figures alone: rendered once per version of
+        # the data (the same key as the figures), not on every request (~120 KB for a province).
+        return render_to_string(
+            "dashboards/_overview_figures.html",
+            {
+                "board": board,
+                "charts": board.charts(),
+                "status_keys": status_keys(),
+                "show_minimum_rows": show_minimum_rows,
+            },
+        )
+
     context = {
         "form": form,
         "board": board,
-        "charts": board.charts(),
-        "status_keys": status_keys(),
         "selected": next((p for p in pairings if p.pk == pairing_id), None),
-        # Over every pairing the minimums are summed by requirement; item by item once one is chosen.
-        "show_minimum_rows": pairing_id is not None or len(pairings) == 1,
         "has_pairings": bool(pairings),
+        "figures_html": (
+            mark_safe(cached_figures_html(selection, year, today, show_minimum_rows, figures_html))
+            if pairings
+            else ""
+        ),
     }
     return render(request, "dashboards/dashboard.html", context, status=400 if form.errors else 200)
 
@@ -112,12 +132,12 @@ def pairing_dashboard(request, pk: int):
     form = DashboardFilterForm(
         request.GET or None,
         pairings=selection,
-        years=year_range(selection, today),
+        years=cached_year_range(selection, today),
         with_pairing=False,
         initial={"year": pairing.default_year(today)},
     )
     year, _pairing = chosen(form, today, default=pairing.default_year(today))
-    board = build_dashboard(selection, year, today)
+    board = cached_dashboard(selection, year, today)
     context = {
         "pairing": pairing,
         "form": form,

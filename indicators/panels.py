@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from cooperation.scoping import is_liaison_of
 from core.panels import Panel
 from indicators.models import manageable_regions
 from indicators.services import pairing_comparison
@@ -21,9 +22,17 @@ def _indicator_panel(request, pairing) -> Panel:
     """
     chosen = [int(y) for y in request.GET.getlist("indicator_year") if y.isdigit()]
     comparison = pairing_comparison(pairing, years=chosen or None)
-    sides = manageable_regions(request.user).filter(
-        pk__in=[pairing.coastal_region_id, pairing.mountain_region_id]
-    )
+    if is_liaison_of(request.user, pairing.pk):
+        # Liaison staff of this pairing may enter both its sides (`manageable_regions` holds the
+        # sides of every pairing they manage): no query over the regions of all their pairings.
+        sides = sorted(
+            {r.pk: r for r in (pairing.coastal_region, pairing.mountain_region)}.values(),
+            key=lambda r: r.path,
+        )
+    else:
+        sides = manageable_regions(request.user).filter(
+            pk__in=[pairing.coastal_region_id, pairing.mountain_region_id]
+        )
     return Panel(
         template="indicators/_pairing_indicators.html",
         context={

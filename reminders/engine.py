@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cooperation.models import Role, Unit, User, pairing_audience
-from core import calendar
+from core import calendar, freshness
 from core.deadlines import DeadlineItem, collect
 from core.states import judge
 from reminders import fanout
@@ -398,6 +398,8 @@ def urge_and_escalate(
     moved = issued + raised + escalated
     if not moved:
         return [], {}
+    # Written in bulk (no post_save): the dashboards' 督办 figures are out of date (core/freshness.py).
+    freshness.changed()
     people = unit_people(n.unit_id for n in moved)
     unit_names = dict(Unit.objects.filter(pk__in={n.unit_id for n in moved}).values_list("pk", "name"))
     entries = {n.pk: notice_entry(n, unit_names[n.unit_id]) for n in moved}

@@ -7,6 +7,7 @@ import datetime
 
 from django.utils import timezone
 
+from cooperation.scoping import is_liaison_of
 from core.panels import Panel
 from core.permissions import can_manage
 from reminders import engine
@@ -24,7 +25,8 @@ def pairing_panels(request, pairing) -> list[Panel]:
     context = {
         "rounds": rounds,
         "open_notices": open_notices,
-        "can_manage": can_manage(request.user, pairing),
+        # Who manages a pairing: its liaison staff (the rule of `can_manage`, read from the request's ids).
+        "can_manage": is_liaison_of(request.user, pairing.pk),
         "pairing": pairing,
     }
     return [Panel("reminders/panel.html", context, order=45)]

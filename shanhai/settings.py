@@ -288,6 +288,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# The dashboards' figures are kept in the cache until the next write they depend on (core/freshness.py).
+FIGURES_CACHE = envbool("FIGURES_CACHE", True)
+
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 # Without a broker the tasks run in-process, so the embedded default needs no Redis.

@@ -45,3 +45,14 @@ class TasksConfig(AppConfig):
         post_delete.connect(
             activity_changed, sender=Activity, dispatch_uid="tasks.fulfilment.activity_deleted"
         )
+
+        # The filter forms keep their area options in the cache under the scope token
+        # (tasks/filtersets.py FastSelect; units and pairings change it in cooperation/apps.py).
+        from core import freshness
+        from tasks.models import Area
+
+        def areas_changed(sender, **kwargs):
+            freshness.changed(freshness.SCOPE)
+
+        post_save.connect(areas_changed, sender=Area, weak=False, dispatch_uid="tasks.options.area_saved")
+        post_delete.connect(areas_changed, sender=Area, weak=False, dispatch_uid="tasks.options.area_deleted")

@@ -24,6 +24,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from cooperation.filtersets import SearchFilterSet
 from cooperation.models import Pairing, Unit
+from core import freshness
 from tasks.models import Area, ProgressReport, Task, TaskPeriod, TaskUnit, open_period_q, overdue_q
 
 
@@ -72,17 +73,40 @@ class FastSelect(forms.Select):
         else:
             yield from choices
 
+    def escaped_options(self) -> list[tuple[str, str, str]]:
+        """(value, escaped value, escaped label) of every option.
+
+        Model choices read as rows (units, areas) are kept in the cache until the next write of a
+        unit, area, pairing or region (the SCOPE token of core/freshness.py: cooperation/apps.py,
+        tasks/apps.py), keyed by their query — which holds the user's scope, so a list is only
+        ever served to a request whose query is the same.
+        """
+        quote = html.escape  # what django.utils.html.escape does, without a SafeString per call
+
+        def build(options) -> list[tuple[str, str, str]]:
+            rows = []
+            for option, label in options:
+                option = "" if option is None else str(getattr(option, "value", option))
+                rows.append((option, quote(option), quote(str(label))))
+            return rows
+
+        choices = self.choices
+        if self.label_field and isinstance(choices, ModelChoiceIterator):
+            rows = choices.queryset.values_list("pk", self.label_field)
+            empty = choices.field.empty_label
+            head = build([("", empty)]) if empty is not None else []
+            return head + freshness.cached(f"options:{rows.query}", lambda: build(rows), name=freshness.SCOPE)
+        return build(self.options())
+
     def render(self, name, value, attrs=None, renderer=None):
         values = value if isinstance(value, (list, tuple)) else [value]
         selected = {str(v) for v in values if v not in (None, "")}
         final = self.build_attrs(self.attrs, attrs)
         final["name"] = name
         parts = [format_html("<select{}>", flatatt(final))]
-        quote = html.escape  # what django.utils.html.escape does, without a SafeString per call
-        for option, label in self.options():
-            option = "" if option is None else str(getattr(option, "value", option))
+        for option, value_html, label_html in self.escaped_options():
             chosen = " selected" if option in selected else ""
-            parts.append(f'<option value="{quote(option)}"{chosen}>{quote(str(label))}</option>')
+            parts.append(f'<option value="{value_html}"{chosen}>{label_html}</option>')
         parts.append("</select>")
         return mark_safe("".join(parts))  # every value and label above is escaped
 

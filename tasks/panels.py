@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -59,23 +60,29 @@ PANEL_STATES = (
 
 def status_counts(pairing, year: int, today: datetime.date | None = None) -> dict:
     """A pairing's periods of `year` by state as of `today` (the one rule of `core.states`, as the
-    one-pager, the dashboards and the API), and the overdue periods of earlier years (two queries).
+    one-pager, the dashboards and the API), and the overdue periods of earlier years (one query).
 
     The overdue count is the year's: the filter it links to (`?year=&overdue=true`) lists the same
     periods; earlier years' overdue work is counted apart, as on the one-pager.
     """
     today = today or timezone.localdate()
     counts = {state: 0 for state in PANEL_STATES}
-    for period in TaskPeriod.objects.filter(task__pairing=pairing, year=year).only(
-        "due_date", "status", "completed_on"
+    older_overdue = 0
+    # One query: the year's periods, and the earlier years' overdue ones (by the rule in SQL).
+    for period_year, due, status, completed_on in (
+        TaskPeriod.objects.filter(task__pairing=pairing)
+        .filter(Q(year=year) | Q(year__lt=year) & overdue_q(today))
+        .values_list("year", "due_date", "status", "completed_on")
     ):
-        state = period.standing(today).state
+        if period_year != year:
+            older_overdue += 1
+            continue
+        # TaskPeriod.standing, from the row's values.
+        state = TaskPeriod(due_date=due, status=status, completed_on=completed_on).standing(today).state
         counts[state] = counts.get(state, 0) + 1
     return {
         "rows": [(state.value, STATE_NAMES[state], n) for state, n in counts.items()],
         "overdue": counts[State.OVERDUE],
-        "older_overdue": TaskPeriod.objects.filter(task__pairing=pairing, year__lt=year)
-        .filter(overdue_q(today))
-        .count(),
+        "older_overdue": older_overdue,
         "total": sum(counts.values()),
     }

@@ -240,10 +240,11 @@ class MyTasksView(LoginRequiredMixin, TemplateView):
         context["due_soon"] = periods.due_within(SOON_DAYS).order_by("due_date")[:100]
         context["overdue"] = periods.overdue().order_by("due_date")[:100]
         context["continuing"] = continuing_work(user, periods)
-        reports = ProgressReport.objects.manageable_by(user).select_related(
-            "period__task", "unit", "reviewed_by"
-        )
-        context["returned"] = reports.filter(status=ProgressReport.Status.RETURNED)[:100]
+        reports = ProgressReport.objects.manageable_by(user).select_related("period__task", "unit")
+        # Only the returned reports name their reviewer (drafts have none to show).
+        context["returned"] = reports.select_related("reviewed_by").filter(
+            status=ProgressReport.Status.RETURNED
+        )[:100]
         context["drafts"] = reports.filter(status=ProgressReport.Status.DRAFT)[:100]
         if liaison_or_superuser(user):
             context["to_review"] = (

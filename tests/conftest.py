@@ -106,6 +106,9 @@ def _test_settings(settings, media_root):
     settings.LANGUAGE_CODE = "zh-hans"
     # The test client's login() passes no request, which axes needs; tests of throttling enable it.
     settings.AXES_ENABLED = False
+    # Figures computed live: each test rolls back its writes, which no cache key could see (the
+    # tests of core/freshness.py turn it on, in transactional tests).
+    settings.FIGURES_CACHE = False
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,9 @@ Field-level rules live here and in the services: a reporter changes a period's s
 from __future__ import annotations
 
 import datetime
+import functools
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
@@ -109,6 +111,50 @@ class PeriodBriefSerializer(StandingFieldsMixin, serializers.ModelSerializer):
         return obj.is_overdue()
 
 
+def _iso(day: datetime.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _str_or_none(value) -> str | None:
+    return None if value is None else str(value)
+
+
+@functools.cache
+def _decimal_field() -> serializers.DecimalField:
+    return TargetSerializer().fields["value"]
+
+
+def _target(target: Target) -> dict:
+    """`TargetSerializer`'s representation, written out (see `TaskSerializer.to_representation`)."""
+    return {
+        "id": target.pk,
+        "name": target.name,
+        "comparator": target.comparator,
+        "comparator_display": str(target.get_comparator_display()),
+        "value": None if target.value is None else _decimal_field().to_representation(target.value),
+        "unit": target.unit,
+        "year": target.year,
+        "source_text": target.source_text,
+    }
+
+
+def _period(period: TaskPeriod, today: datetime.date) -> dict:
+    """`PeriodBriefSerializer`'s representation, written out: the state judged once, as of `today`."""
+    standing = period.standing(today)
+    return {
+        "id": period.pk,
+        "year": period.year,
+        "due_date": _iso(period.due_date),
+        "status": period.status,
+        "status_display": str(period.get_status_display()),
+        "is_overdue": standing.is_overdue,
+        "completed_on": _iso(period.completed_on),
+        "state": standing.state.value,
+        "state_label": standing.label,
+        "as_of": standing.as_of,
+    }
+
+
 class TaskSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     pairing_name = serializers.CharField(source="pairing.name", read_only=True)
     # allow_null, not default=None: DRF leaves a field answered by its default out of PATCH
@@ -163,6 +209,60 @@ class TaskSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
 
     def get_required_evidence_names(self, obj) -> list[str]:
         return [k.name for k in obj.required_evidence.all()]
+
+    def to_representation(self, task) -> dict:
+        """The same keys, order and values as DRF's field-by-field representation, written out.
+
+        A page of 50 tasks, each with its units, targets and periods (~1,500 nested values), spent
+        most of its time in DRF's per-field machinery (docs/performance.md, "Page speed").
+        `field_by_field` is DRF's own; tests/tasks/test_api_representation.py holds them equal.
+        """
+        today = timezone.localdate()
+        evidence = list(task.required_evidence.all())
+        return {
+            "id": task.pk,
+            "pairing": task.pairing_id,
+            "pairing_name": task.pairing.name,
+            "document": task.document_id,
+            "document_name": _str_or_none(task.document.doc_number) if task.document_id else None,
+            "parent": task.parent_id,
+            "parent_title": _str_or_none(task.parent.title) if task.parent_id else None,
+            "number": _str_or_none(task.number),
+            "position": task.position,
+            "title": task.title,
+            "body": task.body,
+            "area": task.area_id,
+            "area_name": _str_or_none(task.area.name) if task.area_id else None,
+            "responsible_units": [
+                {
+                    "unit": link.unit_id,
+                    "unit_name": link.unit.name,
+                    "role": link.role,
+                    "role_display": str(link.get_role_display()),
+                }
+                for link in task.task_units.all()
+            ],
+            "start_year": task.start_year,
+            "end_year": task.end_year,
+            "deadline_kind": task.deadline_kind,
+            "deadline_kind_display": str(task.get_deadline_kind_display()),
+            "deadline_date": _iso(task.deadline_date),
+            "deadline_month": task.deadline_month,
+            "deadline_day": task.deadline_day,
+            "deadline_text": task.deadline_text,
+            "deadline_display": _str_or_none(task.deadline_display),
+            "required_evidence": [kind.pk for kind in evidence],
+            "required_evidence_names": [kind.name for kind in evidence],
+            "targets": [_target(target) for target in task.targets.all()],
+            "periods": [_period(period, today) for period in task.periods.all()],
+            "fulfilment": task.fulfilment,
+            "fund_rule": task.fund_rule_id,
+            "version": task.version,
+        }
+
+    def field_by_field(self, task) -> dict:
+        """DRF's representation (what `to_representation` writes out)."""
+        return super().to_representation(task)
 
     def validate(self, attrs):
         attrs = super().validate(attrs)

@@ -1,0 +1,105 @@
+"""Cached figures that are never older than the last write: a version token per family of figures.
+
+A page that aggregates tens of thousands of rows (the dashboards) keeps its result in the cache
+under the *current token* of the data it reads. Every write those figures depend on changes the
+token (`changed()`, called by post_save / post_delete receivers and by the few writes in bulk), so
+the next request misses the cache and computes the figures again: a cached figure is never older
+than the last save. The token lives in the database (`core.models.DataVersion`), not in the cache,
+so it is shared by every web process and by management commands and Celery workers, whatever the
+cache backend (a per-process memory cache, or Redis), and survives a Redis restart.
+
+- A write inside a transaction changes the token when the transaction commits (`on_commit`: one
+  short UPDATE, no row lock held during the transaction). Until then, reads on the same connection
+  inside that transaction compute the figures live, so a request (or a test) reads its own writes.
+- A rolled-back transaction changes nothing.
+- The cache is a help, never a dependency: if it fails (Redis down), the figures are computed live.
+- Entries also expire after `TIMEOUT` seconds, a safety net for a write that skipped `save()` and
+  forgot to call `changed()` (queryset `update()`, `bulk_create`, raw SQL — call `changed()` there).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, connection, transaction
+
+logger = logging.getLogger(__name__)
+
+FIGURES = "figures"
+# The pairings each unit sees (cooperation/scoping.py).
+SCOPE = "scope"
+TIMEOUT = 600
+T = TypeVar("T")
+
+
+def _bump(name: str) -> None:
+    from core.models import DataVersion
+
+    token = secrets.token_hex(16)
+    if not DataVersion.objects.filter(name=name).update(token=token):
+        try:
+            with transaction.atomic():
+                DataVersion.objects.create(name=name, token=token)
+        except IntegrityError:  # created by a concurrent write meanwhile: change it again
+            DataVersion.objects.filter(name=name).update(token=token)
+
+
+def changed(name: str = FIGURES) -> None:
+    """Figures of family `name` are out of date from now on (at commit, inside a transaction)."""
+    if not connection.in_atomic_block:
+        _bump(name)
+        return
+    # Reads on this connection bypass the cache until this transaction ends (see `token`).
+    dirty = connection.__dict__.setdefault("_freshness_dirty", {})
+    outermost = connection.atomic_blocks[0] if connection.atomic_blocks else None
+    if dirty.get(name) is outermost and outermost is not None:
+        return  # already registered for this transaction
+    dirty[name] = outermost
+    transaction.on_commit(lambda: _bump(name), robust=True)
+
+
+def token(name: str = FIGURES) -> str | None:
+    """The current token of family `name`, or None when figures must be computed live (this
+    connection's open transaction has changed them)."""
+    from core.models import DataVersion
+
+    if connection.in_atomic_block:
+        dirty = connection.__dict__.get("_freshness_dirty", {})
+        if connection.atomic_blocks and dirty.get(name) is connection.atomic_blocks[0]:
+            return None
+    current = DataVersion.objects.filter(name=name).values_list("token", flat=True).first()
+    if current is None:
+        # The first read of a new database: a random token of its own (a database restored from a
+        # copy, or another one of the same ids, never reuses another's cached figures).
+        _bump(name)
+        current = DataVersion.objects.filter(name=name).values_list("token", flat=True).first()
+    return current
+
+
+def cached(key: str, compute: Callable[[], T], name: str = FIGURES) -> T:
+    """`compute()`'s result, kept under `key` for the current token of `name` (computed live when
+    the setting FIGURES_CACHE is off: the test suite, where every test rolls back its writes)."""
+    if not settings.FIGURES_CACHE:
+        return compute()
+    current = token(name)
+    if current is None:
+        return compute()
+    full = f"{name}:{current}:{hashlib.sha1(key.encode()).hexdigest()}"
+    try:
+        value = cache.get(full)
+    except Exception:  # the cache is down: compute live
+        logger.warning("cache unavailable, figures computed live", exc_info=True)
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(full, value, TIMEOUT)
+        except Exception:
+            logger.warning("cache unavailable, figures not kept", exc_info=True)
+    return value

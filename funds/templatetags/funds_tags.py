@@ -1,0 +1,56 @@
+"""A commitment's state and its chain in one line of the funds list, written in Python.
+
+The funds page lists 50 commitments a page; including `funds/_state.html` and `funds/_chain.html`
+once per row (two includes a row, ~5 steps each) was most of its template time. Same markup as
+those templates (they stay the one form of the chain on the commitment page).
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.simple_tag
+def commitment_state(commitment) -> str:
+    """As funds/_state.html: the commitment's state as a badge."""
+    badge = commitment.state_badge
+    return format_html(
+        '<span class="badge{}" data-state="{}">{}</span>\n',
+        f" badge-{badge}" if badge else "",
+        commitment.state,
+        commitment.state_label,
+    )
+
+
+def _step_badge(step) -> str:
+    if step.state == "done":
+        return format_html(' <span class="badge badge-done">{}</span>', _("已完成"))
+    if step.state == "late":
+        return format_html(
+            ' <span class="badge badge-late">{}</span>', _("逾期 %(n)s 天") % {"n": step.days_late}
+        )
+    if step.state == "overdue":
+        text = _("已逾期 %(n)s 天") % {"n": step.days_late} if step.days_late else _("需关注")
+        return format_html(' <span class="badge badge-overdue">{}</span>', text)
+    if step.state == "soon":
+        return format_html(' <span class="badge badge-soon">{}</span>', _("进行中"))
+    return ""
+
+
+@register.simple_tag
+def mini_chain(steps) -> str:
+    """As funds/_chain.html with `mini=True`: each step's name and badge, without its dates."""
+    items = format_html_join(
+        "",
+        '<li class="state-{}{}" data-step="{}">\n  <b>{}</b>{}\n  \n</li>',
+        (
+            (s.state, " after-late" if s.after_late else "", s.key, s.label, mark_safe(_step_badge(s)))
+            for s in steps
+        ),
+    )
+    return format_html('<ol class="chain mini" aria-label="{}">\n{}\n</ol>\n', _("年度资金链条"), items)
