@@ -28,11 +28,11 @@ import jsonschema
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from cooperation.models import Pairing, PolicyDocument, Region, Unit
 from cooperation.scoping import is_liaison_of
-from core.history import as_actor
+from core.bulk import insert
+from core.history import as_actor, insert_history
 from core.importflow import ImportRefused
 from core.money import parse_money
 from core.text import hidden_character
@@ -52,8 +52,6 @@ from tasks.models import Area, Target, Task, TaskPeriod, TaskUnit
 from tasks.signals import tasks_imported
 
 UNIT_SPLIT = re.compile(r"[、，,；;\n]")
-# Rows per INSERT of the bulk writes (well within SQLite's and PostgreSQL's parameter limits).
-BULK_BATCH = 500
 OPEN_BRACKETS, CLOSE_BRACKETS = "（(〈<《[【〔", "）)〉>》]】〕"
 
 
@@ -586,14 +584,18 @@ def _strings(value):
 def _insert(model, objs: list, user) -> list:
     """Insert `objs` in bulk with one history row each ("+", naming `user`, as a save would).
 
-    ``bulk_create`` sends no signals, so simple-history's rows are written here explicitly (in
-    the same transaction); the ids come back from the insert (PostgreSQL, SQLite ≥ 3.35).
+    A bulk insert sends no signals, so the history rows are written here explicitly, in the same
+    transaction (``core.history.insert_history``); the ids come back from the insert (PostgreSQL,
+    SQLite ≥ 3.35). One INSERT whatever the number of rows, split only past the database's
+    parameter limit (SQLite's; PostgreSQL has none): ``core.bulk.insert``.
     """
     if not objs:
         return objs
     for obj in objs:
         as_actor(obj, user)
-    return bulk_create_with_history(objs, model, batch_size=BULK_BATCH)
+    insert(model, objs)
+    insert_history(model, objs)
+    return objs
 
 
 def _write(
