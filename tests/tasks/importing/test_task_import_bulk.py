@@ -100,3 +100,31 @@ def test_every_row_the_import_writes_has_its_history_naming_the_officer(demo, us
     assert child.history.get().parent_id == child.parent_id
     (unit,) = result.units_created
     assert unit.history.get().history_user == liaison
+
+
+@pytest.mark.django_db
+def test_the_preview_and_confirm_pages_run_as_many_queries_for_60_items_as_for_10(client_for, demo):
+    """The preview is built from the table in memory (units matched in one read of the sides' units)
+    and the confirm writes in bulk: neither page runs a query per row."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .test_task_import_pages import confirm_data, url
+
+    wz = demo["wz"]
+    client = client_for("wz_liaison")
+    client.get(url("upload", wz))  # the session and the user, read once before counting
+
+    def through_pages(n: int, group: str) -> tuple[int, int]:
+        workbook = table(rows(n, group), name=f"{group}责任分解表.xlsx").getvalue()
+        upload = SimpleUploadedFile(f"{group}责任分解表.xlsx", workbook)
+        with CaptureQueriesContext(connection) as previewed:
+            shown = client.post(url("upload", wz), {"file": upload})
+        assert shown.status_code == 200 and f"{group}重点任务1" in shown.content.decode()
+        with CaptureQueriesContext(connection) as confirmed:
+            done = client.post(url("confirm", wz), confirm_data(shown))
+        assert done.status_code == 302, done.content.decode()[-2000:]
+        return len(previewed), len(confirmed)
+
+    small = through_pages(10, "甲")
+    large = through_pages(60, "乙")
+    assert small == large, (small, large)
