@@ -4,8 +4,8 @@
 (placeholders, ``get_db_prep_save``, casts): for the 50,000 rows and history rows of a 5,000-row
 responsibility table that cost more than everything else the import does. ``insert(model, objs)``
 writes the same rows with one ``INSERT … VALUES (…), (…)`` per chunk of the database's parameter
-limit (PostgreSQL: one statement), through Django's cursor (so query counters and the debug
-toolbar see it), converting only the values that need it (dates, times, decimals, JSON), and sets
+limit (PostgreSQL: one statement; rows without ``RETURNING`` on SQLite: one ``executemany``),
+through Django's cursor (so query counters and the debug toolbar see it), converting only the values that need it (dates, times, decimals, JSON), and sets
 the new ids on the instances (``RETURNING``, PostgreSQL and SQLite ≥ 3.35).
 
 For plain models only: no ``pre_save`` hooks (``auto_now``), no database defaults, no signals —
@@ -63,6 +63,11 @@ def insert(model, objs: list, *, returning: bool = True) -> list:
     if connection.features.max_query_params:
         per_statement = max(1, connection.features.max_query_params // len(fields))
     with connection.cursor() as cursor:
+        if not returning and connection.vendor == "sqlite":
+            # SQLite runs one prepared statement over every row in its own loop (in-process, no
+            # round trips, no parameter limit): one statement however many rows.
+            cursor.executemany(head + one, rows)
+            rows = []
         for start in range(0, len(rows), per_statement):
             chunk = rows[start : start + per_statement]
             cursor.execute(head + ", ".join([one] * len(chunk)) + tail, [v for row in chunk for v in row])
