@@ -280,7 +280,9 @@ def bare_writer(year: int, folder: Path) -> dict:
     figures = json.loads(run["output"].strip().splitlines()[-1])
     return {
         "bare_writer_seconds": round(figures["seconds"], 2),
+        # The replaying process as a whole (reading the log included), wall and CPU.
         "bare_writer_process_seconds": round(run["seconds"], 1),
+        "bare_writer_process_cpu_seconds": round(run["cpu_seconds"], 1),
         "bare_writer_peak_rss_mb": run["peak_mb"],
         "bare_writer_cells": figures["cells"],
         "bare_writer_formats": figures["formats"],
