@@ -236,6 +236,7 @@ def export(year: int) -> dict:
             return {"error": run["output"]}
         rows = sheet_rows(path)
         size = path.stat().st_size
+        bare = bare_writer(year, Path(folder))
     return {
         "year": year,
         "pairings": Pairing.objects.count(),
@@ -246,6 +247,45 @@ def export(year: int) -> dict:
         "rows": sum(rows.values()),
         "rows_by_sheet": rows,
         "file_kb": size // 1024,
+        **bare,
+    }
+
+
+# The export once more with XlsxWriter tapped (benchmarks/barewriter.py): its cells, in order.
+RECORDER = """
+import os, sys
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shanhai.settings")
+import django
+django.setup()
+from benchmarks.barewriter import record
+record(sys.argv[1])
+from django.core.management import call_command
+call_command("export_assessment", "--year", sys.argv[2], "-o", sys.argv[3], verbosity=0)
+"""
+
+
+def bare_writer(year: int, folder: Path) -> dict:
+    """XlsxWriter alone writing the export's cells and formats (`bare_writer_seconds`), in this run.
+
+    The export runs again with XlsxWriter tapped (not timed), then a bare interpreter replays its
+    log: the same cells, values and formats, written by the library without Django or a query.
+    """
+    log, replayed = folder / "cells.pickle", folder / "bare.xlsx"
+    recorded = _child([sys.executable, "-c", RECORDER, str(log), str(year), str(folder / "recorded.xlsx")])
+    if recorded["code"] != 0:
+        return {"bare_writer_error": recorded["output"]}
+    run = _child([sys.executable, "-m", "benchmarks.barewriter", str(log), str(replayed)])
+    if run["code"] != 0:
+        return {"bare_writer_error": run["output"]}
+    figures = json.loads(run["output"].strip().splitlines()[-1])
+    return {
+        "bare_writer_seconds": round(figures["seconds"], 2),
+        # The replaying process as a whole (reading the log included), wall and CPU.
+        "bare_writer_process_seconds": round(run["seconds"], 1),
+        "bare_writer_process_cpu_seconds": round(run["cpu_seconds"], 1),
+        "bare_writer_peak_rss_mb": run["peak_mb"],
+        "bare_writer_cells": figures["cells"],
+        "bare_writer_formats": figures["formats"],
     }
 
 
@@ -273,8 +313,23 @@ def responsibility_table(path: Path, rows: int = 5000) -> None:
 
 
 def import_table(pairing_id: int, rows: int = 5000) -> dict:
+    """The responsibility-table import (read, check, write; rolled back) of `rows` rows, and the
+    query count of a table a tenth the size (at least 10 rows): the same when nothing runs per row."""
     if "import_tasks" not in get_commands():
         return {"missing": True, "rows": rows}
+    small_rows = max(10, rows // 10)
+    figures = _import_once(pairing_id, rows)
+    small = _import_once(pairing_id, small_rows)
+    return {
+        **figures,
+        "small_rows": small_rows,
+        "small_seconds": small["seconds"],
+        "small_queries": small["queries"],
+        "error": figures["error"] or small["error"],
+    }
+
+
+def _import_once(pairing_id: int, rows: int) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "责任分工表.xlsx"
         responsibility_table(path, rows)

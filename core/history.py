@@ -95,3 +95,30 @@ def history_rows(obj, limit: int = 50) -> list[HistoryRow]:
             )
         )
     return rows
+
+
+def insert_history(model, objs: list, history_type: str = "+") -> None:
+    """Write the history rows of `objs` (saved, with ids) as django-simple-history's
+    ``bulk_history_create`` would — who (``as_actor``), when, every tracked field — in one INSERT
+    per chunk of the database's parameter limit (PostgreSQL: one), through Django's cursor
+    (``core.bulk.insert``). For writers in bulk: ``bulk_create`` sends no signals.
+    """
+    from django.utils import timezone
+
+    from core.bulk import insert
+
+    if not objs:
+        return
+    historical = model.history.model
+    now = timezone.now()
+    rows = []
+    for obj in objs:
+        row = historical(
+            history_date=now,
+            history_change_reason=getattr(obj, "_change_reason", None),
+            history_type=history_type,
+            history_user_id=getattr(getattr(obj, "_history_user", None), "pk", None),
+            **{field.attname: getattr(obj, field.attname) for field in historical.tracked_fields},
+        )
+        rows.append(row)
+    insert(historical, rows, returning=False)

@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce
 
 from core.deadlines import DeadlineItem
 from core.money import yuan
+from core.queries import in_one_param
 from funds.models import FundCommitment
 from tasks.models import Task, YearLock
 
@@ -46,7 +47,9 @@ def deadlines(start: datetime.date, end: datetime.date, as_of: datetime.date) ->
     )
     # Arrivals confirmed by the day, for the commitments that prove a task on arrival (one query).
     confirmed_then = dict(
-        FundCommitment.objects.filter(pk__in=[c.pk for c in commitments if c.proves_arrival])
+        FundCommitment.objects.filter(
+            pk__in=in_one_param([c.pk for c in commitments if c.proves_arrival], integers=True)
+        )
         .annotate(
             total=Coalesce(Sum("confirmations__amount", filter=Q(confirmations__date__lte=as_of)), zero)
         )

@@ -14,13 +14,14 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cooperation.models import Role, Unit, User, pairing_audience
 from core import calendar, freshness
 from core.deadlines import DeadlineItem, collect
+from core.queries import in_one_param
 from core.states import judge
 from reminders import fanout
 from reminders.models import (
@@ -133,7 +134,9 @@ def _plan_items(items: list[DeadlineItem], day: datetime.date) -> list[Planned]:
     unit_ids = {unit for item in items for unit in item.unit_ids}
     unit_users: dict[int, set[int]] = defaultdict(set)
     for user_id, unit_id in User.objects.filter(
-        is_active=True, unit_id__in=unit_ids, role__in=[Role.LIAISON, Role.REPORTER]
+        is_active=True,
+        unit_id__in=in_one_param(unit_ids, integers=True),
+        role__in=[Role.LIAISON, Role.REPORTER],
     ).values_list("pk", "unit_id"):
         unit_users[unit_id].add(user_id)
     # Leaders (viewers) get a weekly digest of what is overdue, on Mondays; a Monday missed (beat
@@ -227,21 +230,15 @@ def _sweep_once(day: datetime.date, *, dry_run: bool) -> SweepResult:
 def _recorded(keys: set[str]) -> set[tuple]:
     """The ledger rows of these items as (key, due, offset, recipient): one query whatever their number.
 
-    SQLite accepts 250,000 parameters and PostgreSQL (psycopg2 binds on the client) any number, so
-    the list goes in whole; only a database with a lower limit gets it in chunks.
+    The keys go in one parameter (``core.queries.in_one_param``): neither a statement that grows
+    with the items nor one query per chunk of the database's parameter limit (SQLite's is 32,766 by
+    default, 999 in older builds), so the sweep runs the same queries at every size.
     """
-    key_list = sorted(keys)
-    if not key_list:
-        return set()
-    size = connection.features.max_query_params or len(key_list)
-    existing: set[tuple] = set()
-    for start in range(0, len(key_list), size):
-        existing.update(
-            ReminderLedger.objects.filter(item_key__in=key_list[start : start + size]).values_list(
-                "item_key", "due", "offset", "recipient_id"
-            )
-        )
-    return existing
+    return set(
+        ReminderLedger.objects.filter(item_key__in=in_one_param(sorted(keys)))
+        .order_by()
+        .values_list("item_key", "due", "offset", "recipient_id")
+    )
 
 
 def ladder_target(item: DeadlineItem, policy: ReminderPolicy, day: datetime.date) -> str | None:
@@ -343,7 +340,7 @@ def urge_and_escalate(
     by_key = {item.key: item for item in items}
     notices = {
         (n.item_key, n.due, n.unit_id): n
-        for n in UrgingNotice.objects.filter(item_key__in=list(by_key)).select_related("pairing")
+        for n in UrgingNotice.objects.filter(item_key__in=in_one_param(by_key)).select_related("pairing")
     }
     issued: list[UrgingNotice] = []
     raised: list[UrgingNotice] = []
@@ -388,7 +385,10 @@ def urge_and_escalate(
                 notice.escalation_reason = reason
                 escalated.append(notice)
     # In bulk, each with its history row (the system issued it); ids come back for the notices' links.
-    issued = bulk_create_with_history(issued, UrgingNotice, batch_size=500)
+    # One INSERT whatever their number (Django splits it only past the database's parameter limit):
+    # a first sweep at province scale issues thousands. Changes stay in UPDATEs of 500 (a CASE per
+    # row: longer statements cost more than the round trips they save).
+    issued = bulk_create_with_history(issued, UrgingNotice)
     bulk_update_with_history(
         raised + escalated,
         UrgingNotice,

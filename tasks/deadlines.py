@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from core.deadlines import DeadlineItem
+from core.queries import in_one_param
 from tasks.fulfilment import FUND_KINDS
 from tasks.models import Task, TaskPeriod, TaskUnit, YearLock, period_key
 
@@ -57,8 +58,10 @@ def deadlines(start: datetime.date, end: datetime.date, as_of: datetime.date) ->
     # The units of those tasks in one query (a sweep at province scale covers tens of thousands of
     # periods: plain rows, not model instances, and the page's URL built once, not reversed per row).
     units: dict[int, set[int]] = defaultdict(set)
-    for task_id, unit_id in TaskUnit.objects.filter(task_id__in={row[3] for row in rows}).values_list(
-        "task_id", "unit_id"
+    # The task ids go in one parameter (core/queries.py): one query however many, within any limit.
+    task_ids = in_one_param({row[3] for row in rows}, integers=True)
+    for task_id, unit_id in (
+        TaskUnit.objects.filter(task_id__in=task_ids).order_by().values_list("task_id", "unit_id")
     ):
         units[task_id].add(unit_id)
     sentinel = 987654321

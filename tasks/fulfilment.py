@@ -215,14 +215,15 @@ def activity_words(name: str) -> tuple[str, str] | None:
     return None
 
 
-def link_from_plan(task: Task, targets: list[Target]) -> list[Target]:
+def link_from_plan(task: Task, targets: list[Target], *, fund_rules: list | None = None) -> list[Target]:
     """Link a task being made from a plan to the record that will prove it, where the plan says so.
 
     Yearly minimums counted in 次 ("每年至少1次", "分别开展不少于一次") become activity minimums; a
     task about the pairing's money whose target is a fund rule's yearly amount follows that rule's
     payments; a fund-use list task ("项目清单") its list. Sets the fields on `task` and `targets`
     without saving them (the caller saves each once, so each gets one history row) and returns
-    the targets it changed. The liaison sees and changes the link on the task form.
+    the targets it changed. The liaison sees and changes the link on the task form. `fund_rules`:
+    the pairing's fund rules when the caller read them once for many tasks (else read here).
     """
     changed = []
     # "每年共同举办一次" is a minimum too, whether the parser wrote it "≥ 1" or "= 1".
@@ -236,7 +237,7 @@ def link_from_plan(task: Task, targets: list[Target]) -> list[Target]:
         task.fulfilment = Task.Fulfilment.ACTIVITIES
         return changed
     money = [t for t in targets if t.unit in MONEY_UNITS]
-    for rule in task.pairing.fund_rules.all():
+    for rule in task.pairing.fund_rules.all() if fund_rules is None else fund_rules:
         if "项目清单" in task.title and rule.use_list_due_month:
             task.fund_rule, task.fulfilment = rule, Task.Fulfilment.FUND_USE_LIST
             break

@@ -175,6 +175,21 @@ def save_task(
 # --------------------------------------------------------------------------------------------
 
 
+def period_years(task: Task) -> list[int]:
+    """The years a task has a period: its deadline's year for a one-off task, else each year it runs."""
+    if task.deadline_kind == Task.DeadlineKind.ONCE and task.deadline_date:
+        return [task.deadline_date.year]
+    # Yearly tasks, and continuing work without a deadline ("常态化开展"): one period a year,
+    # so each year's assessment reads its own status; the latter have no due date.
+    return list(task.years())
+
+
+def new_periods(task: Task) -> list[TaskPeriod]:
+    """The periods a task that has none starts with, unsaved (what ``sync_periods`` would create):
+    for writers in bulk (the imports), which insert them with their history rows."""
+    return [TaskPeriod(task=task, year=year, due_date=task.due_date_for(year)) for year in period_years(task)]
+
+
 def sync_periods(task: Task, user=None) -> list[TaskPeriod]:
     """Create the task's missing periods and move open, unlocked due dates to its deadline rule.
 
@@ -182,12 +197,7 @@ def sync_periods(task: Task, user=None) -> list[TaskPeriod]:
     without a deadline, one period per year it runs within the pairing's active years. Periods already done,
     or in a locked year, keep their dates. Returns the periods created.
     """
-    if task.deadline_kind == Task.DeadlineKind.ONCE and task.deadline_date:
-        wanted = [task.deadline_date.year]
-    else:
-        # Yearly tasks, and continuing work without a deadline ("常态化开展"): one period a year,
-        # so each year's assessment reads its own status; the latter have no due date.
-        wanted = list(task.years())
+    wanted = period_years(task)
     locked = set(
         YearLock.objects.filter(pairing_id=task.pairing_id, locked=True).values_list("year", flat=True)
     )

@@ -31,7 +31,8 @@ from django.utils.translation import gettext as _
 
 from cooperation.models import Pairing, PolicyDocument, Region, Unit
 from cooperation.scoping import is_liaison_of
-from core.history import as_actor
+from core.bulk import insert
+from core.history import as_actor, insert_history
 from core.importflow import ImportRefused
 from core.money import parse_money
 from core.text import hidden_character
@@ -47,7 +48,8 @@ from tasks.importing.units import (  # noqa: F401 — the units' rules, re-expor
     region_stems,
     side_regions,
 )
-from tasks.models import Area, Target, Task
+from tasks.models import Area, Target, Task, TaskPeriod, TaskUnit
+from tasks.signals import tasks_imported
 
 UNIT_SPLIT = re.compile(r"[、，,；;\n]")
 OPEN_BRACKETS, CLOSE_BRACKETS = "（(〈<《[【〔", "）)〉>》]】〕"
@@ -579,32 +581,64 @@ def _strings(value):
             yield from _strings(item)
 
 
+def _insert(model, objs: list, user) -> list:
+    """Insert `objs` in bulk with one history row each ("+", naming `user`, as a save would).
+
+    A bulk insert sends no signals, so the history rows are written here explicitly, in the same
+    transaction (``core.history.insert_history``); the ids come back from the insert (PostgreSQL,
+    SQLite ≥ 3.35). One INSERT whatever the number of rows, split only past the database's
+    parameter limit (SQLite's; PostgreSQL has none): ``core.bulk.insert``.
+    """
+    if not objs:
+        return objs
+    for obj in objs:
+        as_actor(obj, user)
+    insert(model, objs)
+    insert_history(model, objs)
+    return objs
+
+
 def _write(
     pairing, user, nodes, document, doc_fields, full_text, first, last, matcher, new_units
 ) -> ImportResult:
+    """Write the checked tree in bulk: a fixed number of queries whatever its size.
+
+    Tasks are inserted one tree level at a time (a child needs its parent's id), then their units,
+    targets and periods each in one insert, every row with its history row naming ``user``.
+    Ledger-kept tasks (``fulfilment.link_from_plan``) are judged by their ledger once written.
+    """
     if document is None:
         document = PolicyDocument(kind=PolicyDocument.Kind.PLAN, full_text=full_text, **doc_fields)
         as_actor(document, user)
         document.save()
         document.pairings.add(pairing)
 
-    units_created = []
-    for name, region in new_units.items():
-        unit = Unit(name=name, region=region, kind=guess_unit_kind(name))
-        unit.full_clean()
-        as_actor(unit, user)
-        unit.save()
-        units_created.append(unit)
-        matcher.add(unit)
+    units_created = [
+        Unit(name=name, region=region, kind=guess_unit_kind(name)) for name, region in new_units.items()
+    ]
+    if units_created:
+        # A name the matcher did not find is new in its region; should one exist all the same
+        # (written meanwhile), its full check says so in the model's own words.
+        taken = set(
+            Unit.objects.filter(name__in=[u.name for u in units_created]).values_list("region_id", "name")
+        )
+        for unit in units_created:
+            conflict = (unit.region_id, unit.name) in taken
+            # The region is one of the pairing's sides (``allowed_regions``): checked without a query.
+            unit.full_clean(exclude=None if conflict else ["region"], validate_constraints=conflict)
+        _insert(Unit, units_created, user)
+        for unit in units_created:
+            matcher.add(unit)
 
     areas = {a.name: a for a in Area.objects.filter(pairing=pairing)}
     order = max((a.order for a in areas.values()), default=-1)
-    areas_created = []
+    areas_created: list[Area] = []
     position = (
         Task.objects.filter(pairing=pairing).order_by("-position").values_list("position", flat=True).first()
         or 0
     )
-    tasks: list[Task] = []
+    # The fund rules a task may be proved by, read once for every task (link_from_plan).
+    fund_rules = list(pairing.fund_rules.all())
 
     def area_for(name: str | None) -> Area | None:
         nonlocal order
@@ -612,14 +646,18 @@ def _write(
             return None
         if name not in areas:
             order += 1
-            area = Area(pairing=pairing, name=name, order=order)
-            as_actor(area, user)
-            area.save()
-            areas[name] = area
-            areas_created.append(area)
+            areas[name] = Area(pairing=pairing, name=name, order=order)
+            areas_created.append(areas[name])
         return areas[name]
 
-    def write(node: PlanNode, parent: Task | None) -> None:
+    # Build every row in memory, depth first (the order of positions and of the result).
+    tasks: list[Task] = []
+    levels: dict[int, list[Task]] = {}
+    targets: list[Target] = []
+    task_units: list[TaskUnit] = []
+    built: list[tuple[Task, PlanNode]] = []
+
+    def build(node: PlanNode, parent: Task | None, depth: int) -> None:
         nonlocal position
         position += 1
         task = Task(
@@ -635,9 +673,14 @@ def _write(
             end_year=last,
             **node.deadline,
         )
-        task.full_clean(exclude=["pairing", "parent", "document", "area"])
+        # Fields and clean() as before; the database's constraints (end ≥ start) are checked above.
+        task.full_clean(
+            exclude=["pairing", "parent", "document", "area"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
         once_year = task.deadline_date.year if task.deadline_kind == Task.DeadlineKind.ONCE else None
-        targets = [
+        own_targets = [
             Target(
                 task=task,
                 name=row["name"],
@@ -649,9 +692,27 @@ def _write(
             )
             for row in node.targets
         ]
-        fulfilment.link_from_plan(task, targets)  # minimums by activities, the money by its ledger
-        as_actor(task, user)
-        task.save()
+        # Minimums by activities, the money by its ledger.
+        fulfilment.link_from_plan(task, own_targets, fund_rules=fund_rules)
+        targets.extend(own_targets)
+        tasks.append(task)
+        levels.setdefault(depth, []).append(task)
+        built.append((task, node))
+        for child in node.children:
+            build(child, task, depth + 1)
+
+    for node in nodes:
+        build(node, None, 0)
+
+    _insert(Area, areas_created, user)
+    for depth in sorted(levels):
+        for task in levels[depth]:
+            # The parent and area got their ids when inserted: copy them onto the foreign keys.
+            task.parent = task.parent
+            task.area = task.area
+        _insert(Task, levels[depth], user)
+
+    for task, node in built:
         units: list[Unit] = []
         leads = 0
         for index, name in enumerate(node.units):
@@ -660,19 +721,31 @@ def _write(
                 if unit not in units:
                     units.append(unit)
                     leads += index < node.leads
-        if units:
-            task_services.set_task_units(task, units[:leads], units[leads:], user=user)
-        for target in targets:
-            target.task = task
-            as_actor(target, user)
-            target.save()
-        task_services.sync_periods(task, user)
-        tasks.append(task)
-        for child in node.children:
-            write(child, task)
+        # As ``tasks.services.set_task_units``: leads, then co-operating units, each in order.
+        task_units += [
+            TaskUnit(task=task, unit=unit, role=TaskUnit.Role.LEAD, order=order)
+            for order, unit in enumerate(units[:leads])
+        ]
+        task_units += [
+            TaskUnit(task=task, unit=unit, role=TaskUnit.Role.COOPERATING, order=order)
+            for order, unit in enumerate(units[leads:])
+        ]
+    _insert(TaskUnit, task_units, user)
+    for target in targets:
+        target.task = target.task  # its id, now that the task is inserted
+    _insert(Target, targets, user)
+    _insert(TaskPeriod, [period for task in tasks for period in task_services.new_periods(task)], user)
 
-    for node in nodes:
-        write(node, None)
+    # A ledger-kept task's periods follow its ledger from the start. The activities' syncer judges
+    # every activity-kept task of the pairing at once: once for the whole import.
+    judged: set[str] = set()
+    for task in tasks:
+        if task.fulfilment and not (
+            task.fulfilment == Task.Fulfilment.ACTIVITIES and task.fulfilment in judged
+        ):
+            fulfilment.sync_task(task)
+            judged.add(task.fulfilment)
+    tasks_imported.send(sender=Task, pairing=pairing, tasks=tasks, user=user)
     return ImportResult(
         document=document, tasks=tasks, units_created=units_created, areas_created=areas_created
     )

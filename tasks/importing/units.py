@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from django.db.models import Q
+
 from cooperation.models import Pairing, Region, Unit
 from planparser.units import unit_side
 
@@ -80,11 +82,14 @@ class UnitMatcher:
         self.pairing = pairing
         self.sides = [pairing.coastal_region, pairing.mountain_region]
         paths = {region.path for region in self.sides}
-        units = [
-            u
-            for u in Unit.objects.select_related("region").order_by("region__path", "pk")
-            if any(u.region.path.startswith(p) for p in paths)
-        ] + list(pairing.units.select_related("region"))
+        # The sides' units in one query (by region path, not every unit of the province), and the
+        # pairing's own units in another.
+        within = Q()
+        for path in paths:
+            within |= Q(region__path__startswith=path)
+        units = list(
+            Unit.objects.filter(within).select_related("region").order_by("region__path", "pk")
+        ) + list(pairing.units.select_related("region"))
         self.by_name: dict[str, Unit] = {}
         self.by_short: dict[str, Unit] = {}
         self.by_region_stem: dict[tuple[int, str], Unit] = {}

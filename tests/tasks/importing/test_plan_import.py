@@ -266,15 +266,16 @@ def test_a_failure_halfway_through_writing_rolls_everything_back(fresh, users, p
 
     from tasks import services
 
-    real, calls = services.sync_periods, []
+    real, calls = services.new_periods, []
 
-    def failing(task, user=None):
+    # The periods are built after the tasks, their units and targets are inserted.
+    def failing(task):
         calls.append(task)
         if len(calls) == 12:
             raise ValidationError("第 12 个任务的年度无法生成")
-        return real(task, user)
+        return real(task)
 
-    monkeypatch.setattr(services, "sync_periods", failing)
+    monkeypatch.setattr(services, "new_periods", failing)
     before = counts()
     with pytest.raises(PlanImportRefused) as refused:
         import_plan(fresh, plan_000, users["yx_liaison"])

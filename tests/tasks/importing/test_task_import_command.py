@@ -218,15 +218,16 @@ def test_the_service_rolls_everything_back_when_writing_fails_halfway(demo, user
 
     result = read_task_table(task_table_001.build())
     calls = {"n": 0}
-    original = services.sync_periods
+    original = services.new_periods
 
-    def failing(task, user=None):
+    # The periods are built after the tasks, their units and targets are inserted.
+    def failing(task):
         calls["n"] += 1
         if calls["n"] == 10:
             raise RuntimeError("disk full")
-        return original(task, user)
+        return original(task)
 
-    monkeypatch.setattr(services, "sync_periods", failing)
+    monkeypatch.setattr(services, "new_periods", failing)
     before = counts()
     with pytest.raises(RuntimeError):
         import_table(demo["wz"], result.plan, users["wz_liaison"], leads=result.leads, create_units=True)
