@@ -22,9 +22,21 @@ class DashboardsConfig(AppConfig):
                     sender=field.remote_field.through,
                     dispatch_uid=f"dashboards.m2m.{label}.{field.name}",
                 )
+        # The imports write tasks, areas and periods in bulk (no post_save): they say so once.
+        from tasks.signals import tasks_imported
+
+        tasks_imported.connect(imported, dispatch_uid="dashboards.tasks_imported")
 
 
 def figures_changed(sender, **kwargs) -> None:
     from core.freshness import changed
 
     changed()
+
+
+def imported(sender, **kwargs) -> None:
+    """An import's bulk rows: the figures, and the filter options of areas, are out of date."""
+    from core.freshness import SCOPE, changed
+
+    changed()
+    changed(SCOPE)

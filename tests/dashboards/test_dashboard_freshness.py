@@ -102,3 +102,15 @@ def test_a_write_is_read_back_inside_its_own_transaction(cached_figures, demo, c
 
 def paid(html: str) -> Decimal:
     return Decimal(tile(html, "tile-paid").lstrip("¥").replace(",", ""))
+
+
+def test_an_import_in_bulk_shows_on_the_next_load(cached_figures, demo, users, client_for):
+    """The responsibility-table import writes without post_save; it says so once (tasks_imported)."""
+    from tests.tasks.importing.test_task_import_bulk import confirm
+
+    client, url = client_for("admin"), f"/dashboard/?year=2019&pairing={demo['wz'].pk}"
+    before, _ = load(client, url)
+    load(client, url)  # kept in the cache
+    confirm(demo["wz"], users["wz_liaison"], 10, "甲")
+    after, _ = load(client, url)
+    assert int(tile(after, "tile-total")) > int(tile(before, "tile-total"))
