@@ -374,30 +374,35 @@ def test_no_page_form_widens_anybodys_reach(users, finance, demo, client_for, ro
         if page.status_code != 200 or "form" not in (page.context or {}):
             continue
         form = page.context["form"]
-        base = form_data(form)
-        for name, field in form.fields.items():
-            probe.exercised.add((route, name))
-            current = form[name].value()
-            values = form_values(field, writer, current)
-            for value in values or []:
-                data = dict(base)
-                if value is None:
-                    data.pop(name, None)
-                else:
-                    data[name] = value
-
-                def send(data=data, client=client, url=url):
-                    return client.post(url, data)
-
-                probe.attempt(
-                    f"POST {route}",
-                    name,
-                    model,
-                    writer,
-                    send,
-                    find=lambda pk=row.pk: model._default_manager.filter(pk=pk).first(),
-                )
+        post_each_value(
+            probe,
+            route,
+            form,
+            form_data(form),
+            writer,
+            client,
+            url,
+            find=lambda pk=row.pk: model._default_manager.filter(pk=pk).first(),
+        )
     assert not probe.failures, "\n".join(probe.failures)
+
+
+def post_each_value(probe, route, form, base, writer, client, url, find, creates=False) -> None:
+    """POST the form once for every value that matters of every field, the rest as in `base`."""
+    model = form._meta.model
+    for name, field in form.fields.items():
+        probe.exercised.add((route, name))
+        for value in form_values(field, writer, form[name].value()) or []:
+            data = dict(base)
+            if value is None:
+                data.pop(name, None)
+            else:
+                data[name] = value
+
+            def send(data=data, client=client, url=url):
+                return client.post(url, data)
+
+            probe.attempt(f"POST {route}", name, model, writer, send, find=find, creates=creates)
 
 
 def create_pages() -> dict[str, type]:
@@ -470,29 +475,17 @@ def test_no_page_create_form_widens_anybodys_reach(users, finance, demo, client_
         if page.status_code != 200 or "form" not in (page.context or {}):
             continue
         form = page.context["form"]
-        base = filled(form, writer)
-        for name, field in form.fields.items():
-            probe.exercised.add((route, name))
-            values = form_values(field, writer, form[name].value())
-            for value in values or []:
-                data = dict(base)
-                if value is None:
-                    data.pop(name, None)
-                else:
-                    data[name] = value
-
-                def send(data=data, client=client, url=url):
-                    return client.post(url, data)
-
-                probe.attempt(
-                    f"POST {route}",
-                    name,
-                    model,
-                    writer,
-                    send,
-                    find=lambda: made(model, before),
-                    creates=True,
-                )
+        post_each_value(
+            probe,
+            route,
+            form,
+            filled(form, writer),
+            writer,
+            client,
+            url,
+            find=lambda: made(model, before),
+            creates=True,
+        )
     assert not probe.failures, "\n".join(probe.failures)
     # Not vacuous: the personas who may make such rows did make some.
     assert probe.made, f"no POST to {route} made a row: the test fills the form wrongly"
