@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -19,7 +21,7 @@ from cooperation.forms import ActivityForm, PairingForm
 from cooperation.models import Activity, Pairing, PolicyDocument
 from cooperation.scoping import is_liaison_of
 from core.history import history_rows
-from core.panels import pairing_panels
+from core.panels import pairing_annotations, pairing_panels
 from core.permissions import ScopedPageMixin, can_manage, denied_message
 
 
@@ -76,6 +78,8 @@ class PairingDetailView(ScopedPageMixin, DetailView):
                     "children", queryset=Pairing.objects.select_related("coastal_region", "mountain_region")
                 ),
             )
+            # The counts the panels show, read with the pairing (core.panels.pairing_annotations).
+            .annotate(**pairing_annotations(self.request))
         )
 
     def get_context_data(self, **kwargs):
@@ -84,13 +88,15 @@ class PairingDetailView(ScopedPageMixin, DetailView):
         # Who may change a pairing: its liaison staff (`manageable_by`), the rule of `is_liaison_of`,
         # which answers from the ids the request has already read.
         context["can_manage"] = is_liaison_of(self.request.user, pairing.pk)
-        context["activities"] = pairing.activities.all()[:50]
+        # One query: the activities are read once, the latest 50 are listed and all are counted
+        # by year and kind (a pairing logs some tens a year).
+        activities = list(pairing.activities.all())
+        context["activities"] = activities[:50]
         kinds = dict(Activity.Kind.choices)
+        counts = Counter((activity.date.year, activity.kind) for activity in activities)
         context["activity_counts"] = [
-            {"year": row["date__year"], "kind": kinds.get(row["kind"], row["kind"]), "n": row["n"]}
-            for row in pairing.activities.values("date__year", "kind")
-            .annotate(n=Count("pk"))
-            .order_by("-date__year", "kind")
+            {"year": year, "kind": kinds.get(kind, kind), "n": n}
+            for (year, kind), n in sorted(counts.items(), key=lambda item: (-item[0][0], item[0][1]))
         ]
         context["history"] = history_rows(pairing, limit=20)
         context["panels"] = pairing_panels(self.request, pairing)
