@@ -8,8 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Count, Prefetch
-from django.http import JsonResponse
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -60,10 +60,16 @@ class PairingDetailView(ScopedPageMixin, DetailView):
     model = Pairing
     template_name = "cooperation/pairing_detail.html"
 
-    def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
+    def get_object(self, queryset=None):
+        """The pairing and its sub-pairings in one query; out of the user's scope, a 404 as before.
+
+        The sub-pairings are listed as the `children` prefetch listed them (all of them, by kind and
+        name); the panels' counts come with the pairing (core.panels.pairing_annotations).
+        """
+        pk = self.kwargs[self.pk_url_kwarg]
+        visible = super().get_queryset().filter(pk=pk).values("pk")  # the user's scope (ScopedPageMixin)
+        rows = list(
+            Pairing.objects.filter(Q(pk__in=visible) | Q(parent_id=pk))
             .select_related(
                 "coastal_region__parent",
                 "mountain_region__parent",
@@ -71,16 +77,20 @@ class PairingDetailView(ScopedPageMixin, DetailView):
                 "mountain_liaison",
                 "parent",
             )
-            .prefetch_related(
-                "units",
-                Prefetch("documents", queryset=PolicyDocument.objects.order_by("-issued")),
-                Prefetch(
-                    "children", queryset=Pairing.objects.select_related("coastal_region", "mountain_region")
-                ),
-            )
-            # The counts the panels show, read with the pairing (core.panels.pairing_annotations).
             .annotate(**pairing_annotations(self.request))
+            .order_by("kind", "name")
         )
+        pairing = next((row for row in rows if row.pk == pk), None)
+        if pairing is None:
+            raise Http404("No Pairing matches the given query.")  # as get_object_or_404 says it
+        prefetch_related_objects(
+            [pairing], "units", Prefetch("documents", queryset=PolicyDocument.objects.order_by("-issued"))
+        )
+        children = pairing.children.all()  # filled from the rows read above: no query
+        children._result_cache = [row for row in rows if row.parent_id == pk]
+        children._prefetch_done = True
+        pairing.__dict__.setdefault("_prefetched_objects_cache", {})["children"] = children
+        return pairing
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
