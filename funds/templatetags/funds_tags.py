@@ -10,7 +10,7 @@ from __future__ import annotations
 from django import template
 from django.utils.dateformat import format as date_format
 from django.utils.formats import localize
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -48,16 +48,16 @@ def _step_badge(step) -> str:
 
 @register.simple_tag
 def mini_chain(steps) -> str:
-    """As funds/_chain.html with `mini=True`: each step's name and badge, without its dates."""
-    items = format_html_join(
-        "",
-        '<li class="state-{}{}" data-step="{}">\n  <b>{}</b>{}\n  \n</li>',
-        (
-            (s.state, " after-late" if s.after_late else "", s.key, s.label, mark_safe(_step_badge(s)))
-            for s in steps
-        ),
+    """As funds/_chain.html with `mini=True`: each step's name and badge, without its dates.
+
+    Written with `escape` and joins rather than `format_html_join` (a funds page writes ~200 steps).
+    """
+    items = "".join(
+        f'<li class="state-{escape(s.state)}{" after-late" if s.after_late else ""}" data-step="{escape(s.key)}">'
+        f"\n  <b>{escape(s.label)}</b>{_step_badge(s)}\n  \n</li>"
+        for s in steps
     )
-    return format_html('<ol class="chain mini" aria-label="{}">\n{}\n</ol>\n', _("年度资金链条"), items)
+    return mark_safe(f'<ol class="chain mini" aria-label="{escape(_("年度资金链条"))}">\n{items}\n</ol>\n')
 
 
 @register.simple_tag
