@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Count, Prefetch
-from django.http import JsonResponse
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,7 +21,7 @@ from cooperation.forms import ActivityForm, PairingForm
 from cooperation.models import Activity, Pairing, PolicyDocument
 from cooperation.scoping import is_liaison_of
 from core.history import history_rows
-from core.panels import pairing_panels
+from core.panels import pairing_annotations, pairing_panels
 from core.permissions import ScopedPageMixin, can_manage, denied_message
 
 
@@ -58,10 +60,16 @@ class PairingDetailView(ScopedPageMixin, DetailView):
     model = Pairing
     template_name = "cooperation/pairing_detail.html"
 
-    def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
+    def get_object(self, queryset=None):
+        """The pairing and its sub-pairings in one query; out of the user's scope, a 404 as before.
+
+        The sub-pairings are listed as the `children` prefetch listed them (all of them, by kind and
+        name); the panels' counts come with the pairing (core.panels.pairing_annotations).
+        """
+        pk = self.kwargs[self.pk_url_kwarg]
+        visible = super().get_queryset().filter(pk=pk).values("pk")  # the user's scope (ScopedPageMixin)
+        rows = list(
+            Pairing.objects.filter(Q(pk__in=visible) | Q(parent_id=pk))
             .select_related(
                 "coastal_region__parent",
                 "mountain_region__parent",
@@ -69,14 +77,20 @@ class PairingDetailView(ScopedPageMixin, DetailView):
                 "mountain_liaison",
                 "parent",
             )
-            .prefetch_related(
-                "units",
-                Prefetch("documents", queryset=PolicyDocument.objects.order_by("-issued")),
-                Prefetch(
-                    "children", queryset=Pairing.objects.select_related("coastal_region", "mountain_region")
-                ),
-            )
+            .annotate(**pairing_annotations(self.request))
+            .order_by("kind", "name")
         )
+        pairing = next((row for row in rows if row.pk == pk), None)
+        if pairing is None:
+            raise Http404("No Pairing matches the given query.")  # as get_object_or_404 says it
+        prefetch_related_objects(
+            [pairing], "units", Prefetch("documents", queryset=PolicyDocument.objects.order_by("-issued"))
+        )
+        children = pairing.children.all()  # filled from the rows read above: no query
+        children._result_cache = [row for row in rows if row.parent_id == pk]
+        children._prefetch_done = True
+        pairing.__dict__.setdefault("_prefetched_objects_cache", {})["children"] = children
+        return pairing
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -84,13 +98,15 @@ class PairingDetailView(ScopedPageMixin, DetailView):
         # Who may change a pairing: its liaison staff (`manageable_by`), the rule of `is_liaison_of`,
         # which answers from the ids the request has already read.
         context["can_manage"] = is_liaison_of(self.request.user, pairing.pk)
-        context["activities"] = pairing.activities.all()[:50]
+        # One query: the activities are read once, the latest 50 are listed and all are counted
+        # by year and kind (a pairing logs some tens a year).
+        activities = list(pairing.activities.all())
+        context["activities"] = activities[:50]
         kinds = dict(Activity.Kind.choices)
+        counts = Counter((activity.date.year, activity.kind) for activity in activities)
         context["activity_counts"] = [
-            {"year": row["date__year"], "kind": kinds.get(row["kind"], row["kind"]), "n": row["n"]}
-            for row in pairing.activities.values("date__year", "kind")
-            .annotate(n=Count("pk"))
-            .order_by("-date__year", "kind")
+            {"year": year, "kind": kinds.get(kind, kind), "n": n}
+            for (year, kind), n in sorted(counts.items(), key=lambda item: (-item[0][0], item[0][1]))
         ]
         context["history"] = history_rows(pairing, limit=20)
         context["panels"] = pairing_panels(self.request, pairing)

@@ -442,9 +442,23 @@ class FundCommitment(models.Model):
         return reached
 
     def payment_standing(self, today: datetime.date | None = None) -> Standing:
-        """How the payment stands on `today`, by the one rule of `core.states` (paid in full = done)."""
+        """How the payment stands on `today`, by the one rule of `core.states` (paid in full = done).
+
+        A row of the funds page asks it six to eight times (its state, label, badge, days late and
+        chain): with the payments prefetched, the answer is kept on the instance for the same day,
+        due date, amount and prefetched ledger (the only inputs), so it is judged once a row.
+        """
+        as_of = today or timezone.localdate()
+        ledger = getattr(self, "_prefetched_objects_cache", {}).get("disbursements")
+        key = (as_of, self.due, self.amount)
+        kept = self.__dict__.get("_payment_standing_kept")
+        if ledger is not None and kept is not None and kept[0] is ledger and kept[1] == key:
+            return kept[2]
         full = self.paid_in_full_on
-        return judge(due=self.due, done=full is not None, done_on=full, as_of=today or timezone.localdate())
+        standing = judge(due=self.due, done=full is not None, done_on=full, as_of=as_of)
+        if ledger is not None:
+            self._payment_standing_kept = (ledger, key, standing)
+        return standing
 
     def days_late(self, today: datetime.date | None = None) -> int:
         """Days past the due date: until paid in full, counted up to today."""

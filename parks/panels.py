@@ -2,28 +2,62 @@
 
 from __future__ import annotations
 
-from django.db.models import Count
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from core.panels import Panel
 from parks.models import Park, Project
 
 
-def pairing_panels(request, pairing) -> list[Panel]:
-    parks = list(
-        Park.objects.visible_to(request.user)
-        .filter(pairing=pairing)
-        .select_related("region")
-        .prefetch_related("plans")
-        .order_by("name")
-    )
-    counts = dict(
+def pairing_annotations(request) -> dict:
+    """The pairing's projects the user may see, counted by stage in the pairing page's own query."""
+    annotations = {}
+    for stage in Project.Stage.values:
+        count = (
+            Project.objects.visible_to(request.user)
+            .filter(pairing=OuterRef("pk"), stage=stage)
+            .order_by()
+            .values("pairing")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        annotations[f"parks_stage_{stage}"] = Coalesce(
+            Subquery(count, output_field=IntegerField()), Value(0), output_field=IntegerField()
+        )
+    return annotations
+
+
+def _stage_counts(request, pairing) -> dict:
+    return dict(
         Project.objects.visible_to(request.user)
         .filter(pairing=pairing)
         .values("stage")
         .annotate(n=Count("pk"))
         .values_list("stage", "n")
     )
+
+
+def pairing_panels(request, pairing) -> list[Panel]:
+    # One query for the parks and their plans' years: a row per (park, plan), or one without a
+    # plan, folded here into each park's years in order (the years `plans` would list).
+    parks: list[Park] = []
+    for row in (
+        Park.objects.visible_to(request.user)
+        .filter(pairing=pairing)
+        .select_related("region")
+        .annotate(plan_year=F("plans__year"))
+        .order_by("name", "pk", "plan_year")
+    ):
+        if not parks or parks[-1].pk != row.pk:
+            row.panel_plan_years = []
+            parks.append(row)
+        if row.plan_year is not None and row.plan_year not in parks[-1].panel_plan_years:
+            parks[-1].panel_plan_years.append(row.plan_year)
+    if any(hasattr(pairing, f"parks_stage_{stage}") for stage in Project.Stage.values):
+        counts = {stage: getattr(pairing, f"parks_stage_{stage}", 0) for stage in Project.Stage.values}
+    else:
+        counts = _stage_counts(request, pairing)
     # In the stages' own order (策划 → 竣工), not alphabetical.
     stage_counts = [(label, counts[stage]) for stage, label in Project.Stage.choices if counts.get(stage)]
     if not parks and not stage_counts:

@@ -5,23 +5,38 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cooperation.scoping import is_liaison_of
-from core.panels import Panel
+from core.panels import Panel, annotated
 from core.permissions import can_manage
 from reminders import engine
 from reminders.models import ReportingRound, UrgingNotice
 from tasks.models import period_key
 
 
+def _open_notices(pairing):
+    """The pairing's urging notices not yet done or closed (`pairing`: an instance or an OuterRef)."""
+    return UrgingNotice.objects.filter(pairing=pairing).exclude(
+        status__in=[UrgingNotice.Status.DONE, UrgingNotice.Status.CLOSED]
+    )
+
+
+def pairing_annotations(request) -> dict:
+    """The count of open notices, read with the pairing page's own query of the pairing."""
+    count = _open_notices(OuterRef("pk")).order_by().values("pairing").annotate(n=Count("pk")).values("n")
+    return {
+        "reminders_open_notices": Coalesce(
+            Subquery(count, output_field=IntegerField()), Value(0), output_field=IntegerField()
+        )
+    }
+
+
 def pairing_panels(request, pairing) -> list[Panel]:
     rounds = list(ReportingRound.objects.filter(pairing=pairing).order_by("-due_date")[:5])
-    open_notices = (
-        UrgingNotice.objects.filter(pairing=pairing)
-        .exclude(status__in=[UrgingNotice.Status.DONE, UrgingNotice.Status.CLOSED])
-        .count()
-    )
+    open_notices = annotated(pairing, "reminders_open_notices", lambda: _open_notices(pairing).count())
     context = {
         "rounds": rounds,
         "open_notices": open_notices,

@@ -8,9 +8,13 @@ those templates (they stay the one form of the chain on the commitment page).
 from __future__ import annotations
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.dateformat import format as date_format
+from django.utils.formats import localize
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+
+from core.money import yuan
 
 register = template.Library()
 
@@ -44,13 +48,51 @@ def _step_badge(step) -> str:
 
 @register.simple_tag
 def mini_chain(steps) -> str:
-    """As funds/_chain.html with `mini=True`: each step's name and badge, without its dates."""
-    items = format_html_join(
-        "",
-        '<li class="state-{}{}" data-step="{}">\n  <b>{}</b>{}\n  \n</li>',
-        (
-            (s.state, " after-late" if s.after_late else "", s.key, s.label, mark_safe(_step_badge(s)))
-            for s in steps
-        ),
+    """As funds/_chain.html with `mini=True`: each step's name and badge, without its dates.
+
+    Written with `escape` and joins rather than `format_html_join` (a funds page writes ~200 steps).
+    """
+    items = "".join(
+        f'<li class="state-{escape(s.state)}{" after-late" if s.after_late else ""}" data-step="{escape(s.key)}">'
+        f"\n  <b>{escape(s.label)}</b>{_step_badge(s)}\n  \n</li>"
+        for s in steps
     )
-    return format_html('<ol class="chain mini" aria-label="{}">\n{}\n</ol>\n', _("年度资金链条"), items)
+    return mark_safe(f'<ol class="chain mini" aria-label="{escape(_("年度资金链条"))}">\n{items}\n</ol>\n')
+
+
+@register.simple_tag
+def fund_row(c) -> str:
+    """One row of the funds list, as the template wrote it (same markup; the state judged once).
+
+    50 rows a page of a dozen lookups and filters each were most of the page's template time.
+    """
+    overdue = " overdue" if c.state == "overdue" else ""
+    return format_html(
+        '<tr data-year="{}">\n'
+        '        <td><a href="{}">{}</a></td>\n'
+        '        <td>{}<span class="due-text">{} → {}</span></td>\n'
+        '        <td class="num promised">{}</td>\n'
+        '        <td class="num paid">{}</td>\n'
+        '        <td class="num outstanding{}">{}</td>\n'
+        '        <td class="nowrap{}">{}<span class="due-text">{}</span></td>\n'
+        "        <td>{}</td>\n"
+        '        <td class="num">{}</td>\n'
+        "        <td>{}</td>\n"
+        "      </tr>",
+        localize(c.year),
+        c.get_absolute_url(),
+        localize(c.year),
+        c.purpose,
+        getattr(c.payer_region, "name", ""),
+        getattr(c.receiver_region, "name", ""),
+        yuan(c.amount),
+        yuan(c.paid),
+        overdue,
+        yuan(c.outstanding),
+        overdue,
+        date_format(c.due, "Y-m-d") if c.due else "",
+        c.due_text,
+        commitment_state(c),
+        yuan(c.confirmed),
+        mini_chain(c.chain()),
+    )

@@ -206,3 +206,38 @@ def test_static_assets_are_served_without_debug_and_without_collectstatic(db, se
 
 def test_health_check(client, db):
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_pairing_page_runs_at_most_15_queries_whatever_its_size(client_for, demo):
+    """Issue 21's bound for the pairing page, at the demo's size and with many more sub-pairings and
+    activities: the sub-pairings come with the pairing, the activities are read once."""
+    client = client_for("jj_liaison")
+    jy = demo["jy"]
+
+    def load():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(f"/pairings/{jy.pk}/")
+        assert response.status_code == 200
+        return len(ctx.captured_queries), response.content.decode()
+
+    small, _ = load()
+    for i in range(12):
+        Pairing.objects.create(
+            name=f"镇级结对{i:02d}",
+            coastal_region=jy.coastal_region,
+            mountain_region=jy.mountain_region,
+            start_year=2025,
+            parent=jy,
+        )
+    for i in range(60):
+        Activity.objects.create(
+            pairing=jy,
+            kind=Activity.Kind.VISIT,
+            title=f"互访{i:02d}",
+            date=f"2024-03-{i % 28 + 1:02d}",
+        )
+    large, page = load()
+    assert small <= 15 and large == small
+    # What the one query read is on the page: every sub-pairing, the new activities counted.
+    assert all(f"镇级结对{i:02d}" in page for i in range(12))
+    assert "2024 高层互访：60" in page
