@@ -131,6 +131,13 @@ def pages(repeat: int) -> dict:
         ("dashboard", "报表首页", as_liaison, url_or_none("dashboards:dashboard"), True),
         ("funds", "资金页", as_liaison, url_or_none("funds:fund_list"), True),
     ]
+    # As a served process is (shanhai/wsgi.py): the loaded app frozen out of the collector's way.
+    from core.runtime import tune_gc
+
+    for _key, _label, client, url, _list in plan:
+        if url is not None:
+            client.get(url)  # load what the pages load before freezing it
+    tune_gc()
     results = {}
     for key, label, client, url, is_list in plan:
         if url is None:
