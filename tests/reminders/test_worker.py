@@ -19,11 +19,12 @@ from django.db import connection
 from cooperation.models import User
 from reminders import engine
 from reminders.models import OutboxMessage, ReminderLedger
-from tests.harness import app_env, start_worker, stop, wait_for
+from tests.harness import HeldLock, app_env, backend_pids_waiting_on_locks, start_worker, stop, wait_for
 
 from ..conftest import redis_reachable, redis_url, require
 
 DAY = "2025-04-23"
+LOCK_LEDGER = "LOCK TABLE reminders_reminderledger IN EXCLUSIVE MODE"
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -105,14 +106,19 @@ def test_a_worker_killed_with_the_sweep_in_hand_loses_nothing_and_sends_nothing_
     env, queue, tmp = worker_env
     reminded = reminded_addresses()
     log = tmp / "worker.log"
+    # The sweep in hand, for certain: it plans, then blocks at its first write behind our lock, inside
+    # its transaction. (Killed by the clock instead, a fast worker had sometimes already claimed a
+    # digest for delivery, which by design waits out the 10-minute claim before going again.)
+    lock = HeldLock(LOCK_LEDGER)
     send_sweep(queue)
     first = start_worker(env, queue, log)
     try:
-        # Kill the whole worker (main process and pool child) as soon as it has taken the task.
-        wait_for(
-            lambda: "reminders.sweep" in log.read_text(errors="replace"), 60, "the worker to take the sweep"
-        )
+        pids = wait_for(backend_pids_waiting_on_locks, 90, "the worker to take the sweep")
+        # Kill the whole worker (main process and pool child) with the sweep in hand.
         stop(first, signal.SIGKILL)
+        lock.terminate(pids)
+        lock.release()
+        assert ReminderLedger.objects.count() == 0  # its transaction died with it
         second = start_worker(env, queue, log)
         try:
             wait_for(all_digests_sent, 120, "the digests after the restart")
@@ -120,6 +126,7 @@ def test_a_worker_killed_with_the_sweep_in_hand_loses_nothing_and_sends_nothing_
         finally:
             stop(second)
     finally:
+        lock.release()
         stop(first, signal.SIGKILL)
     assert handler.recipients() == digest_addresses()
     assert len(set(handler.recipients())) == len(handler.messages)
