@@ -76,11 +76,13 @@ class FundCommitmentForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.terms_note = ""
         if user is None or not user.is_superuser:
+            self.terms_note = _("承诺条款以文件为准，只有系统管理员可以修改。")
             for name in FundCommitment.promise_fields:
                 if name in self.fields:
                     self.fields[name].disabled = True
-                    self.fields[name].help_text = _("承诺条款以文件为准，只有系统管理员可以修改。")
+                    self.fields[name].required = False  # shown, not asked for
 
     class Meta:
         model = FundCommitment

@@ -16,6 +16,7 @@ import dj_database_url
 import django
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _lazy
 
 from core.discovery import PROJECT_APPS
 
@@ -416,6 +417,9 @@ if CSP is not None:
     }
 
 # --- REST framework and OpenAPI -------------------------------------------------------------
+# A filter select left empty filters nothing: say so ("全部"), not django-filter's "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _lazy("全部")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
