@@ -7,6 +7,7 @@ that the user may see the object first, then calls `protected_download`.
 
 from __future__ import annotations
 
+import mimetypes
 import uuid
 from pathlib import PurePath
 
@@ -29,6 +30,14 @@ SIGNATURES: dict[str, tuple[bytes, ...]] = {
     ".xlsx": (b"PK\x03\x04",),
 }
 EVIDENCE_EXTENSIONS = tuple(SIGNATURES)
+# What a download of such a file answers with (FileResponse guesses it from the name, as here): the
+# API schema documents these, so a client (and the API fuzzing) knows a PDF from a photo.
+DOWNLOAD_MEDIA_TYPES = tuple(
+    sorted(
+        {mimetypes.guess_type(f"file{ext}")[0] or "application/octet-stream" for ext in EVIDENCE_EXTENSIONS}
+        | {"application/octet-stream"}
+    )
+)
 # Office Open XML files: checked as archives too (core/officefiles.py), not by their first bytes only.
 OOXML_KINDS = {".xlsx": XLSX, ".docx": DOCX}
 

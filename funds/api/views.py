@@ -15,7 +15,7 @@ from rest_framework.serializers import ListSerializer
 
 from cooperation.models import Role
 from core.api.viewsets import ScopedModelViewSet, scope_choices
-from core.uploads import protected_download
+from core.uploads import DOWNLOAD_MEDIA_TYPES, protected_download
 from funds import services
 from funds.api.serializers import (
     ArrivalConfirmationSerializer,
@@ -110,7 +110,7 @@ class DisbursementViewSet(LedgerViewSet):
             DisbursementSerializer(row, context={"request": request}).data, status=status.HTTP_201_CREATED
         )
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, media): OpenApiTypes.BINARY for media in DOWNLOAD_MEDIA_TYPES})
     @action(detail=True, methods=["get"])
     def evidence(self, request, pk=None):
         """下载凭证文件（以原文件名）；只有能查看该笔拨付的人可以下载。"""

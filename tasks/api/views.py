@@ -19,7 +19,7 @@ from core.api.permissions import ScopedPermission
 from core.api.viewsets import ScopedModelViewSet
 from core.concurrency import VersionedViewSetMixin, versioned_schema
 from core.permissions import can_manage, denied_message
-from core.uploads import protected_download
+from core.uploads import DOWNLOAD_MEDIA_TYPES, protected_download
 from tasks import services
 from tasks.api.serializers import (
     EvidenceUploadSerializer,
@@ -245,7 +245,7 @@ class ProgressReportViewSet(VersionedViewSetMixin, ScopedModelViewSet):
         )
         return self._done(report, status.HTTP_201_CREATED)
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, media): OpenApiTypes.BINARY for media in DOWNLOAD_MEDIA_TYPES})
     @action(detail=True, methods=["get"], url_path=r"evidence/(?P<evidence_id>[0-9]+)")
     def download_evidence(self, request, pk=None, evidence_id=None):
         """下载佐证材料（以原文件名）；只有能查看该任务的人可以下载。"""
