@@ -53,3 +53,45 @@ class MoneyInput(forms.TextInput):
         if amount == amount.to_integral_value():
             return f"{amount:,.0f}"
         return f"{amount:,f}".rstrip("0")
+
+
+def _attrs_html(attrs: dict) -> str:
+    """Attributes as django/forms/widgets/attrs.html writes them (False left out, True bare)."""
+    from django.utils.html import conditional_escape
+
+    parts = []
+    for name, value in attrs.items():
+        if value is True:
+            parts.append(f" {conditional_escape(name)}")
+        elif value is not False:
+            parts.append(f' {conditional_escape(name)}="{conditional_escape(str(value))}"')
+    return "".join(parts)
+
+
+class ListSelect(forms.Select):
+    """A <select> of many options (a filter of 100 pairings) written in Python.
+
+    The markup of Django's select.html and select_option.html, without rendering a template per
+    option, which was a sixth of the funds page's time. tests/core/test_widgets.py holds it to
+    Django's own rendering.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from django.utils.html import conditional_escape
+        from django.utils.safestring import mark_safe
+
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs_html(widget["attrs"])}>']
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            for option in options:
+                value_text = conditional_escape(str(option["value"]))
+                label = conditional_escape(option["label"])
+                parts.append(
+                    f'\n  <option value="{value_text}"{_attrs_html(option["attrs"])}>{label}</option>\n'
+                )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")  # the form renderer strips what the template ends with
+        return mark_safe("".join(parts))

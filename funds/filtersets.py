@@ -7,12 +7,17 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperation.filtersets import SearchFilterSet
 from cooperation.models import Pairing
+from core.widgets import ListSelect
 from funds.models import ArrivalConfirmation, Disbursement, FundCommitment, FundUseProject
 
 
 class FundCommitmentFilterSet(SearchFilterSet):
     search_fields = ("purpose", "pairing__name", "payer_region__name", "receiver_region__name", "due_text")
-    pairing = django_filters.ModelChoiceFilter(queryset=Pairing.objects.all(), label=_("结对"))
+    # The funds page lists the user's pairings in this select (ListSelect: written without a
+    # template per option).
+    pairing = django_filters.ModelChoiceFilter(
+        queryset=Pairing.objects.all(), label=_("结对"), widget=ListSelect
+    )
     year = django_filters.NumberFilter(label=_("年度"))
     year_from = django_filters.NumberFilter(field_name="year", lookup_expr="gte", label=_("起始年度"))
     year_to = django_filters.NumberFilter(field_name="year", lookup_expr="lte", label=_("截止年度"))

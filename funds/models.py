@@ -21,6 +21,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -260,6 +261,26 @@ class Step:
         return {"done": "done", "late": "late", "overdue": "overdue", "soon": "soon"}.get(self.state, "")
 
 
+# The names of a year's chain steps, by key (see `FundCommitment.chain`).
+CHAIN_STEPS = {
+    "use_list": _("资金使用项目清单"),
+    "payment": _("资金拨付"),
+    "arrival": _("到账确认"),
+    "spending": _("资金使用"),
+}
+_chain_labels: dict[str | None, dict[str, str]] = {}
+
+
+def chain_labels() -> dict[str, str]:
+    """The step names in the active language, translated once a language (a funds page writes
+    fifty chains)."""
+    language = get_language()
+    labels = _chain_labels.get(language)
+    if labels is None:
+        labels = _chain_labels[language] = {key: str(name) for key, name in CHAIN_STEPS.items()}
+    return labels
+
+
 class FundCommitment(models.Model):
     """Money promised for one year (专项资金 / 帮扶资金), due by a date stated in a document.
 
@@ -415,9 +436,15 @@ class FundCommitment(models.Model):
     def unconfirmed(self) -> Decimal:
         return self.paid_total - self.confirmed_total
 
+    def _rows(self, relation: str):
+        """The rows of a ledger relation ("disbursements", "confirmations", "use_projects") that the
+        figures read: those `attach_ledgers` gave the commitment, else the related manager's."""
+        attached = self.__dict__.get("_attached_ledgers")
+        return attached[relation] if attached is not None else getattr(self, relation).all()
+
     def _ledger(self) -> list[Disbursement]:
         # Sorted in Python so a prefetched list costs no query.
-        return sorted(self.disbursements.all(), key=lambda d: (d.date, d.pk))
+        return sorted(self._rows("disbursements"), key=lambda d: (d.date, d.pk))
 
     @property
     def paid_in_full_on(self) -> datetime.date | None:
@@ -434,7 +461,7 @@ class FundCommitment(models.Model):
     @property
     def confirmed_in_full_on(self) -> datetime.date | None:
         running, reached = ZERO, None
-        for row in sorted(self.confirmations.all(), key=lambda c: (c.date, c.pk)):
+        for row in sorted(self._rows("confirmations"), key=lambda c: (c.date, c.pk)):
             running += row.amount
             if running >= self.amount:
                 reached = row.date
@@ -449,7 +476,11 @@ class FundCommitment(models.Model):
         due date, amount and prefetched ledger (the only inputs), so it is judged once a row.
         """
         as_of = today or timezone.localdate()
-        ledger = getattr(self, "_prefetched_objects_cache", {}).get("disbursements")
+        attached = self.__dict__.get("_attached_ledgers")
+        if attached is not None:
+            ledger = attached["disbursements"]
+        else:
+            ledger = getattr(self, "_prefetched_objects_cache", {}).get("disbursements")
         key = (as_of, self.due, self.amount)
         kept = self.__dict__.get("_payment_standing_kept")
         if ledger is not None and kept is not None and kept[0] is ledger and kept[1] == key:
@@ -508,7 +539,7 @@ class FundCommitment(models.Model):
         return USE_LIST_STATES[self.use_list_standing(today).state]
 
     def _projects(self) -> list[FundUseProject]:
-        return [p for p in self.use_projects.all() if p.status != FundUseProject.Status.CANCELLED]
+        return [p for p in self._rows("use_projects") if p.status != FundUseProject.Status.CANCELLED]
 
     @property
     def planned_use(self) -> Decimal:
@@ -551,6 +582,7 @@ class FundCommitment(models.Model):
         could only start late: the page shows it on them.
         """
         today = today or timezone.localdate()
+        labels = chain_labels()
         steps: list[Step] = []
         list_state = self.use_list_state(today)
         list_late = (
@@ -559,7 +591,7 @@ class FundCommitment(models.Model):
         steps.append(
             Step(
                 "use_list",
-                str(_("资金使用项目清单")),
+                labels["use_list"],
                 self.use_list_due,
                 self.use_list_submitted,
                 list_state,
@@ -571,7 +603,7 @@ class FundCommitment(models.Model):
         steps.append(
             Step(
                 "payment",
-                str(_("资金拨付")),
+                labels["payment"],
                 self.due,
                 self.paid_in_full_on,
                 {"on_time": "done", "late": "late", "overdue": "overdue"}.get(pay_state, pay_state),
@@ -583,7 +615,7 @@ class FundCommitment(models.Model):
         steps.append(
             Step(
                 "arrival",
-                str(_("到账确认")),
+                labels["arrival"],
                 None,
                 confirmed_on,
                 "done" if confirmed_on else ("open" if not self.paid_total else "soon"),
@@ -598,7 +630,7 @@ class FundCommitment(models.Model):
         steps.append(
             Step(
                 "spending",
-                str(_("资金使用")),
+                labels["spending"],
                 None,
                 None,
                 spending_state,
@@ -775,3 +807,42 @@ class FundUseProject(models.Model):
             and self.spent_amount > self.planned_amount
         ):
             raise ValidationError({"spent_amount": _("已支出不能超过计划安排金额。")})
+
+
+# The columns of each ledger relation that a commitment's figures and chain read.
+LEDGER_COLUMNS = {
+    "disbursements": ("pk", "date", "amount"),
+    "confirmations": ("pk", "date", "amount"),
+    "use_projects": ("pk", "kind", "status", "planned_amount", "spent_amount"),
+}
+
+
+def attach_ledgers(commitments) -> list[FundCommitment]:
+    """The commitments, each given the rows its figures and chain read (payments, confirmed arrivals,
+    use projects) as plain rows of those columns: three queries whatever their number.
+
+    The bulk form of prefetching the three relations for a list that only shows the figures (the
+    funds page): prefetching gives each commitment three querysets of full instances, which cost
+    more than the figures themselves. Pages that show the rows prefetch them instead.
+    """
+    commitments = list(commitments)
+    by_pk = {c.pk: c for c in commitments}
+    for commitment in commitments:
+        commitment._attached_ledgers = {relation: [] for relation in LEDGER_COLUMNS}
+    if not by_pk:
+        return commitments
+    models_by_relation = {
+        "disbursements": Disbursement,
+        "confirmations": ArrivalConfirmation,
+        "use_projects": FundUseProject,
+    }
+    for relation, columns in LEDGER_COLUMNS.items():
+        rows = (
+            models_by_relation[relation]
+            .objects.filter(commitment_id__in=list(by_pk))
+            .order_by("pk")
+            .values_list("commitment_id", *columns, named=True)
+        )
+        for row in rows:
+            by_pk[row.commitment_id]._attached_ledgers[relation].append(row)
+    return commitments

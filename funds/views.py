@@ -33,17 +33,37 @@ from funds.forms import (
     ReversalForm,
     SubmitListForm,
 )
-from funds.models import ArrivalConfirmation, Disbursement, FundCommitment, FundUseProject
+from funds.models import (
+    ArrivalConfirmation,
+    Disbursement,
+    FundCommitment,
+    FundUseProject,
+    attach_ledgers,
+)
+
+
+def ledger_prefetches() -> tuple:
+    """The three ledger relations the derived figures read, prefetched in order."""
+    return (
+        Prefetch("disbursements", queryset=Disbursement.objects.order_by("date", "pk")),
+        Prefetch("confirmations", queryset=ArrivalConfirmation.objects.order_by("date", "pk")),
+        "use_projects",
+    )
 
 
 def commitments_with_ledger(queryset):
     """Everything the derived figures read, in a fixed number of queries whatever the size."""
     return queryset.select_related(
         "pairing", "payer_region", "payer_unit", "receiver_region", "receiver_unit"
-    ).prefetch_related(
-        Prefetch("disbursements", queryset=Disbursement.objects.order_by("date", "pk")),
-        Prefetch("confirmations", queryset=ArrivalConfirmation.objects.order_by("date", "pk")),
-        "use_projects",
+    ).prefetch_related(*ledger_prefetches())
+
+
+def commitments_for_list(queryset):
+    """What a row of the funds list reads besides the ledgers (`attach_ledgers`): the commitment and
+    the names of its pairing and regions."""
+    own = [field.attname for field in FundCommitment._meta.concrete_fields]
+    return queryset.select_related("pairing", "payer_region", "receiver_region").only(
+        *own, "pairing__name", "payer_region__name", "receiver_region__name"
     )
 
 
@@ -93,7 +113,15 @@ class FundListView(XlsxExportMixin, ScopedChoicesMixin, ScopedPageMixin, FilterV
         ]
 
     def get_queryset(self):
-        return commitments_with_ledger(super().get_queryset()).order_by("pairing__name", "-year", "due")
+        return commitments_for_list(super().get_queryset()).order_by("pairing__name", "-year", "due")
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
+        page.object_list = attach_ledgers(page.object_list)
+        return paginator, page, page.object_list, is_paginated
+
+    def export_queryset(self):
+        return self.object_list.prefetch_related(*ledger_prefetches())
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(today=timezone.localdate(), **kwargs)

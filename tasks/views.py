@@ -226,6 +226,22 @@ def continuing_work(user, periods) -> list[TaskPeriod]:
     return rows
 
 
+# The columns 我的任务's lists show (tasks/templatetags/my_tasks.py renders them): rows as dicts,
+# not instances, since each list holds up to 100 rows of three to five models.
+PERIOD_ROW_FIELDS = (
+    "pk",
+    "task_id",
+    "year",
+    "due_date",
+    "status",
+    "completed_on",
+    "task__number",
+    "task__title",
+    "task__pairing__name",
+)
+REPORT_ROW_FIELDS = ("pk", "period__task_id", "period__year", "period__task__number", "period__task__title")
+
+
 class MyTasksView(LoginRequiredMixin, TemplateView):
     """我的任务: what the user's unit must do — due in 30 days, overdue, returned reports."""
 
@@ -237,20 +253,29 @@ class MyTasksView(LoginRequiredMixin, TemplateView):
         periods = TaskPeriod.objects.visible_to(user).unlocked().select_related("task__pairing")
         if is_reporter(user) or not user.is_superuser and not is_liaison(user):
             periods = periods.filter(task__task_units__unit_id=user.unit_id).distinct()
-        context["due_soon"] = periods.due_within(SOON_DAYS).order_by("due_date")[:100]
-        context["overdue"] = periods.overdue().order_by("due_date")[:100]
+        rows = periods.values(*PERIOD_ROW_FIELDS)
+        context["due_soon"] = list(rows.due_within(SOON_DAYS).order_by("due_date")[:100])
+        context["overdue"] = list(rows.overdue().order_by("due_date")[:100])
         context["continuing"] = continuing_work(user, periods)
-        reports = ProgressReport.objects.manageable_by(user).select_related("period__task", "unit")
+        reports = ProgressReport.objects.manageable_by(user)
         # Only the returned reports name their reviewer (drafts have none to show).
-        context["returned"] = reports.select_related("reviewed_by").filter(
-            status=ProgressReport.Status.RETURNED
-        )[:100]
-        context["drafts"] = reports.filter(status=ProgressReport.Status.DRAFT)[:100]
+        context["returned"] = list(
+            reports.filter(status=ProgressReport.Status.RETURNED).values(
+                *REPORT_ROW_FIELDS,
+                "return_reason",
+                "reviewed_by_id",
+                "reviewed_by__full_name",
+                "reviewed_by__username",
+            )[:100]
+        )
+        context["drafts"] = list(
+            reports.filter(status=ProgressReport.Status.DRAFT).values(*REPORT_ROW_FIELDS, "unit__name")[:100]
+        )
         if liaison_or_superuser(user):
-            context["to_review"] = (
+            context["to_review"] = list(
                 ProgressReport.objects.manageable_by(user)
                 .filter(status=ProgressReport.Status.SUBMITTED)
-                .select_related("period__task", "unit")[:100]
+                .values(*REPORT_ROW_FIELDS, "unit__name", "created_by_id", "submitted_at")[:100]
             )
         return context
 

@@ -3,18 +3,27 @@
 The funds page lists 50 commitments a page; including `funds/_state.html` and `funds/_chain.html`
 once per row (two includes a row, ~5 steps each) was most of its template time. Same markup as
 those templates (they stay the one form of the chain on the commitment page).
+
+A state badge and a step of the mini chain depend on a few values that repeat from row to row
+(state, days late, the language): each is written once and then reused.
 """
 
 from __future__ import annotations
 
+import functools
+
 from django import template
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.formats import localize
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.money import yuan
+from funds.models import Step
 
 register = template.Library()
 
@@ -46,27 +55,61 @@ def _step_badge(step) -> str:
     return ""
 
 
+@functools.lru_cache(maxsize=4096)
+def _mini_step(language, key, label, state, days_late, after_late) -> str:
+    """One step of the mini chain (`language` keys the cache: the badge's words are translated)."""
+    step = Step(key, label, None, None, state, days_late, after_late=after_late)
+    return (
+        f'<li class="state-{escape(state)}{" after-late" if after_late else ""}" data-step="{escape(key)}">'
+        f"\n  <b>{escape(label)}</b>{_step_badge(step)}\n  \n</li>"
+    )
+
+
 @register.simple_tag
 def mini_chain(steps) -> str:
-    """As funds/_chain.html with `mini=True`: each step's name and badge, without its dates.
-
-    Written with `escape` and joins rather than `format_html_join` (a funds page writes ~200 steps).
-    """
-    items = "".join(
-        f'<li class="state-{escape(s.state)}{" after-late" if s.after_late else ""}" data-step="{escape(s.key)}">'
-        f"\n  <b>{escape(s.label)}</b>{_step_badge(s)}\n  \n</li>"
-        for s in steps
-    )
+    """As funds/_chain.html with `mini=True`: each step's name and badge, without its dates."""
+    language = get_language()
+    items = "".join(_mini_step(language, s.key, s.label, s.state, s.days_late, s.after_late) for s in steps)
     return mark_safe(f'<ol class="chain mini" aria-label="{escape(_("年度资金链条"))}">\n{items}\n</ol>\n')
 
 
+# `commitment_state`'s markup by (language, state, days late): the badge, state and label follow
+# from those (the days are in the label of a late or overdue payment).
+_state_badges: dict[tuple, str] = {}
+
+
+def _state_badge(commitment, state: str) -> str:
+    key = (get_language(), state, commitment.days_late())
+    html = _state_badges.get(key)
+    if html is None:
+        if len(_state_badges) > 4096:
+            _state_badges.clear()
+        html = _state_badges[key] = commitment_state(commitment)
+    return html
+
+
+def _commitment_url():
+    """The commitment page's URL for an id, reversed once (as `reverse` would write it for each)."""
+    placeholder = 2147483647
+    head, _sep, tail = reverse("funds:commitment_detail", args=[placeholder]).partition(str(placeholder))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
 @register.simple_tag
-def fund_row(c) -> str:
+def fund_rows(commitments) -> str:
+    """The rows of one pairing's table on the funds list, each as `fund_row` writes it."""
+    url, today = _commitment_url(), timezone.localdate()
+    return mark_safe("".join(f"\n      {fund_row(c, url(c.pk), today)}\n    " for c in commitments))
+
+
+@register.simple_tag
+def fund_row(c, url=None, today=None) -> str:
     """One row of the funds list, as the template wrote it (same markup; the state judged once).
 
     50 rows a page of a dozen lookups and filters each were most of the page's template time.
     """
-    overdue = " overdue" if c.state == "overdue" else ""
+    state = c.state
+    overdue = " overdue" if state == "overdue" else ""
     return format_html(
         '<tr data-year="{}">\n'
         '        <td><a href="{}">{}</a></td>\n'
@@ -80,7 +123,7 @@ def fund_row(c) -> str:
         "        <td>{}</td>\n"
         "      </tr>",
         localize(c.year),
-        c.get_absolute_url(),
+        url or c.get_absolute_url(),
         localize(c.year),
         c.purpose,
         getattr(c.payer_region, "name", ""),
@@ -92,7 +135,7 @@ def fund_row(c) -> str:
         overdue,
         date_format(c.due, "Y-m-d") if c.due else "",
         c.due_text,
-        commitment_state(c),
+        _state_badge(c, state),
         yuan(c.confirmed),
-        mini_chain(c.chain()),
+        mini_chain(c.chain(today)),
     )

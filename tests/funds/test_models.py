@@ -117,3 +117,48 @@ def test_the_yearly_command_creates_each_rules_commitment_once(demo):
     assert "新生成 0 条" in out.getvalue()
     commitment = FundCommitment.objects.get(pairing=demo["jy"], year=2027)
     assert commitment.history.get().history_user is None  # shown as “系统”
+
+
+def test_attached_ledgers_give_the_figures_and_chain_of_the_related_rows(demo, jy_rule, finance):
+    """The funds list reads each commitment's ledgers as plain rows (`attach_ledgers`, three queries
+    whatever the number): every figure and step is what the commitment's own rows give — with a
+    reversal back below the promise, a cancelled project, and a commitment without any rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from funds.models import attach_ledgers
+
+    c2027, _ = services.ensure_yearly_commitment(jy_rule, 2027)
+    paid_on = datetime.date(2026, 4, 30)  # paid ahead, then reversed
+    payment = services.record_disbursement(c2027, user=finance, date=paid_on, amount=jy_rule.amount)
+    services.reverse_disbursement(payment, user=finance, date=paid_on, note="金额有误")
+    services.ensure_yearly_commitment(jy_rule, 2028)
+    c2025 = FundCommitment.objects.get(pairing=demo["jy"], year=2025)
+    c2025.use_projects.create(name="取消的项目", kind="other", planned_amount=1000, status="cancelled")
+
+    def figures(c, today):
+        return (
+            c.paid_in_full_on,
+            c.confirmed_in_full_on,
+            c.payment_standing(today),
+            c.payment_state_label(today),
+            c.planned_use,
+            c.spent,
+            c.hematopoietic_share,
+            c.use_rate,
+            c.chain(today),
+        )
+
+    commitments = FundCommitment.objects.order_by("pk")
+    with CaptureQueriesContext(connection) as ctx:
+        attached = attach_ledgers(commitments)
+    assert len(ctx.captured_queries) == 4  # the commitments, then one query a relation
+    assert len(attached) >= 4
+    for today in (datetime.date(2025, 12, 1), datetime.date(2028, 6, 1)):
+        with CaptureQueriesContext(connection) as ctx:
+            seen = [figures(c, today) for c in attached]
+        assert not ctx.captured_queries
+        assert seen == [figures(FundCommitment.objects.get(pk=c.pk), today) for c in attached]
+    by_year = {c.year: c for c in attached if c.pairing_id == demo["jy"].pk}
+    assert by_year[2027].paid_in_full_on is None and len(by_year[2027]._rows("disbursements")) == 2
+    assert by_year[2025].paid_in_full_on and by_year[2025].spent and not by_year[2028]._rows("use_projects")

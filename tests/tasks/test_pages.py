@@ -62,6 +62,36 @@ def test_my_tasks_shows_the_reporters_returned_report_and_overdue_work(client_fo
     assert "推动教育医疗合作" in page
 
 
+def test_my_tasks_rows_link_each_task_badge_each_period_and_name_the_reviewer_in_the_readers_language(
+    client_for, users, edu
+):
+    """The lists are written a list at a time (tasks/templatetags/my_tasks.py): each row links to its
+    period or report on the task page, a period's badge is written once per status, state and
+    language (the same page in English right after the Chinese one says Overdue, not 逾期), and a
+    returned report names who returned it."""
+    import re
+
+    client = client_for("yx_reporter")
+    chinese = client.get("/tasks/mine/").content.decode()
+    english = client.get("/tasks/mine/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    def section(page, name):
+        return re.search(rf'<section class="card" id="{name}">(.*?)</section>', page, re.S).group(1)
+
+    overdue = TaskPeriod.objects.manageable_by(users["yx_reporter"]).overdue().select_related("task").first()
+    assert overdue is not None
+    link = f'<a href="/tasks/{overdue.task_id}/#period-{overdue.pk}">{overdue.task.number} {overdue.task.title}</a>'
+    assert link in section(chinese, "overdue") and link in section(english, "overdue")
+    badge = f'<span class="badge badge-overdue" data-status="{overdue.status}">'
+    assert f"{badge}逾期</span>" in section(chinese, "overdue")
+    assert f"{badge}Overdue</span>" in section(english, "overdue")
+    returned = ProgressReport.objects.filter(status="returned", unit=users["yx_reporter"].unit).first()
+    assert returned is not None and returned.reviewed_by is not None
+    row = section(chinese, "returned")
+    assert f'<a href="/tasks/{returned.period.task_id}/#report-{returned.pk}">' in row
+    assert f'<td class="small">{returned.reviewed_by}</td>' in row and "退回原因：" in row
+
+
 def test_report_is_written_and_submitted_from_the_task_page(client_for, edu, photo):
     period = edu.periods.get(year=2026)
     kind = edu.required_evidence.get()
