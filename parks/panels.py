@@ -13,10 +13,10 @@ from parks.models import Park, Project
 def pairing_annotations(request) -> dict:
     """The pairing's projects the user may see, counted by stage in the pairing page's own query."""
     annotations = {}
+    visible = Project.objects.visible_to(request.user)  # built once: a clone per stage below
     for stage in Project.Stage.values:
         count = (
-            Project.objects.visible_to(request.user)
-            .filter(pairing=OuterRef("pk"), stage=stage)
+            visible.filter(pairing=OuterRef("pk"), stage=stage)
             .order_by()
             .values("pairing")
             .annotate(n=Count("pk"))

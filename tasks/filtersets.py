@@ -12,6 +12,7 @@ import html
 
 import django_filters
 from django import forms
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Exists, OuterRef, Q
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
@@ -28,26 +29,25 @@ from core import freshness
 from tasks.models import Area, ProgressReport, Task, TaskPeriod, TaskUnit, open_period_q, overdue_q
 
 
+# The choices of every filter below are scoped to the request's user by SearchFilterSet
+# (cooperation/filtersets.py `_scoped`, which also answers none without a user): scoping them here
+# too built each IN list of the user's pairings twice per request.
 def _pairings(request):
-    return Pairing.objects.visible_to(request.user) if request is not None else Pairing.objects.none()
+    return Pairing.objects.all() if request is not None else Pairing.objects.none()
 
 
 def _areas(request):
-    return Area.objects.visible_to(request.user) if request is not None else Area.objects.none()
+    return Area.objects.all() if request is not None else Area.objects.none()
 
 
 def _tasks(request):
-    return Task.objects.visible_to(request.user) if request is not None else Task.objects.none()
+    return Task.objects.all() if request is not None else Task.objects.none()
 
 
 def _documents(request):
     from cooperation.models import PolicyDocument
 
-    return (
-        PolicyDocument.objects.visible_to(request.user)
-        if request is not None
-        else PolicyDocument.objects.none()
-    )
+    return PolicyDocument.objects.all() if request is not None else PolicyDocument.objects.none()
 
 
 class FastSelect(forms.Select):
@@ -73,42 +73,58 @@ class FastSelect(forms.Select):
         else:
             yield from choices
 
-    def escaped_options(self) -> list[tuple[str, str, str]]:
-        """(value, escaped value, escaped label) of every option.
+    def option_parts(self) -> tuple[str, str]:
+        """The escaped markup of the empty option (if any) and of the other options, none selected.
 
-        Model choices read as rows (units, areas) are kept in the cache until the next write of a
-        unit, area, pairing or region (the SCOPE token of core/freshness.py: cooperation/apps.py,
-        tasks/apps.py), keyed by their query — which holds the user's scope, so a list is only
-        ever served to a request whose query is the same.
+        Model choices (units, areas, pairings) are kept in the cache as one string until the next
+        write of a unit, area, pairing or region (the SCOPE token of core/freshness.py:
+        cooperation/apps.py, tasks/apps.py), keyed by their query — which holds the user's scope,
+        so a list is only ever served to a request whose query is the same. The empty option's
+        label is translated, so it stays out of the cache.
         """
-        quote = html.escape  # what django.utils.html.escape does, without a SafeString per call
-
-        def build(options) -> list[tuple[str, str, str]]:
-            rows = []
-            for option, label in options:
-                option = "" if option is None else str(getattr(option, "value", option))
-                rows.append((option, quote(option), quote(str(label))))
-            return rows
-
         choices = self.choices
-        if self.label_field and isinstance(choices, ModelChoiceIterator):
-            rows = choices.queryset.values_list("pk", self.label_field)
-            empty = choices.field.empty_label
-            head = build([("", empty)]) if empty is not None else []
-            return head + freshness.cached(f"options:{rows.query}", lambda: build(rows), name=freshness.SCOPE)
-        return build(self.options())
+        if not isinstance(choices, ModelChoiceIterator):
+            return "", _option_markup(self.options())
+        empty = choices.field.empty_label
+        head = _option_markup([("", empty)]) if empty is not None else ""
+        queryset = choices.queryset
+        try:
+            key = f"options:{self.label_field or ''}:{queryset.query}"
+        except EmptyResultSet:  # a scope of no pairings: no options
+            return head, ""
+        if self.label_field:
+            rows = queryset.values_list("pk", self.label_field)
+            return head, freshness.cached(key, lambda: _option_markup(rows), name=freshness.SCOPE)
+
+        def build() -> str:
+            return _option_markup(choices.choice(obj) for obj in queryset)
+
+        return head, freshness.cached(key, build, name=freshness.SCOPE)
 
     def render(self, name, value, attrs=None, renderer=None):
         values = value if isinstance(value, (list, tuple)) else [value]
         selected = {str(v) for v in values if v not in (None, "")}
         final = self.build_attrs(self.attrs, attrs)
         final["name"] = name
-        parts = [format_html("<select{}>", flatatt(final))]
-        for option, value_html, label_html in self.escaped_options():
-            chosen = " selected" if option in selected else ""
-            parts.append(f'<option value="{value_html}"{chosen}>{label_html}</option>')
-        parts.append("</select>")
-        return mark_safe("".join(parts))  # every value and label above is escaped
+        head, body = self.option_parts()
+        for option in selected:
+            # Every option's markup is `<option value="…">`: the chosen ones gain " selected".
+            quoted = html.escape(option)
+            head = head.replace(f'<option value="{quoted}">', f'<option value="{quoted}" selected>')
+            body = body.replace(f'<option value="{quoted}">', f'<option value="{quoted}" selected>')
+        # every value and label is escaped (_option_markup)
+        return mark_safe(f"{format_html('<select{}>', flatatt(final))}{head}{body}</select>")
+
+
+def _option_markup(options) -> str:
+    """`<option value="…">…</option>` for each (value, label), escaped as Django's escape does
+    (without a SafeString per call)."""
+    quote = html.escape
+    parts = []
+    for option, label in options:
+        option = "" if option is None else str(getattr(option, "value", option))
+        parts.append(f'<option value="{quote(option)}">{quote(str(label))}</option>')
+    return "".join(parts)
 
 
 def period_condition(data: dict, prefix: str = "") -> Q | None:

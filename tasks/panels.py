@@ -78,7 +78,7 @@ def status_counts(pairing, year: int, today: datetime.date | None = None) -> dic
             older_overdue += 1
             continue
         # TaskPeriod.standing, from the row's values.
-        state = TaskPeriod(due_date=due, status=status, completed_on=completed_on).standing(today).state
+        state = TaskPeriod.standing_of(due, status, completed_on, today).state
         counts[state] = counts.get(state, 0) + 1
     return {
         "rows": [(state.value, STATE_NAMES[state], n) for state, n in counts.items()],

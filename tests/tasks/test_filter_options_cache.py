@@ -5,6 +5,8 @@ Transactional tests with the cache on (the rest of the suite reads the options l
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from tasks.models import Area
@@ -39,3 +41,50 @@ def test_a_renamed_unit_or_area_is_offered_by_its_new_name(cached_options, demo,
     page = client.get("/tasks/").content.decode()
     assert ">尤溪县新名称测试局</option>" in options(page, "unit")
     assert ">新名称测试领域</option>" in options(page, "area")
+
+
+def test_a_renamed_pairing_is_offered_by_its_new_name_and_stays_chosen(cached_options, demo, client_for):
+    client = client_for("jj_liaison")
+    pairing = demo["jy"]
+    url = f"/tasks/?pairing={pairing.pk}"
+    chosen = f'<option value="{pairing.pk}" selected>{pairing.name}</option>'
+    assert chosen in options(client.get(url).content.decode(), "pairing")
+    assert f'<option value="{pairing.pk}">{pairing.name}</option>' in options(
+        client.get("/tasks/").content.decode(), "pairing"
+    )  # the same options from the cache, none chosen
+
+    pairing.name = "晋江尤溪新名称测试"
+    pairing.save()
+
+    page = client.get(url).content.decode()
+    assert f'<option value="{pairing.pk}" selected>晋江尤溪新名称测试</option>' in options(page, "pairing")
+
+
+def test_the_lists_total_follows_a_deleted_task_and_a_period_done(cached_options, demo, client_for):
+    from tasks.models import Task, TaskPeriod
+
+    client = client_for("jj_liaison")
+
+    def total(url: str) -> int:
+        return client.get(url).context["paginator"].count
+
+    everything = total("/tasks/")
+    done = total("/tasks/?status=done")
+    assert total("/tasks/") == everything  # from the cache
+
+    period = TaskPeriod.objects.filter(task__pairing=demo["jy"]).exclude(task__periods__status="done").first()
+    period.status = TaskPeriod.Status.DONE
+    period.completed_on = period.due_date or datetime.date(period.year, 6, 30)
+    period.save()
+    assert total("/tasks/?status=done") == done + 1
+
+    task = Task.objects.filter(pairing=demo["jy"], children__isnull=True).exclude(pk=period.task_id).first()
+    task.delete()
+    assert total("/tasks/") == everything - 1
+
+
+def test_a_user_of_no_pairing_gets_the_list_with_no_options(cached_options, client_for):
+    # His scope is an empty list of pairings: a query that cannot match (and has no SQL to key by).
+    response = client_for("outsider").get("/tasks/")
+    assert response.status_code == 200
+    assert options(response.content.decode(), "area").endswith('<option value="">全部</option>')
