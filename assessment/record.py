@@ -25,11 +25,13 @@ import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from cooperation.models import Activity, Region, Unit
+from core.queries import in_one_param
 from core.states import Standing, judge
 from funds.models import ArrivalConfirmation, Disbursement, FundCommitment
 from parks.models import ParkInvestmentPlan
@@ -41,6 +43,13 @@ LOCAL = zoneinfo.ZoneInfo("Asia/Shanghai")
 # Yuan per unit of a money target (as tasks.fulfilment.MONEY_UNITS).
 MONEY_UNITS = {"元": Decimal("1"), "万元": Decimal("10000"), "亿元": Decimal("100000000")}
 FUND_KINDS = (Task.Fulfilment.FUND_PAID, Task.Fulfilment.FUND_CONFIRMED, Task.Fulfilment.FUND_USE_LIST)
+
+
+def id_list(ids):
+    """The right-hand side of ``__in`` for a chunk's thousands of ids: one parameter
+    (`core.queries.in_one_param`), not one per id to prepare and bind; empty, no query at all."""
+    ids = list(ids)
+    return in_one_param(ids, integers=True) if ids else ids
 
 
 def cutoff_moment(as_of: datetime.date) -> datetime.datetime:
@@ -67,6 +76,18 @@ def recorded(model, moment: datetime.datetime, matching: Q, *fields: str) -> dic
         .order_by("id", "history_date", "history_id")
         .values("id", "history_type", *fields)
     )
+
+
+class TaskAt(NamedTuple):
+    """What the year's judging and the sheets read of a task (plain values, not a model instance)."""
+
+    pk: int
+    pairing_id: int
+    fulfilment: str
+    fund_rule_id: int | None
+    title: str
+    number: str
+    position: int
 
 
 @dataclass
@@ -217,10 +238,13 @@ class YearRecord:
         self.year = year
         self.as_of = as_of
         self.moment = cutoff_moment(as_of)
-        self.tasks: dict[int, Task] = {
-            t.pk: t
-            for t in Task.objects.filter(pairing_id__in=self.ids).only(
-                "pk", "pairing_id", "fulfilment", "fund_rule_id", "title", "number", "position"
+        self.tasks: dict[int, TaskAt] = {
+            task.pk: task
+            for task in map(
+                TaskAt._make,
+                Task.objects.filter(pairing_id__in=self.ids).values_list(
+                    "pk", "pairing_id", "fulfilment", "fund_rule_id", "title", "number", "position"
+                ),
             )
         }
         self._load_periods()
@@ -276,7 +300,9 @@ class YearRecord:
     def _load_actuals(self) -> None:
         period_ids = [p.pk for p in self.period_of_task.values()]
         rows = as_recorded(
-            TargetActual.history.model.objects.filter(period_id__in=period_ids, history_date__lt=self.moment)
+            TargetActual.history.model.objects.filter(
+                period_id__in=id_list(period_ids), history_date__lt=self.moment
+            )
             .order_by("id", "history_date", "history_id")
             .values("id", "history_type", "period_id", "target_id", "value")
         )
@@ -287,7 +313,7 @@ class YearRecord:
         reports: dict[int, tuple[str, datetime.datetime]] = {}
         for period_id, text, reviewed_at in (
             ProgressReport.objects.filter(
-                period_id__in=period_ids,
+                period_id__in=id_list(period_ids),
                 status=ProgressReport.Status.APPROVED,
                 reviewed_at__lt=self.moment,
             )
@@ -379,12 +405,10 @@ class YearRecord:
         """The targets of the tasks that run in the year, and the yearly minimums among them."""
         self.targets: list[Target] = [
             t
-            for t in Target.objects.filter(task_id__in=list(self.period_of_task))
+            for t in Target.objects.filter(task_id__in=id_list(self.period_of_task))
             .filter(Q(year__isnull=True) | Q(year=self.year))
             .order_by("task__pairing_id", "task__position", "task_id", "pk")
         ]
-        for target in self.targets:
-            target.task = self.tasks[target.task_id]  # no query per target
         self.minimums: list[Minimum] = []
         self.minimum_of: dict[int, Minimum] = {}
         self.minimums_of_task: dict[int, list[Minimum]] = defaultdict(list)
@@ -481,7 +505,7 @@ class YearRecord:
         )
 
     # --- judging -----------------------------------------------------------------------------
-    def ledger_done_on(self, task: Task, period: PeriodAt) -> datetime.date | None:
+    def ledger_done_on(self, task: TaskAt, period: PeriodAt) -> datetime.date | None:
         """The day the ledger proved a ledger-kept period done (as recorded at the cut-off), else None."""
         if task.fulfilment in FUND_KINDS:
             commitment = self.commitment_for(task, period)
@@ -499,7 +523,7 @@ class YearRecord:
             return max(m.reached_on for m in minimums)  # type: ignore[type-var]
         return None
 
-    def commitment_for(self, task: Task, period: PeriodAt) -> CommitmentAt | None:
+    def commitment_for(self, task: TaskAt, period: PeriodAt) -> CommitmentAt | None:
         if period.year != self.year or not task.fund_rule_id:
             return None
         return self.commitment_of_rule.get(task.fund_rule_id)

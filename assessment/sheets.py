@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from assessment.models import AssessmentAdjustment, AssessmentScheme
-from assessment.record import YearRecord, recorded
+from assessment.record import YearRecord, id_list, recorded
 from assessment.scoring import (
     PAIRING_CHUNK,
     SIDES,
@@ -256,13 +256,13 @@ class TasksSheet(PairingExporter):
         # Plain values (no model instances): the area and deadline text of each task, its units in order.
         details = {
             pk: (area or "", deadline_text)
-            for pk, area, deadline_text in Task.objects.filter(pk__in=task_ids).values_list(
+            for pk, area, deadline_text in Task.objects.filter(pk__in=id_list(task_ids)).values_list(
                 "pk", "area__name", "deadline_text"
             )
         }
         units: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         for task_id, role, name in (
-            TaskUnit.objects.filter(task_id__in=task_ids)
+            TaskUnit.objects.filter(task_id__in=id_list(task_ids))
             .order_by("task_id", "order", "pk")
             .values_list("task_id", "role", "unit__name")
         ):
@@ -273,6 +273,10 @@ class TasksSheet(PairingExporter):
             fulfilment: _("否：按%(ledger)s计分") % {"ledger": LEDGER_LABELS.get(fulfilment, _("台账"))}
             for fulfilment in Task.Fulfilment.values
         }
+        # The labels of 按时 / 逾期 and 状态, translated once per chunk for each (state, days) and
+        # (state, recorded status): they depend on nothing else.
+        outcome_labels: dict[tuple, str] = {}
+        status_labels: dict[tuple, str] = {}
         for period in record.due_periods:
             task = record.tasks[period.task_id]
             area, deadline_text = details[task.pk]
@@ -280,6 +284,14 @@ class TasksSheet(PairingExporter):
             coop = "、".join(units[task.pk][TaskUnit.Role.COOPERATING])
             standing = record.standing(period)
             outcome = outcome_of(standing)
+            label = outcome_labels.get((standing.state, standing.days))
+            if label is None:
+                label = outcome_labels[(standing.state, standing.days)] = outcome.label
+            status = status_labels.get((standing.state, period.status))
+            if status is None:
+                status = status_labels[(standing.state, period.status)] = record.status_label(
+                    period, standing
+                )
             report_text, reviewed_at = reports.get(period.pk, ("", None))
             if task.fulfilment:
                 counted = ledger_counted.get(task.fulfilment) or _("否：按%(ledger)s计分") % {
@@ -299,9 +311,9 @@ class TasksSheet(PairingExporter):
                 period.due,
                 deadline_text,
                 standing.done_on if standing.is_done else None,
-                outcome.label,
+                label,
                 outcome.days_late or None,
-                record.status_label(period, standing),
+                status,
                 sides_text(sides.get(task.pk) or SIDES),
                 counted,
                 report_text,
@@ -333,22 +345,27 @@ class TargetsSheet(PairingExporter):
         numbers = chunk.memo("numbers", lambda: full_numbers(chunk.ids))
         record = chunk.record
         sides = chunk.sides
+        yes, no = _("是"), _("否")
+        comparators: dict[str, str] = {}  # each comparator's label, read once per chunk
         for target in record.targets:
             actual = record.actual(target)
             rate = target.completion_rate(actual)
             money = target.unit == "元"
             task = record.tasks[target.task_id]
+            comparator = comparators.get(target.comparator)
+            if comparator is None:
+                comparator = comparators[target.comparator] = target.get_comparator_display()
             yield [
                 self.by_id[task.pairing_id].name,
                 numbers.get(target.task_id, ""),
                 task.title,
                 target.name,
-                target.get_comparator_display(),
+                comparator,
                 _number(target.value, money),
                 target.unit,
                 _number(actual, money),
                 rate / 100 if rate is not None else None,
-                _("是") if target.is_met(actual) else _("否"),
+                yes if target.is_met(actual) else no,
                 sides_text(sides.get(target.task_id) or SIDES),
                 _target_counted(record, target),
                 target.source_text,
@@ -601,7 +618,7 @@ class ActivitiesSheet(PairingExporter):
             yield [
                 self.by_id[m.pairing_id].name,
                 m.target.source_text or m.target.name,
-                m.target.task.title,
+                record.tasks[m.target.task_id].title,
                 "、".join(str(KIND_LABELS.get(k, k)) for k in m.target.counted_kinds)
                 + (f"（{m.target.activity_field}）" if m.target.activity_field else ""),
                 int(m.required),

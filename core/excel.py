@@ -54,6 +54,8 @@ EMPTY_TABLE = "本年度无记录"
 # Leading characters that make a spreadsheet treat text as a formula (or as one once edited):
 # = + - @, tab, CR, NUL and their full-width forms. Leading spaces do not protect the cell.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\x00", "＝", "＋", "－", "＠")
+# The first characters after which a text may look like a formula (a trigger, or a leading space).
+_FORMULA_FIRST = frozenset(FORMULA_TRIGGERS) | {" "}
 
 FORMATS = {
     "yuan": "#,##0",  # 元, thousands separated
@@ -76,12 +78,17 @@ MAX_CELL_TEXT = 32767
 
 
 def looks_like_formula(text: str) -> bool:
+    if text[:1] not in _FORMULA_FIRST:
+        return False  # the commonest case: neither a trigger nor a space in front
     return text.lstrip(" ").startswith(FORMULA_TRIGGERS) or text.startswith(FORMULA_TRIGGERS)
 
 
 def clean_text(text: str) -> str:
     """Remove the characters XML 1.0 cannot hold (the file would not open)."""
-    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    # The characters removed are all control characters, which `isprintable()` rejects: printable
+    # text (most cells) has none of them, and skips the expression.
+    if not text.isprintable():
+        text = ILLEGAL_CHARACTERS_RE.sub("", text)
     if len(text) > MAX_CELL_TEXT:
         text = text[: MAX_CELL_TEXT - 1] + "…"
     return text
@@ -116,6 +123,9 @@ class SafeWriter:
         # One format object per (number format, quote prefix, bold, wrap): XlsxWriter keeps formats
         # per workbook, and a sheet has a handful of combinations for tens of thousands of cells.
         self._formats: dict[tuple, object] = {}
+        # The same formats of text and blank cells (no number format, no extra), by
+        # quote + 2 × bold + 4 × wrap: what nearly every cell asks for, without building a key.
+        self._text_formats: list = [None] * 8
 
     def style(
         self,
@@ -148,15 +158,24 @@ class SafeWriter:
             found = self._formats[key] = self.workbook.add_format(properties)
         return found
 
+    def text_style(self, quote: bool = False, bold: bool = False, wrap: bool = False):
+        """`style(quote=quote, bold=bold, wrap=wrap)`, the format of text and blank cells, remembered."""
+        index = quote + 2 * bold + 4 * wrap
+        found = self._text_formats[index]
+        if found is None:
+            found = self._text_formats[index] = self.style(quote=quote, bold=bold, wrap=wrap)
+        return found
+
     def write(
         self, row: int, col: int, value, kind: str = "text", *, bold: bool = False, wrap: bool = False
     ) -> None:
         """A typed cell: numbers and dates as values with a number format, anything else as safe text."""
         if type(value) is str:  # the commonest cell first
             if value:
-                self.text(row, col, value, bold=bold, wrap=wrap)
+                text = clean_text(value)
+                self.sheet.write_string(row, col, text, self.text_style(looks_like_formula(text), bold, wrap))
             else:
-                self.sheet.write_blank(row, col, None, self.style(bold=bold, wrap=wrap))
+                self.sheet.write_blank(row, col, None, self.text_style(False, bold, wrap))
             return
         if isinstance(value, bool):
             value = "是" if value else "否"
@@ -179,7 +198,12 @@ class SafeWriter:
         """User text, never a formula: formula-looking text gets a quote prefix (stays text once edited)."""
         text = clean_text(text)
         quote = looks_like_formula(text)
-        self.sheet.write_string(row, col, text, self.style(quote=quote, bold=bold, wrap=wrap, extra=extra))
+        style = (
+            self.style(quote=quote, bold=bold, wrap=wrap, extra=extra)
+            if extra
+            else self.text_style(quote, bold, wrap)
+        )
+        self.sheet.write_string(row, col, text, style)
 
     def formula(
         self, row: int, col: int, expression: str, value, kind: str = "text", *, bold: bool = False
@@ -278,7 +302,23 @@ def _measured_lines(text: str, usable: float, scale: float) -> int:
 def row_height(cells: list[tuple[object, float]], *, size: float = BODY_SIZE) -> float:
     """The height (points) a row needs so that none of its wrapped texts is cut: (value, width) pairs."""
     lines = max([text_lines(v, w, size) for v, w in cells if isinstance(v, str) and v] or [1])
+    return lines_height(lines, size)
+
+
+@functools.lru_cache(maxsize=256)
+def lines_height(lines: int, size: float = BODY_SIZE) -> float:
+    """The height (points) of a row of `lines` lines of text at `size` points."""
     return round(lines * LINE_HEIGHT * size / BODY_SIZE + ROW_PADDING, 1)
+
+
+class RowHeights:
+    """What `row_height` needs of a table's columns at the body size, measured once: each column's
+    usable width, and the length up to which a text without a line break fits on one line even if
+    every character is wide (`text_lines`: 2 × len ≤ usable); longer texts are measured."""
+
+    def __init__(self, widths: list[float]) -> None:
+        self.usable = [max(1.0, width - 1.5) for width in widths]
+        self.short = [usable / 2 for usable in self.usable]
 
 
 def page_setup(sheet, widths: list[float], *, orientation: str = "landscape", key_columns: int = 0) -> int:
@@ -337,6 +377,13 @@ class SheetWriter:
         self.offset = offset = 1 if exporter.numbered else 0
         self.columns = columns = ([Column(_("序号"), 5, "int")] if offset else []) + list(exporter.columns)
         self.widths = widths = [column.width for column in columns]
+        self.row_height = RowHeights(widths)
+        # Per column: its number format (`write`'s choice for a number of the column's kind), and the
+        # formats of its cells, made on first use (so formats are added in the order cells need them).
+        self.number_formats = [FORMATS.get(c.kind, "General") if c.kind != "text" else None for c in columns]
+        self.number_styles: list = [None] * len(columns)
+        self.counter_style = None
+        self.date_style = None
         for index, column in enumerate(columns):
             sheet.set_column(index, index, column.width)
         sheet.freeze_panes(2, 0)  # below the title and the header: “A3”
@@ -428,12 +475,68 @@ class SheetWriter:
         self.count += 1
         self.group_count += 1
         row_index = self.row
+        sheet = self.sheet
         if offset:
             row = [self.count, *row]
-            self.sheet.write_number(row_index, 0, self.count, writer.style("0", extra=(("align", "center"),)))
-        self.sheet.set_row(row_index, row_height([(v, c.width) for v, c in zip(row, columns, strict=False)]))
+            style = self.counter_style
+            if style is None:
+                style = self.counter_style = writer.style("0", extra=(("align", "center"),))
+            sheet.write_number(row_index, 0, self.count, style)
+        # All text wraps (the row is as high as its longest text): nothing is cut on paper. The cells
+        # as `writer.write(row_index, index, value, column.kind, wrap=True)` writes them, its
+        # commonest cases (text, blank, number, date) here without a call per cell; the row's height
+        # as `row_height` gives it, measured on the way (`RowHeights`) and set once the cells are
+        # written (XlsxWriter writes the row out when the next one starts).
+        usable, short, lines = self.row_height.usable, self.row_height.short, 1
+        write_string, write_blank, write_number = sheet.write_string, sheet.write_blank, sheet.write_number
+        write_datetime, number_styles = sheet.write_datetime, self.number_styles
+        text_style = writer.text_style
+        plain = None  # text_style(False, False, True): plain text and blank cells
         for index, (column, value) in enumerate(zip(columns, row, strict=False)):
-            if isinstance(value, RowSum):
+            kind = type(value)
+            if kind is str:
+                if not value:
+                    if plain is None:
+                        plain = text_style(False, False, True)
+                    write_blank(row_index, index, None, plain)
+                elif value.isprintable() and value[0] not in _FORMULA_FIRST and len(value) <= MAX_CELL_TEXT:
+                    # Nothing to clean, cut or quote (`clean_text` would return the text as it is,
+                    # `looks_like_formula` False): the commonest cell. No line break in it.
+                    if len(value) > short[index]:
+                        found = _measured_lines(value, usable[index], 1.0)
+                        if found > lines:
+                            lines = found
+                    if plain is None:
+                        plain = text_style(False, False, True)
+                    write_string(row_index, index, value, plain)
+                else:
+                    if len(value) > short[index] or "\n" in value:
+                        found = _measured_lines(value, usable[index], 1.0)
+                        if found > lines:
+                            lines = found
+                    text = clean_text(value)
+                    write_string(row_index, index, text, text_style(looks_like_formula(text), False, True))
+                continue  # not a number: nothing to add to the totals
+            elif value is None:
+                if plain is None:
+                    plain = text_style(False, False, True)
+                write_blank(row_index, index, None, plain)
+                continue
+            elif kind is int or kind is Decimal or kind is float:
+                if offset and index == 0:
+                    pass  # the running 序号, written above
+                else:
+                    style = number_styles[index]
+                    if style is None:
+                        style = number_styles[index] = writer.style(self.number_formats[index], wrap=True)
+                    write_number(row_index, index, value, style)
+            elif kind is datetime.date:
+                style = self.date_style
+                if style is None:
+                    style = self.date_style = writer.style(FORMATS["date"], wrap=True)
+                write_datetime(row_index, index, value, style)
+                continue
+            elif isinstance(value, RowSum):
                 first, last = value.first + offset, value.last + offset
                 expression = f"=SUM({xl_col_to_name(first - 1)}{row_index + 1}:{xl_col_to_name(last - 1)}{row_index + 1})"
                 result = sum((_decimal(v) or 0 for v in row[first - 1 : last]), Decimal(0))
@@ -449,11 +552,17 @@ class SheetWriter:
             elif offset and index == 0:
                 pass  # the running 序号, written above
             else:
-                # All text wraps (the row is as high as its longest text): nothing is cut on paper.
+                if isinstance(value, str) and (len(value) > short[index] or "\n" in value):
+                    found = _measured_lines(value, usable[index], 1.0)
+                    if found > lines:
+                        lines = found
                 writer.write(row_index, index, value, column.kind, wrap=True)
-            if column.total and _decimal(value) is not None:
-                self.totals[index] += _decimal(value)
-                self.group_totals[index] += _decimal(value)
+            if column.total:
+                number = _decimal(value)
+                if number is not None:
+                    self.totals[index] += number
+                    self.group_totals[index] += number
+        sheet.set_row(row_index, lines_height(lines))
         self.row += 1
 
     def close(self) -> int:
