@@ -246,6 +246,9 @@ print(json.dumps({"seconds": seconds, "cpu_seconds": cpu_seconds}))
 """
 
 
+STARTUP = EXPORTER.split("from django.core.management")[0]
+
+
 def export(year: int) -> dict:
     """All pairings' assessment workbook via `export_assessment`, in a child process: the command's
     own seconds (`export_seconds`) and the whole process's (`seconds`, peak RSS)."""
@@ -253,8 +256,9 @@ def export(year: int) -> dict:
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "assessment.xlsx"
-        # Django's own start-up alone, to tell the export's memory from the interpreter's.
-        baseline = _child([sys.executable, "manage.py", "check", "--fail-level", "ERROR"])
+        # Django's own start-up alone, started as the export's child is, to tell the export's
+        # memory from the interpreter's and Django's.
+        baseline = _child([sys.executable, "-c", STARTUP])
         run = _child([sys.executable, "-c", EXPORTER, str(year), str(path)])
         if run["code"] != 0:
             return {"error": run["output"]}
