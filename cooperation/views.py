@@ -56,6 +56,16 @@ class PairingListView(ScopedPageMixin, FilterView):
         )
 
 
+# A pk no row has, reversed once and replaced by each row's.
+_PLACEHOLDER = 2147483647
+
+
+def _pk_url(name: str):
+    """The URL named `name` for a row's pk, reversed once: `reverse(name, args=[pk])` for each."""
+    head, _sep, tail = reverse(name, args=[_PLACEHOLDER]).partition(str(_PLACEHOLDER))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
 class PairingDetailView(ScopedPageMixin, DetailView):
     model = Pairing
     template_name = "cooperation/pairing_detail.html"
@@ -102,6 +112,14 @@ class PairingDetailView(ScopedPageMixin, DetailView):
         # by year and kind (a pairing logs some tens a year).
         activities = list(pairing.activities.all())
         context["activities"] = activities[:50]
+        if context["can_manage"]:
+            # Each row's edit and delete links, from one reversed URL per kind (as {% url %} writes them).
+            edit_url, delete_url = (
+                _pk_url("cooperation:activity_edit"),
+                _pk_url("cooperation:activity_delete"),
+            )
+            for activity in context["activities"]:
+                activity.edit_url, activity.delete_url = edit_url(activity.pk), delete_url(activity.pk)
         kinds = dict(Activity.Kind.choices)
         counts = Counter((activity.date.year, activity.kind) for activity in activities)
         context["activity_counts"] = [
