@@ -169,6 +169,12 @@ def _period(period: TaskPeriod, today: datetime.date, language: str | None) -> d
     }
 
 
+def _related(task: Task, listed: str, relation: str) -> list:
+    """The task's related rows: the list the task API's list prefetched, else the relation's."""
+    rows = getattr(task, listed, None)
+    return list(getattr(task, relation).all()) if rows is None else rows
+
+
 class TaskSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     pairing_name = serializers.CharField(source="pairing.name", read_only=True)
     # allow_null, not default=None: DRF leaves a field answered by its default out of PATCH
@@ -232,7 +238,7 @@ class TaskSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
         `field_by_field` is DRF's own; tests/tasks/test_api_representation.py holds them equal.
         """
         today, language = timezone.localdate(), get_language()
-        evidence = list(task.required_evidence.all())
+        evidence = _related(task, "api_evidence", "required_evidence")
         return {
             "id": task.pk,
             "pairing": task.pairing_id,
@@ -254,7 +260,7 @@ class TaskSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
                     "role": link.role,
                     "role_display": _display(TaskUnit, "role", link.role, language),
                 }
-                for link in task.task_units.all()
+                for link in _related(task, "api_units", "task_units")
             ],
             "start_year": task.start_year,
             "end_year": task.end_year,
@@ -267,8 +273,10 @@ class TaskSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
             "deadline_display": _str_or_none(task.deadline_display),
             "required_evidence": [kind.pk for kind in evidence],
             "required_evidence_names": [kind.name for kind in evidence],
-            "targets": [_target(target, language) for target in task.targets.all()],
-            "periods": [_period(period, today, language) for period in task.periods.all()],
+            "targets": [_target(target, language) for target in _related(task, "api_targets", "targets")],
+            "periods": [
+                _period(period, today, language) for period in _related(task, "api_periods", "periods")
+            ],
             "fulfilment": task.fulfilment,
             "fund_rule": task.fund_rule_id,
             "version": task.version,

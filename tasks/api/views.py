@@ -65,6 +65,21 @@ class TaskViewSet(VersionedViewSetMixin, ScopedModelViewSet):
         "targets",
         "periods",
     )
+    # A page of the list reads its tasks' related rows as plain lists (`api_*`, what
+    # `TaskSerializer.to_representation` reads first): no manager and queryset per task and relation.
+    # Only for the list: a write's answer must not read lists prefetched before the write.
+    list_prefetches = (
+        Prefetch("task_units", queryset=TaskUnit.objects.select_related("unit"), to_attr="api_units"),
+        Prefetch("required_evidence", to_attr="api_evidence"),
+        Prefetch("targets", to_attr="api_targets"),
+        Prefetch("periods", to_attr="api_periods"),
+    )
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "list":
+            queryset = queryset.prefetch_related(None).prefetch_related(*self.list_prefetches)
+        return queryset
 
     def _save(self, serializer) -> None:
         units = serializer.validated_data.pop("task_units", None)
