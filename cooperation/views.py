@@ -112,6 +112,9 @@ class PairingDetailView(ScopedPageMixin, DetailView):
         # by year and kind (a pairing logs some tens a year).
         activities = list(pairing.activities.all())
         context["activities"] = activities[:50]
+        kinds = dict(Activity.Kind.choices)
+        for activity in context["activities"]:  # get_kind_display, without rebuilding the choices each row
+            activity.kind_label = kinds.get(activity.kind, activity.kind)
         if context["can_manage"]:
             # Each row's edit and delete links, from one reversed URL per kind (as {% url %} writes them).
             edit_url, delete_url = (
@@ -120,7 +123,6 @@ class PairingDetailView(ScopedPageMixin, DetailView):
             )
             for activity in context["activities"]:
                 activity.edit_url, activity.delete_url = edit_url(activity.pk), delete_url(activity.pk)
-        kinds = dict(Activity.Kind.choices)
         counts = Counter((activity.date.year, activity.kind) for activity in activities)
         context["activity_counts"] = [
             {"year": year, "kind": kinds.get(kind, kind), "n": n}
