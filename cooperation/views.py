@@ -56,6 +56,16 @@ class PairingListView(ScopedPageMixin, FilterView):
         )
 
 
+# A pk no row has, reversed once and replaced by each row's.
+_PLACEHOLDER = 2147483647
+
+
+def _pk_url(name: str):
+    """The URL named `name` for a row's pk, reversed once: `reverse(name, args=[pk])` for each."""
+    head, _sep, tail = reverse(name, args=[_PLACEHOLDER]).partition(str(_PLACEHOLDER))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
 class PairingDetailView(ScopedPageMixin, DetailView):
     model = Pairing
     template_name = "cooperation/pairing_detail.html"
@@ -103,6 +113,16 @@ class PairingDetailView(ScopedPageMixin, DetailView):
         activities = list(pairing.activities.all())
         context["activities"] = activities[:50]
         kinds = dict(Activity.Kind.choices)
+        for activity in context["activities"]:  # get_kind_display, without rebuilding the choices each row
+            activity.kind_label = kinds.get(activity.kind, activity.kind)
+        if context["can_manage"]:
+            # Each row's edit and delete links, from one reversed URL per kind (as {% url %} writes them).
+            edit_url, delete_url = (
+                _pk_url("cooperation:activity_edit"),
+                _pk_url("cooperation:activity_delete"),
+            )
+            for activity in context["activities"]:
+                activity.edit_url, activity.delete_url = edit_url(activity.pk), delete_url(activity.pk)
         counts = Counter((activity.date.year, activity.kind) for activity in activities)
         context["activity_counts"] = [
             {"year": year, "kind": kinds.get(kind, kind), "n": n}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -68,18 +68,21 @@ def status_counts(pairing, year: int, today: datetime.date | None = None) -> dic
     today = today or timezone.localdate()
     counts = {state: 0 for state in PANEL_STATES}
     older_overdue = 0
-    # One query: the year's periods, and the earlier years' overdue ones (by the rule in SQL).
-    for period_year, due, status, completed_on in (
+    # One query: the year's periods, and the earlier years' overdue ones (by the rule in SQL), counted
+    # by the values the state is judged from (a pairing's periods share a few due dates).
+    for period_year, due, status, completed_on, n in (
         TaskPeriod.objects.filter(task__pairing=pairing)
         .filter(Q(year=year) | Q(year__lt=year) & overdue_q(today))
         .values_list("year", "due_date", "status", "completed_on")
+        .annotate(n=Count("pk"))
+        .order_by()
     ):
         if period_year != year:
-            older_overdue += 1
+            older_overdue += n
             continue
         # TaskPeriod.standing, from the row's values.
         state = TaskPeriod.standing_of(due, status, completed_on, today).state
-        counts[state] = counts.get(state, 0) + 1
+        counts[state] = counts.get(state, 0) + n
     return {
         "rows": [(state.value, STATE_NAMES[state], n) for state, n in counts.items()],
         "overdue": counts[State.OVERDUE],

@@ -10,8 +10,8 @@ import datetime
 import functools
 
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -124,13 +124,27 @@ def _decimal_field() -> serializers.DecimalField:
     return TargetSerializer().fields["value"]
 
 
-def _target(target: Target) -> dict:
+@functools.cache
+def _labels(model, field_name: str, language: str | None) -> dict:
+    """A choice field's labels by value in `language` (built once, as `get_FOO_display` reads them)."""
+    return {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
+
+
+def _display(model, field_name: str, value, language: str | None) -> str:
+    """`str(obj.get_FOO_display())`: the value's label, or the value itself when it has none."""
+    try:
+        return _labels(model, field_name, language)[value]
+    except (KeyError, TypeError):
+        return str(value)
+
+
+def _target(target: Target, language: str | None) -> dict:
     """`TargetSerializer`'s representation, written out (see `TaskSerializer.to_representation`)."""
     return {
         "id": target.pk,
         "name": target.name,
         "comparator": target.comparator,
-        "comparator_display": str(target.get_comparator_display()),
+        "comparator_display": _display(Target, "comparator", target.comparator, language),
         "value": None if target.value is None else _decimal_field().to_representation(target.value),
         "unit": target.unit,
         "year": target.year,
@@ -138,7 +152,7 @@ def _target(target: Target) -> dict:
     }
 
 
-def _period(period: TaskPeriod, today: datetime.date) -> dict:
+def _period(period: TaskPeriod, today: datetime.date, language: str | None) -> dict:
     """`PeriodBriefSerializer`'s representation, written out: the state judged once, as of `today`."""
     standing = period.standing(today)
     return {
@@ -146,13 +160,19 @@ def _period(period: TaskPeriod, today: datetime.date) -> dict:
         "year": period.year,
         "due_date": _iso(period.due_date),
         "status": period.status,
-        "status_display": str(period.get_status_display()),
+        "status_display": _display(TaskPeriod, "status", period.status, language),
         "is_overdue": standing.is_overdue,
         "completed_on": _iso(period.completed_on),
         "state": standing.state.value,
         "state_label": standing.label,
         "as_of": standing.as_of,
     }
+
+
+def _related(task: Task, listed: str, relation: str) -> list:
+    """The task's related rows: the list the task API's list prefetched, else the relation's."""
+    rows = getattr(task, listed, None)
+    return list(getattr(task, relation).all()) if rows is None else rows
 
 
 class TaskSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
@@ -217,8 +237,8 @@ class TaskSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
         most of its time in DRF's per-field machinery (docs/performance.md, "Page speed").
         `field_by_field` is DRF's own; tests/tasks/test_api_representation.py holds them equal.
         """
-        today = timezone.localdate()
-        evidence = list(task.required_evidence.all())
+        today, language = timezone.localdate(), get_language()
+        evidence = _related(task, "api_evidence", "required_evidence")
         return {
             "id": task.pk,
             "pairing": task.pairing_id,
@@ -238,14 +258,14 @@ class TaskSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
                     "unit": link.unit_id,
                     "unit_name": link.unit.name,
                     "role": link.role,
-                    "role_display": str(link.get_role_display()),
+                    "role_display": _display(TaskUnit, "role", link.role, language),
                 }
-                for link in task.task_units.all()
+                for link in _related(task, "api_units", "task_units")
             ],
             "start_year": task.start_year,
             "end_year": task.end_year,
             "deadline_kind": task.deadline_kind,
-            "deadline_kind_display": str(task.get_deadline_kind_display()),
+            "deadline_kind_display": _display(Task, "deadline_kind", task.deadline_kind, language),
             "deadline_date": _iso(task.deadline_date),
             "deadline_month": task.deadline_month,
             "deadline_day": task.deadline_day,
@@ -253,8 +273,10 @@ class TaskSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
             "deadline_display": _str_or_none(task.deadline_display),
             "required_evidence": [kind.pk for kind in evidence],
             "required_evidence_names": [kind.name for kind in evidence],
-            "targets": [_target(target) for target in task.targets.all()],
-            "periods": [_period(period, today) for period in task.periods.all()],
+            "targets": [_target(target, language) for target in _related(task, "api_targets", "targets")],
+            "periods": [
+                _period(period, today, language) for period in _related(task, "api_periods", "periods")
+            ],
             "fulfilment": task.fulfilment,
             "fund_rule": task.fund_rule_id,
             "version": task.version,
