@@ -30,7 +30,7 @@ from tasks.api.serializers import (
     VersionOnlySerializer,
 )
 from tasks.filtersets import ProgressReportFilterSet, TaskFilterSet, TaskPeriodFilterSet
-from tasks.models import Evidence, ProgressReport, ReportValue, Target, Task, TaskPeriod, TaskUnit
+from tasks.models import Evidence, ProgressReport, ReportValue, Task, TaskPeriod, TaskUnit
 
 CONFLICT = OpenApiResponse(description="版本冲突：记录已被他人修改，未做任何修改")
 
@@ -66,35 +66,20 @@ class TaskViewSet(VersionedViewSetMixin, ScopedModelViewSet):
         "periods",
     )
     # A page of the list reads its tasks' related rows as plain lists (`api_*`, what
-    # `TaskSerializer.to_representation` reads first), each relation read for the page's task ids
-    # in one query, in its own order: no manager and queryset per task and relation, and none of
-    # the prefetch's matching of instances. Only for the list: a write's answer reads the managers
-    # (DRF clears their cache after a write).
-    list_relations = (
-        ("api_units", lambda: TaskUnit._default_manager.select_related("unit")),
-        ("api_targets", lambda: Target._default_manager.all()),
-        ("api_periods", lambda: TaskPeriod._default_manager.all()),
+    # `TaskSerializer.to_representation` reads first): no manager and queryset per task and relation.
+    # Only for the list: a write's answer must not read lists prefetched before the write.
+    list_prefetches = (
+        Prefetch("task_units", queryset=TaskUnit.objects.select_related("unit"), to_attr="api_units"),
+        Prefetch("required_evidence", to_attr="api_evidence"),
+        Prefetch("targets", to_attr="api_targets"),
+        Prefetch("periods", to_attr="api_periods"),
     )
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        if self.action == "list" and self.paginator is not None:  # the page reads them: below
-            queryset = queryset.prefetch_related(None).prefetch_related(
-                Prefetch("required_evidence", to_attr="api_evidence")
-            )
+        if self.action == "list":
+            queryset = queryset.prefetch_related(None).prefetch_related(*self.list_prefetches)
         return queryset
-
-    def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
-        if page is not None and self.action == "list":
-            by_pk = {task.pk: task for task in page}
-            for name, rows in self.list_relations:
-                for task in page:
-                    setattr(task, name, [])
-                if by_pk:
-                    for row in rows().filter(task_id__in=list(by_pk)):
-                        getattr(by_pk[row.task_id], name).append(row)
-        return page
 
     def _save(self, serializer) -> None:
         units = serializer.validated_data.pop("task_units", None)
