@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
 from parks.models import Park, ParkInvestmentPlan, Project
@@ -79,6 +80,24 @@ def test_pairing_page_has_the_parks_panel(client_for, demo):
     page = text(client_for("leader").get(f"/pairings/{demo['jy'].pk}/"))
     assert 'id="parks"' in page and "晋江—尤溪共建产业园区" in page
     assert "策划 1；签约 1；开工 1；投产 1" in page
+
+
+def test_pairing_page_counts_the_pairings_own_projects_by_stage_for_each_reader(client_for, demo):
+    """The stage counts come with the pairing's own query, unscoped: they must equal what each
+    reader may see of that pairing's projects, and nothing of another pairing's."""
+    wz_park = Park.objects.filter(pairing=demo["wz"]).first()
+    Project.objects.create(name="温州开工项目", pairing=demo["wz"], park=wz_park, stage="started")
+    Project.objects.create(name="温州签约项目", pairing=demo["wz"], park=wz_park, stage="signed")
+    seen = {}
+    for reader in ("admin", "leader", "jj_liaison", "yx_reporter"):
+        seen[reader] = re.search(
+            r"策划 \d+[^<]*", text(client_for(reader).get(f"/pairings/{demo['jy'].pk}/"))
+        )[0]
+    visible = dict(
+        Project.objects.filter(pairing=demo["jy"]).values_list("stage").annotate(n=Count("pk")).order_by()
+    )
+    assert visible == {"planning": 1, "signed": 1, "started": 1, "producing": 1}
+    assert set(seen.values()) == {"策划 1；签约 1；开工 1；投产 1"}, seen
 
 
 def test_lists_run_a_constant_number_of_queries(client_for, demo):
