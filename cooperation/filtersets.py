@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from cooperation.models import Activity, Pairing, PolicyDocument, Region, Unit
+from core.widgets import ListTextInput
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -38,7 +39,8 @@ class SearchFilterSet(django_filters.FilterSet):
     """
 
     search_fields: tuple[str, ...] = ()
-    q = django_filters.CharFilter(method="search", label=_("搜索"))
+    # Written in Python (core/widgets.py): the same markup without a template render per request.
+    q = django_filters.CharFilter(method="search", label=_("搜索"), widget=ListTextInput)
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         super().__init__(data, queryset, request=request, prefix=prefix)

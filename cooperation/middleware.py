@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.utils.functional import SimpleLazyObject
 
 from cooperation.scoping import request_scope
+from core import freshness
 
 
 class ReadScopeMiddleware:
-    """On read-only requests, the user's pairings are read once and reused by every scoped query.
+    """On read-only requests, the user's pairings are read once and reused by every scoped query,
+    and each version token of the cached figures once (`core.freshness.same_tokens`).
 
     See `cooperation.scoping.request_scope`. The user stays lazy: a request that never looks at it
     (the health check, a static file) reads no session and no user.
@@ -28,4 +30,6 @@ class ReadScopeMiddleware:
                 return user
 
             request.user = SimpleLazyObject(load)
+            with freshness.same_tokens():
+                return self.get_response(request)
         return self.get_response(request)

@@ -29,17 +29,35 @@ def _may_see(user, who: str) -> bool:
     return True
 
 
+# The entries' URLs (None: not routed) by URLconf and script prefix: reversed once per process,
+# not ten times on every page.
+_nav_urls: dict[tuple, list[str | None]] = {}
+
+
+def _urls() -> list[str | None]:
+    from django.conf import settings
+    from django.urls import get_script_prefix, get_urlconf
+
+    key = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    urls = _nav_urls.get(key)
+    if urls is None:
+        urls = []
+        for name, *_rest in NAV:
+            try:
+                urls.append(reverse(name))
+            except NoReverseMatch:
+                urls.append(None)
+        _nav_urls[key] = urls
+    return urls
+
+
 def navigation(request):
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {"nav_items": []}
     items = []
     current = request.path
-    for name, label, *who in NAV:
-        if who and not _may_see(request.user, who[0]):
-            continue
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
+    for (_name, label, *who), url in zip(NAV, _urls(), strict=True):
+        if url is None or (who and not _may_see(request.user, who[0])):
             continue
         items.append({"url": url, "label": label, "active": False})
     # One entry is current: the longest URL the path starts with (我的任务 /tasks/mine/, not 任务 /tasks/).

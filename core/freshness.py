@@ -22,7 +22,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TypeVar
 
 from django.conf import settings
@@ -37,11 +39,32 @@ SCOPE = "scope"
 TIMEOUT = 600
 T = TypeVar("T")
 
+# The tokens already read during a read-only request (`same_tokens`): the task list read the scope
+# token once for each of its three option lists and once for the user's pairings.
+_request_tokens: ContextVar[dict[str, str] | None] = ContextVar("freshness_request_tokens", default=None)
+
+
+@contextmanager
+def same_tokens() -> Iterator[None]:
+    """Within this block each token is read from the database once (cooperation/middleware.py wraps
+    every GET and HEAD request in it): the request works from the data's version as it found it,
+    as if it had run a moment earlier. A token changed within the block (`changed()` outside a
+    transaction) is read again; inside a transaction that changed it, figures are computed live
+    as always."""
+    reset = _request_tokens.set({})
+    try:
+        yield
+    finally:
+        _request_tokens.reset(reset)
+
 
 def _bump(name: str) -> None:
     from core.models import DataVersion
 
     token = secrets.token_hex(16)
+    memo = _request_tokens.get()
+    if memo is not None:
+        memo.pop(name, None)
     if not DataVersion.objects.filter(name=name).update(token=token):
         try:
             with transaction.atomic():
@@ -71,12 +94,17 @@ def token(name: str = FIGURES) -> str | None:
         dirty = connection.__dict__.get("_freshness_dirty", {})
         if connection.atomic_blocks and dirty.get(name) is connection.atomic_blocks[0]:
             return None
+    memo = _request_tokens.get()
+    if memo is not None and name in memo:
+        return memo[name]
     current = _read_token(name)
     if current is None:
         # The first read of a new database: a random token of its own (a database restored from a
         # copy, or another one of the same ids, never reuses another's cached figures).
         _bump(name)
         current = _read_token(name)
+    if memo is not None and current is not None:
+        memo[name] = current
     return current
 
 

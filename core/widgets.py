@@ -95,3 +95,33 @@ class ListSelect(forms.Select):
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")  # the form renderer strips what the template ends with
         return mark_safe("".join(parts))
+
+
+class ListInput(forms.widgets.Input):
+    """An <input> written in Python: the markup of Django's input.html and attrs.html without
+    rendering a template (a list's filter form has several small ones on every request).
+    tests/core/test_widgets.py holds it to Django's own rendering."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from django.utils.html import conditional_escape
+        from django.utils.safestring import mark_safe
+
+        widget = self.get_context(name, value, attrs)["widget"]
+        shown = widget["value"]
+        value_html = "" if shown is None else f' value="{conditional_escape(str(shown))}"'
+        return mark_safe(
+            f'<input type="{conditional_escape(widget["type"])}" name="{conditional_escape(widget["name"])}"'
+            f"{value_html}{_attrs_html(widget['attrs'])}>"
+        )
+
+
+class ListTextInput(ListInput, forms.TextInput):
+    pass
+
+
+class ListNumberInput(ListInput, forms.NumberInput):
+    pass
+
+
+class ListNullBooleanSelect(ListSelect, forms.NullBooleanSelect):
+    pass

@@ -57,9 +57,39 @@ TASK_LIST_PREFETCH = (
 )
 # The same rows as plain lists (`task.unit_list`, `task.period_list`), for the task list: a related
 # manager's queryset per task and relation, which the list never filters, was a twentieth of its time.
+# Only the columns the rows and the export read: every column is a model attribute set and an
+# expression hashed while the query is compiled, and the rows read a fifth of them.
 TASK_ROWS_PREFETCH = (
-    Prefetch("task_units", queryset=TaskUnit.objects.select_related("unit"), to_attr="unit_list"),
-    Prefetch("periods", queryset=TaskPeriod.objects.order_by("year"), to_attr="period_list"),
+    Prefetch(
+        "task_units",
+        queryset=TaskUnit.objects.select_related("unit").only(
+            "task_id", "unit_id", "role", "unit__name", "unit__short_name"
+        ),
+        to_attr="unit_list",
+    ),
+    Prefetch(
+        "periods",
+        queryset=TaskPeriod.objects.order_by("year").only(
+            "task_id", "year", "due_date", "status", "completed_on"
+        ),
+        to_attr="period_list",
+    ),
+)
+TASK_ROWS_FIELDS = (
+    "pairing_id",
+    "parent_id",
+    "area_id",
+    "number",
+    "title",
+    "deadline_kind",
+    "deadline_month",
+    "deadline_day",
+    "deadline_date",
+    "deadline_text",
+    "pairing__name",
+    "area__name",
+    "parent__number",
+    "parent__title",
 )
 
 
@@ -189,6 +219,7 @@ class TaskListView(XlsxExportMixin, ScopedPageMixin, FilterView):
             super()
             .get_queryset()
             .select_related("pairing", "area", "parent")
+            .only(*TASK_ROWS_FIELDS)
             .prefetch_related(*TASK_ROWS_PREFETCH)
             .order_by("pairing_id", "position", "pk")
         )

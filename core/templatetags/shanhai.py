@@ -112,9 +112,12 @@ def task_units(task, units=None) -> str:
     """A task's units, the lead ones in bold (the markup of tasks/_units.html, written in Python:
     the task list included that template once per row, a fifth of the page's template time).
     `units`: the task's TaskUnit rows (with their unit), if already read as a list."""
-    from django.utils.html import escape
+    from html import escape
+
     from django.utils.safestring import mark_safe
 
+    # Unit names are plain text: `html.escape` writes what Django's `escape` does, without its
+    # lazy-string wrapper per name.
     names = [
         f"<b>{escape(tu.unit.short_name or tu.unit.name)}</b>"
         if tu.role == "lead"
@@ -124,19 +127,55 @@ def task_units(task, units=None) -> str:
     return mark_safe(("、".join(names) if names else '<span class="muted">—</span>') + "\n")
 
 
-@register.simple_tag
-def task_list_row(task, matched_periods=False) -> str:
+# Badge markup by (language, status, state) for the task list's rows: a handful of entries.
+_row_badges: dict[tuple, str] = {}
+
+
+def _row_badge(period, today, language) -> str:
+    """`period_badge(period)`: its markup depends only on the status and the state on `today`."""
+    from core.states import judge
+
+    if not period:
+        return period_badge(period)
+    status = period.status
+    state = judge(
+        due=period.due_date,
+        done=status == "done",
+        done_on=period.completed_on,
+        as_of=today,
+        paused=status == "paused",
+    ).state
+    key = (language, status, state)
+    markup = _row_badges.get(key)
+    if markup is None:
+        markup = _row_badges[key] = period_badge(period)
+    return markup
+
+
+@register.simple_tag(takes_context=True)
+def task_list_row(context, task, matched_periods=False) -> str:
     """A row of the task list (tasks/task_list.html), written in Python: thirty rows of a dozen
     lookups, filters and tags each were half of the page's template time.
 
     `task.url` and `task.shown_period` are set by the view; `matched_periods`: the year of the
-    period shown is written before its badge (the list is filtered by a period's state).
+    period shown is written before its badge (the list is filtered by a period's state). The
+    fields are plain text of the database: escaped with `html.escape`, as `escape` does.
     """
-    from django.utils.dateformat import format as date_format
+    from html import escape
+
+    from django.utils import timezone
     from django.utils.formats import localize
-    from django.utils.html import conditional_escape as esc
     from django.utils.safestring import mark_safe
-    from django.utils.translation import gettext
+    from django.utils.translation import get_language, gettext
+
+    # Today and the language, read once per render of the list.
+    shared = context.render_context.get(task_list_row)
+    if shared is None:
+        shared = context.render_context[task_list_row] = (timezone.localdate(), get_language())
+    today, language = shared
+
+    def esc(value) -> str:
+        return escape(str(value))
 
     parent = task.parent
     area = task.area
@@ -144,7 +183,7 @@ def task_list_row(task, matched_periods=False) -> str:
     year = ""
     if matched_periods and period:
         # The words of {% blocktranslate %}{{ y }} 年{% endblocktranslate %}.
-        year = gettext("%(y)s 年") % {"y": esc(localize(period.year))} + " "
+        year = gettext("%(y)s 年") % {"y": esc(str(localize(period.year)))} + " "
     due = period.due_date if period else None
     return mark_safe(
         f'<tr><td class="small">{esc(task.pairing.name)}</td>'
@@ -155,6 +194,6 @@ def task_list_row(task, matched_periods=False) -> str:
         f"      <td>{esc((area.name if area else '') or '—')}</td>"
         f'<td class="small">{task_units(task, getattr(task, "unit_list", None))}</td>\n'
         f'      <td class="small">{esc(task.deadline_display)}</td>\n'
-        f'      <td class="nowrap">{year}{period_badge(period)}</td>\n'
-        f'      <td class="nowrap">{esc(date_format(due, "Y-m-d") if due else "—")}</td></tr>'
+        f'      <td class="nowrap">{year}{_row_badge(period, today, language)}</td>\n'
+        f'      <td class="nowrap">{due.isoformat() if due else "—"}</td></tr>'
     )

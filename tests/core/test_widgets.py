@@ -6,7 +6,7 @@ import pytest
 from django import forms
 
 from cooperation.models import Pairing
-from core.widgets import ListSelect
+from core.widgets import ListNullBooleanSelect, ListNumberInput, ListSelect, ListTextInput
 
 CHOICES = [
     ("", "---------"),
@@ -44,3 +44,42 @@ def test_list_select_matches_djangos_select_for_model_choices(demo):
     ours = rendered(ListSelect)
     assert f'<option value="{chosen.pk}" selected>' in ours
     assert ours == rendered(forms.Select)
+
+
+@pytest.mark.parametrize("value", [None, "", 0, 12, "12.5", "a&b", 'x"<y>'])
+@pytest.mark.parametrize("attrs", [None, {"id": "id_x", "class": "wide"}, {"required": True, "step": "any"}])
+@pytest.mark.parametrize(
+    "ours, django_widget",
+    [(ListTextInput, forms.TextInput), (ListNumberInput, forms.NumberInput)],
+)
+def test_list_inputs_match_djangos(ours, django_widget, value, attrs):
+    assert ours().render("n", value, attrs) == django_widget().render("n", value, attrs)
+
+
+@pytest.mark.parametrize("value", [None, "", True, False, "true", "false", "unknown", "2", "3", "x"])
+def test_list_null_boolean_select_matches_djangos(value):
+    attrs = {"id": "id_overdue"}
+    assert ListNullBooleanSelect().render("overdue", value, attrs) == forms.NullBooleanSelect().render(
+        "overdue", value, attrs
+    )
+
+
+@pytest.mark.parametrize(
+    "field, kwargs, ours, data",
+    [
+        (forms.DecimalField, {"min_value": 0, "max_value": 3660}, ListNumberInput, "7"),
+        (forms.DecimalField, {}, ListNumberInput, "abc"),
+        (forms.CharField, {}, ListTextInput, "协作 <b>"),
+        (forms.NullBooleanField, {}, ListNullBooleanSelect, "true"),
+    ],
+)
+@pytest.mark.parametrize("bound", [False, True])
+def test_list_widgets_in_a_form_match_djangos(field, kwargs, ours, data, bound):
+    """As the list pages' filters render them: the field's own attributes (step, min, max) and the
+    bound value, through the form's BoundField."""
+
+    def rendered(widget):
+        form_class = type("F", (forms.Form,), {"x": field(required=False, widget=widget, **kwargs)})
+        return str(form_class(data={"x": data} if bound else None)["x"])
+
+    assert rendered(ours) == rendered(None)

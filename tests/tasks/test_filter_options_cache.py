@@ -88,3 +88,45 @@ def test_a_user_of_no_pairing_gets_the_list_with_no_options(cached_options, clie
     response = client_for("outsider").get("/tasks/")
     assert response.status_code == 200
     assert options(response.content.decode(), "area").endswith('<option value="">全部</option>')
+
+
+def test_the_list_reads_each_version_token_once_per_request(cached_options, demo, client_for):
+    """Its three option lists, its total and the user's pairings are all cached under the scope
+    or figures token: each is read from the database once per request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("jj_liaison")
+    client.get("/tasks/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/tasks/").status_code == 200
+    tokens = [q["sql"] for q in queries.captured_queries if "core_dataversion" in q["sql"]]
+    assert len(tokens) == len(set(tokens)) == 2
+
+
+def test_a_token_changed_within_a_request_is_read_again(cached_options, demo):
+    from core import freshness
+
+    before = freshness.token(freshness.SCOPE)
+    with freshness.same_tokens():
+        assert freshness.token(freshness.SCOPE) == before
+        freshness.changed(freshness.SCOPE)  # outside a transaction: changed at once
+        after = freshness.token(freshness.SCOPE)
+        assert after != before
+        assert freshness.token(freshness.SCOPE) == after
+    assert freshness.token(freshness.SCOPE) == after
+
+
+def test_users_of_other_pairings_get_their_own_options_from_the_cache(
+    cached_options, demo, client_for, users
+):
+    """The options are kept per scope: one user's list is never served to a user of other pairings."""
+    from cooperation.models import Pairing
+
+    for name in ["wz_liaison", "jj_liaison", "wz_liaison", "admin", "jj_liaison"]:
+        page = client_for(name).get("/tasks/").content.decode()
+        offered = options(page, "pairing")
+        visible = Pairing.objects.visible_to(users[name])
+        assert offered.count("<option value=") == visible.count() + 1  # and the empty choice
+        for pairing in Pairing.objects.exclude(pk__in=visible.values("pk")):
+            assert f'<option value="{pairing.pk}">' not in offered
