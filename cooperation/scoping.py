@@ -125,6 +125,13 @@ def request_scope(user) -> None:
         user._scope_pairing_ids = None  # read on first use
 
 
+def request_scope_ids(user) -> list[int] | None:
+    """The ids of the user's pairings as read once for this request (`request_scope`), or None when
+    the scope is read live (a write, a token-authenticated API call): what a cache of things built
+    from the scope may be keyed by."""
+    return _cached_pairing_ids(user)
+
+
 def _cached_pairing_ids(user) -> list[int] | None:
     if not hasattr(user, "_scope_pairing_ids"):
         return None

@@ -54,14 +54,14 @@ def _documents(request):
 def _scope_key(request) -> str | None:
     """What `_scoped` builds the user's choices from: "all" for a superuser, the ids of the
     user's pairings when read for this request; None when the scope is read live."""
-    from cooperation.scoping import _cached_pairing_ids
+    from cooperation.scoping import request_scope_ids
 
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
     if user.is_superuser:
         return "all"
-    ids = _cached_pairing_ids(user)
+    ids = request_scope_ids(user)
     return None if ids is None else ",".join(map(str, ids))
 
 
