@@ -21,6 +21,7 @@ from cooperation.forms import ActivityForm, PairingForm
 from cooperation.models import Activity, Pairing, PolicyDocument
 from cooperation.scoping import is_liaison_of
 from core.history import history_rows
+from core.links import pk_url
 from core.panels import pairing_annotations, pairing_panels
 from core.permissions import ScopedPageMixin, can_manage, denied_message
 
@@ -54,16 +55,6 @@ class PairingListView(ScopedPageMixin, FilterView):
             .annotate(activity_count=Count("activities", distinct=True))
             .order_by("kind", "parent_id", "name")
         )
-
-
-# A pk no row has, reversed once and replaced by each row's.
-_PLACEHOLDER = 2147483647
-
-
-def _pk_url(name: str):
-    """The URL named `name` for a row's pk, reversed once: `reverse(name, args=[pk])` for each."""
-    head, _sep, tail = reverse(name, args=[_PLACEHOLDER]).partition(str(_PLACEHOLDER))
-    return lambda pk: f"{head}{pk}{tail}"
 
 
 class PairingDetailView(ScopedPageMixin, DetailView):
@@ -118,8 +109,8 @@ class PairingDetailView(ScopedPageMixin, DetailView):
         if context["can_manage"]:
             # Each row's edit and delete links, from one reversed URL per kind (as {% url %} writes them).
             edit_url, delete_url = (
-                _pk_url("cooperation:activity_edit"),
-                _pk_url("cooperation:activity_delete"),
+                pk_url("cooperation:activity_edit"),
+                pk_url("cooperation:activity_delete"),
             )
             for activity in context["activities"]:
                 activity.edit_url, activity.delete_url = edit_url(activity.pk), delete_url(activity.pk)

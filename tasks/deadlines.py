@@ -14,9 +14,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 
 from core.deadlines import DeadlineItem
+from core.links import pk_url
 from core.queries import in_one_param
 from tasks.fulfilment import FUND_KINDS
 from tasks.models import Task, TaskPeriod, TaskUnit, YearLock, period_key
@@ -64,8 +64,7 @@ def deadlines(start: datetime.date, end: datetime.date, as_of: datetime.date) ->
         TaskUnit.objects.filter(task_id__in=task_ids).order_by().values_list("task_id", "unit_id")
     ):
         units[task_id].add(unit_id)
-    sentinel = 987654321
-    url = reverse("tasks:task_detail", args=[sentinel]).replace(str(sentinel), "{}")
+    url = pk_url("tasks:task_detail")
     for pk, due, year, task_id, number, title, pairing_id, pairing_name in rows:
         name = f"{number} {title}".strip()
         yield DeadlineItem(
@@ -74,6 +73,6 @@ def deadlines(start: datetime.date, end: datetime.date, as_of: datetime.date) ->
             pairing_id=pairing_id,
             unit_ids=tuple(sorted(units[task_id])),
             summary=f"{pairing_name}：{name}（{year}年）应于 {due:%Y-%m-%d} 前完成",
-            url=url.format(task_id) + f"#period-{pk}",
+            url=url(task_id) + f"#period-{pk}",
             kind="task",
         )

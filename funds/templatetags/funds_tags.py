@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 
 from django import template
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.formats import localize
@@ -22,6 +21,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.links import pk_url
 from core.money import yuan
 from funds.models import Step
 
@@ -88,17 +88,10 @@ def _state_badge(commitment, state: str) -> str:
     return html
 
 
-def _commitment_url():
-    """The commitment page's URL for an id, reversed once (as `reverse` would write it for each)."""
-    placeholder = 2147483647
-    head, _sep, tail = reverse("funds:commitment_detail", args=[placeholder]).partition(str(placeholder))
-    return lambda pk: f"{head}{pk}{tail}"
-
-
 @register.simple_tag
 def fund_rows(commitments) -> str:
     """The rows of one pairing's table on the funds list, each as `fund_row` writes it."""
-    url, today = _commitment_url(), timezone.localdate()
+    url, today = pk_url("funds:commitment_detail"), timezone.localdate()
     return mark_safe("".join(f"\n      {fund_row(c, url(c.pk), today)}\n    " for c in commitments))
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django import template
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
@@ -17,23 +16,20 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.links import pk_url
 from core.states import judge
 from core.templatetags.shanhai import colon, period_badge, workday_note
 from tasks.models import TaskPeriod
 
 register = template.Library()
 
-# A pk no row has, reversed once and replaced by each row's.
-_PLACEHOLDER = 2147483647
-
 # Badge markup by (language, status, state): a handful of entries.
 _badges: dict[tuple, str] = {}
 
 
 def _task_url():
-    """The task page's URL for a task id, reversed once (as `reverse` would write it for each)."""
-    head, _sep, tail = reverse("tasks:task_detail", args=[_PLACEHOLDER]).partition(str(_PLACEHOLDER))
-    return lambda task_id: f"{head}{task_id}{tail}"
+    """The task page's URL for a task id (`core.links.pk_url`)."""
+    return pk_url("tasks:task_detail")
 
 
 def _number(value) -> str:
