@@ -69,12 +69,23 @@ def recorded(model, moment: datetime.datetime, matching: Q, *fields: str) -> dic
     """Each object of `model` that matched `matching` at some point before `moment`, as its last
     history row before `moment` says (one query). The caller checks the match again on that row:
     an activity moved from 2025 to 2026 before the cut-off is no longer 2025's."""
+    return as_recorded(_history_before(model, moment, matching).values("id", "history_type", *fields))
+
+
+def recorded_rows(model, moment: datetime.datetime, matching: Q, *fields: str) -> dict[int, tuple]:
+    """`recorded` as plain tuples (`fields` in their order) for the tens of thousands of rows of a
+    chunk's task periods: no dict per history row."""
+    last: dict[int, tuple] = {}
+    for row in _history_before(model, moment, matching).values_list("id", "history_type", *fields):
+        last[row[0]] = row
+    return {pk: row[2:] for pk, row in last.items() if row[1] != "-"}
+
+
+def _history_before(model, moment: datetime.datetime, matching: Q):
     history = model.history.model.objects
     candidates = history.filter(matching, history_date__lt=moment).values("id")
-    return as_recorded(
-        history.filter(id__in=candidates, history_date__lt=moment)
-        .order_by("id", "history_date", "history_id")
-        .values("id", "history_type", *fields)
+    return history.filter(id__in=candidates, history_date__lt=moment).order_by(
+        "id", "history_date", "history_id"
     )
 
 
@@ -88,10 +99,27 @@ class TaskAt(NamedTuple):
     title: str
     number: str
     position: int
+    parent_id: int | None
+    area: str | None
+    deadline_text: str
 
 
-@dataclass
-class PeriodAt:
+# The fields of `TaskAt`, in its order, as the one query of a chunk's tasks reads them.
+TASK_AT_FIELDS = (
+    "pk",
+    "pairing_id",
+    "fulfilment",
+    "fund_rule_id",
+    "title",
+    "number",
+    "position",
+    "parent_id",
+    "area__name",
+    "deadline_text",
+)
+
+
+class PeriodAt(NamedTuple):
     pk: int
     task_id: int
     year: int
@@ -238,13 +266,12 @@ class YearRecord:
         self.year = year
         self.as_of = as_of
         self.moment = cutoff_moment(as_of)
+        self._standings: dict[int, Standing] = {}
         self.tasks: dict[int, TaskAt] = {
             task.pk: task
             for task in map(
                 TaskAt._make,
-                Task.objects.filter(pairing_id__in=self.ids).values_list(
-                    "pk", "pairing_id", "fulfilment", "fund_rule_id", "title", "number", "position"
-                ),
+                Task.objects.filter(pairing_id__in=self.ids).values_list(*TASK_AT_FIELDS),
             )
         }
         self._load_periods()
@@ -266,20 +293,20 @@ class YearRecord:
 
     # --- task periods and actual values ------------------------------------------------------
     def _load_periods(self) -> None:
-        rows = recorded(
+        rows = recorded_rows(
             TaskPeriod,
             self.moment,
-            Q(task__pairing_id__in=self.ids) & Q(year=self.year),
+            # The chunk's tasks by id (read above): no join with the tasks to find them by pairing.
+            Q(task_id__in=id_list(self.tasks)) & Q(year=self.year),
             "task_id",
             "year",
             "due_date",
             "status",
             "completed_on",
         )
+        tasks = self.tasks
         self.periods: dict[int, PeriodAt] = {
-            pk: PeriodAt(pk, r["task_id"], r["year"], r["due_date"], r["status"], r["completed_on"])
-            for pk, r in rows.items()
-            if r["task_id"] in self.tasks
+            pk: PeriodAt(pk, *row) for pk, row in rows.items() if row[0] in tasks
         }
         # The period of each task in the year (targets are judged on it) …
         self.period_of_task: dict[int, PeriodAt] = {
@@ -289,12 +316,7 @@ class YearRecord:
         # even when its due date was moved into the next January (the one rule of every surface).
         self.due_periods = sorted(
             (p for p in self.periods.values() if p.due is not None and p.year == self.year),
-            key=lambda p: (
-                self.tasks[p.task_id].pairing_id,
-                p.due,
-                self.tasks[p.task_id].position,
-                p.task_id,
-            ),
+            key=lambda p: ((task := tasks[p.task_id]).pairing_id, p.due, task.position, p.task_id),
         )
 
     def _load_actuals(self) -> None:
@@ -308,8 +330,8 @@ class YearRecord:
         )
         self.actuals = {(r["period_id"], r["target_id"]): r["value"] for r in rows.values()}
 
-    def last_approved_reports(self, period_ids: list[int]) -> dict[int, tuple[str, datetime.datetime]]:
-        """Each period's last report approved before the cut-off: (text, reviewed_at)."""
+    def last_approved_reports(self, period_ids: list[int]) -> dict[int, tuple[str, datetime.date]]:
+        """Each period's last report approved before the cut-off: (text, the day it was approved)."""
         reports: dict[int, tuple[str, datetime.datetime]] = {}
         for period_id, text, reviewed_at in (
             ProgressReport.objects.filter(
@@ -321,7 +343,7 @@ class YearRecord:
             .values_list("period_id", "text", "reviewed_at")
         ):
             reports[period_id] = (text, reviewed_at)
-        return reports
+        return {period_id: (text, _local_day(at)) for period_id, (text, at) in reports.items()}
 
     # --- funds -------------------------------------------------------------------------------
     def _load_commitments(self) -> None:
@@ -403,12 +425,15 @@ class YearRecord:
 
     def _load_targets(self) -> None:
         """The targets of the tasks that run in the year, and the yearly minimums among them."""
-        self.targets: list[Target] = [
-            t
-            for t in Target.objects.filter(task_id__in=id_list(self.period_of_task))
+        tasks = self.tasks
+        # In the sheets' order (pairing, task position), sorted here by the tasks read above rather
+        # than by a join in the query.
+        self.targets: list[Target] = sorted(
+            Target.objects.filter(task_id__in=id_list(self.period_of_task))
             .filter(Q(year__isnull=True) | Q(year=self.year))
-            .order_by("task__pairing_id", "task__position", "task_id", "pk")
-        ]
+            .order_by(),
+            key=lambda t: ((task := tasks[t.task_id]).pairing_id, task.position, t.task_id, t.pk),
+        )
         self.minimums: list[Minimum] = []
         self.minimum_of: dict[int, Minimum] = {}
         self.minimums_of_task: dict[int, list[Minimum]] = defaultdict(list)
@@ -529,7 +554,14 @@ class YearRecord:
         return self.commitment_of_rule.get(task.fund_rule_id)
 
     def standing(self, period: PeriodAt) -> Standing:
-        """How a period stood on the as-of day: by its ledger if ledger-kept, else by its recorded status."""
+        """How a period stood on the as-of day: by its ledger if ledger-kept, else by its recorded status
+        (judged once per period: the scores and the sheets ask alike)."""
+        found = self._standings.get(period.pk)
+        if found is None:
+            found = self._standings[period.pk] = self._judge(period)
+        return found
+
+    def _judge(self, period: PeriodAt) -> Standing:
         task = self.tasks[period.task_id]
         paused = period.status == TaskPeriod.Status.PAUSED
         if task.fulfilment:

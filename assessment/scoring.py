@@ -12,10 +12,13 @@ Activities belong to the pairing, so both sides share that section.
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from itertools import groupby
+from operator import itemgetter
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -27,14 +30,15 @@ from assessment.models import (
     AssessmentScheme,
     AssessmentSection,
 )
-from assessment.record import YearRecord
-from cooperation.models import Pairing
+from assessment.record import TaskAt, YearRecord, id_list
+from cooperation.models import Pairing, Unit
 from core.states import Standing, State, judge
 from tasks.models import Task, TaskPeriod, TaskUnit
 
 ZERO = Decimal("0")
 ONE = Decimal("1")
 SIDES = ("coastal", "mountain")
+BOTH_SIDES = frozenset(SIDES)  # a task without units answers for both
 
 
 def side_label(side: str) -> str:
@@ -70,8 +74,7 @@ def sides_of(path: str, pairing: Pairing) -> tuple[str, ...]:
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PeriodOutcome:
+class PeriodOutcome(NamedTuple):
     """How a task period stands on the assessment day (the answer of `core.states.judge`)."""
 
     key: str  # on_time / late / overdue / open / paused / no_due
@@ -229,8 +232,12 @@ class Chunk:
         return YearRecord(self.ids, self.year, self.as_of)
 
     @cached_property
-    def sides(self) -> dict[int, set[str]]:
-        return task_sides(self.pairings)
+    def units(self) -> TaskUnits:
+        return task_units(self.pairings, self.record.tasks)
+
+    @property
+    def sides(self) -> dict[int, frozenset[str]]:
+        return self.units.sides
 
     @cached_property
     def notices(self):
@@ -259,19 +266,56 @@ def collect_adjustments(pairings: list[Pairing], year: int, scheme: AssessmentSc
         side_facts.adjusted_reasons.setdefault(item_id, []).append(f"{reason} {sign}{points.normalize():f}")
 
 
-def task_sides(pairings: list[Pairing]) -> dict[int, set[str]]:
-    """Which side(s) each task answers for, from its units' regions (one query)."""
+class TaskUnits(NamedTuple):
+    """A chunk's task units, read once: each task's side(s) and its lead and cooperating units."""
+
+    sides: dict[int, frozenset[str]]  # from the units' regions; a task without units is absent
+    lead: dict[int, str]  # the units' names in their order, joined with 、
+    cooperating: dict[int, str]
+
+
+def task_units(pairings: list[Pairing], tasks: dict[int, TaskAt]) -> TaskUnits:
+    """Which side(s) each of `tasks` (a chunk's, by id) answers for, from its units' regions, and
+    its units by role (two queries: the task units, then their few hundred units)."""
     by_id = {p.pk: p for p in pairings}
-    sides: dict[int, set[str]] = defaultdict(set)
-    known: dict[tuple[int, str], tuple[str, ...]] = {}  # (pairing, region path) → sides: a few hundred
-    for task_id, pairing_id, path in TaskUnit.objects.filter(task__pairing_id__in=list(by_id)).values_list(
-        "task_id", "task__pairing_id", "unit__region__path"
+    rows = list(
+        TaskUnit.objects.filter(task_id__in=id_list(tasks))
+        .order_by("task_id", "order", "pk")
+        .values_list("task_id", "role", "unit_id")
+    )
+    names, paths = {}, {}
+    for pk, name, path in Unit.objects.filter(pk__in=id_list({row[2] for row in rows})).values_list(
+        "pk", "name", "region__path"
     ):
-        found = known.get((pairing_id, path))
-        if found is None:
-            found = known[(pairing_id, path)] = sides_of(path, by_id[pairing_id])
-        sides[task_id].update(found)
-    return sides
+        names[pk], paths[pk] = name, path
+    # A unit's side(s) in a pairing as a bit mask (coastal 1, mountain 2), worked out once per
+    # pairing and unit (a few hundred); a task's sides are its units' masks or-ed together.
+    masks: dict[int, dict[int, int]] = {pk: {} for pk in by_id}
+    sides: dict[int, frozenset[str]] = {}
+    lead: dict[int, str] = {}
+    cooperating: dict[int, str] = {}
+    lead_role = TaskUnit.Role.LEAD.value
+    for task_id, group in groupby(rows, key=itemgetter(0)):
+        pairing_id = tasks[task_id].pairing_id
+        unit_masks = masks[pairing_id]
+        mask, leads, others = 0, [], []
+        for _task_id, role, unit_id in group:
+            found = unit_masks.get(unit_id)
+            if found is None:
+                found = unit_masks[unit_id] = SIDE_MASKS[sides_of(paths[unit_id], by_id[pairing_id])]
+            mask |= found
+            (leads if role == lead_role else others).append(names[unit_id])
+        sides[task_id] = MASK_SIDES[mask]
+        if leads:
+            lead[task_id] = "、".join(leads)
+        if others:
+            cooperating[task_id] = "、".join(others)
+    return TaskUnits(sides=sides, lead=lead, cooperating=cooperating)
+
+
+# `sides_of`'s answers as bit masks, and back (one shared frozenset per combination).
+SIDE_MASKS = {(SIDES[0],): 1, (SIDES[1],): 2, SIDES: 3}
+MASK_SIDES = {1: frozenset(SIDES[:1]), 2: frozenset(SIDES[1:]), 3: BOTH_SIDES}
 
 
 def collect_chunk(chunk: Chunk, facts: dict) -> None:
@@ -280,30 +324,34 @@ def collect_chunk(chunk: Chunk, facts: dict) -> None:
     record = chunk.record
     sides_by_task = chunk.sides
 
-    def sides_for(task_id: int) -> set[str]:
-        return sides_by_task.get(task_id) or set(SIDES)  # a task without units answers for both
-
     # 重点任务按时完成: report-kept periods due in the year (a ledger-kept one is its ledger's section's).
+    # Tens of thousands of periods: counted per (pairing, sides, on time) first, then given to the sides.
+    tasks, standing = record.tasks, record.standing
+    counted: Counter[tuple[int, frozenset[str], bool]] = Counter()
     for period in record.due_periods:
-        task = record.tasks[period.task_id]
+        task = tasks[period.task_id]
         if task.fulfilment:
             continue
-        outcome = outcome_of(record.standing(period))
-        if not outcome.counted:
-            continue
-        for side in sides_for(task.pk):
-            facts[(task.pairing_id, side)].tasks_counted += 1
-            facts[(task.pairing_id, side)].tasks_on_time += int(outcome.on_time)
+        outcome = outcome_of(standing(period))
+        if outcome.counted:
+            counted[(task.pairing_id, sides_by_task.get(task.pk, BOTH_SIDES), outcome.on_time)] += 1
+    for (pairing_id, sides, on_time), n in counted.items():
+        for side in sides:
+            facts[(pairing_id, side)].tasks_counted += n
+            facts[(pairing_id, side)].tasks_on_time += n * int(on_time)
 
     # 量化指标完成: targets of report-kept tasks that are not yearly minimums.
+    counted.clear()
     for target in record.targets:
         if not record.counted_in_targets(target):
             continue
         met = target.is_met(record.actual(target))
-        pairing_id = record.tasks[target.task_id].pairing_id
-        for side in sides_for(target.task_id):
-            facts[(pairing_id, side)].targets_counted += 1
-            facts[(pairing_id, side)].targets_met += int(met)
+        pairing_id = tasks[target.task_id].pairing_id
+        counted[(pairing_id, sides_by_task.get(target.task_id, BOTH_SIDES), met)] += 1
+    for (pairing_id, sides, met), n in counted.items():
+        for side in sides:
+            facts[(pairing_id, side)].targets_counted += n
+            facts[(pairing_id, side)].targets_met += n * int(met)
 
     # 帮扶资金按时到位: the payer answers for the payment, the receiver for the list (and for an
     # arrival a task is kept by).
@@ -320,9 +368,11 @@ def collect_chunk(chunk: Chunk, facts: dict) -> None:
                 facts[(pairing.pk, side)].funds_counted += 1
                 facts[(pairing.pk, side)].funds_on_time += int(use_list.on_time)
     for period in record.period_of_task.values():
-        task = record.tasks[period.task_id]
+        task = tasks[period.task_id]
+        if task.fulfilment != Task.Fulfilment.FUND_CONFIRMED:
+            continue
         commitment = record.commitment_for(task, period)
-        if task.fulfilment != Task.Fulfilment.FUND_CONFIRMED or commitment is None:
+        if commitment is None:
             continue
         arrival = outcome_of(record.standing(period))
         if arrival.counted:
@@ -487,12 +537,6 @@ def total_score(
 def section_detail(section: AssessmentSection, facts: Facts, sections: list[AssessmentSection]) -> str:
     """A short Chinese note of what the points were computed from, e.g. “按时 3/5”."""
     Rule = AssessmentSection.Rule
-    pairs = {
-        Rule.TASKS_ON_TIME: (_("按时完成"), facts.tasks_on_time, facts.tasks_counted),
-        Rule.TARGETS_MET: (_("达标"), facts.targets_met, facts.targets_counted),
-        Rule.FUNDS_ON_TIME: (_("按时"), facts.funds_on_time, facts.funds_counted),
-        Rule.ACTIVITIES_MINIMUMS: (_("达到最低次数"), facts.minimums_met, facts.minimums_counted),
-    }
     if not section_applies(section, facts, sections):
         return _("%(name)s：无考核事项，不适用") % {"name": section.name}
     if section.rule == Rule.URGING:
@@ -507,5 +551,14 @@ def section_detail(section: AssessmentSection, facts: Facts, sections: list[Asse
             "a": f"{facts.parks_actual:,.2f}",
             "p": f"{facts.parks_planned:,.2f}",
         }
-    label, part, whole = pairs[section.rule]
+    if section.rule == Rule.TASKS_ON_TIME:
+        label, part, whole = _("按时完成"), facts.tasks_on_time, facts.tasks_counted
+    elif section.rule == Rule.TARGETS_MET:
+        label, part, whole = _("达标"), facts.targets_met, facts.targets_counted
+    elif section.rule == Rule.FUNDS_ON_TIME:
+        label, part, whole = _("按时"), facts.funds_on_time, facts.funds_counted
+    elif section.rule == Rule.ACTIVITIES_MINIMUMS:
+        label, part, whole = _("达到最低次数"), facts.minimums_met, facts.minimums_counted
+    else:
+        raise KeyError(section.rule)  # as the table of rules did for a rule it did not know
     return f"{section.name}：{label} {part}/{whole}"

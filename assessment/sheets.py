@@ -13,14 +13,14 @@ from decimal import Decimal
 from functools import cached_property, lru_cache
 
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from assessment.models import AssessmentAdjustment, AssessmentScheme
-from assessment.record import YearRecord, id_list, recorded
+from assessment.record import YearRecord, recorded
 from assessment.scoring import (
+    BOTH_SIDES,
     PAIRING_CHUNK,
     SIDES,
     Chunk,
@@ -40,7 +40,7 @@ from funds.models import FundUseProject
 from indicators.services import assessment_rows
 from parks.models import Park, ParkInvestmentPlan
 from reminders.models import UrgingNotice
-from tasks.models import Task, TaskUnit
+from tasks.models import Task
 
 CHUNK = 500
 # A ledger-kept task is scored in its ledger's section, not as a task.
@@ -95,12 +95,18 @@ class PairingExporter(Exporter):
 
 def full_numbers(pairing_ids: list[int]) -> dict[int, str]:
     """Each task's number with its ancestors' (“二、（一）5.”), from one query."""
-    rows = {
-        pk: (parent, number)
-        for pk, parent, number in Task.objects.filter(pairing_id__in=pairing_ids).values_list(
-            "pk", "parent_id", "number"
-        )
-    }
+    return number_paths(
+        {
+            pk: (parent, number)
+            for pk, parent, number in Task.objects.filter(pairing_id__in=pairing_ids).values_list(
+                "pk", "parent_id", "number"
+            )
+        }
+    )
+
+
+def number_paths(rows: dict[int, tuple[int | None, str]]) -> dict[int, str]:
+    """`full_numbers` from the tasks' (parent, number), read already (a chunk's `YearRecord`)."""
     cache: dict[int, str] = {}
 
     def build(pk: int, depth: int = 0) -> str:
@@ -114,14 +120,18 @@ def full_numbers(pairing_ids: list[int]) -> dict[int, str]:
     return {pk: build(pk) for pk in rows}
 
 
+def chunk_numbers(chunk: Chunk) -> dict[int, str]:
+    """The full numbers of a chunk's tasks, built once for the sheets that show them."""
+    return chunk.memo(
+        "numbers",
+        lambda: number_paths({t.pk: (t.parent_id, t.number) for t in chunk.record.tasks.values()}),
+    )
+
+
 def id_chunks(ids: list[int]) -> list[list[int]]:
     """The pairing ids in ascending chunks of PAIRING_CHUNK (the sheets' first sort key)."""
     ordered = sorted(ids)
     return [ordered[start : start + PAIRING_CHUNK] for start in range(0, len(ordered), PAIRING_CHUNK)]
-
-
-def _local_date(value: datetime.datetime | None) -> datetime.date | None:
-    return timezone.localtime(value).date() if value else None
 
 
 class SummarySheet(Exporter):
@@ -248,25 +258,12 @@ class TasksSheet(PairingExporter):
 
     def chunk_rows(self, chunk: Chunk) -> Iterator[list]:
         # The task numbers, areas and units are held for one chunk at a time.
-        numbers = chunk.memo("numbers", lambda: full_numbers(chunk.ids))
+        numbers = chunk_numbers(chunk)
         record = chunk.record
-        sides = chunk.sides
+        units = chunk.units
+        sides, lead_units, cooperating_units = units.sides, units.lead, units.cooperating
         reports = record.last_approved_reports([p.pk for p in record.due_periods])
-        task_ids = {p.task_id for p in record.due_periods}
-        # Plain values (no model instances): the area and deadline text of each task, its units in order.
-        details = {
-            pk: (area or "", deadline_text)
-            for pk, area, deadline_text in Task.objects.filter(pk__in=id_list(task_ids)).values_list(
-                "pk", "area__name", "deadline_text"
-            )
-        }
-        units: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        for task_id, role, name in (
-            TaskUnit.objects.filter(task_id__in=id_list(task_ids))
-            .order_by("task_id", "order", "pk")
-            .values_list("task_id", "role", "unit__name")
-        ):
-            units[task_id][role].append(name)
+        language = get_language()
         # The labels of 是否计分, translated once for the chunk rather than once per row.
         yes, not_counted = _("是"), _("否：%(why)s")
         ledger_counted = {
@@ -279,9 +276,6 @@ class TasksSheet(PairingExporter):
         status_labels: dict[tuple, str] = {}
         for period in record.due_periods:
             task = record.tasks[period.task_id]
-            area, deadline_text = details[task.pk]
-            lead = "、".join(units[task.pk][TaskUnit.Role.LEAD])
-            coop = "、".join(units[task.pk][TaskUnit.Role.COOPERATING])
             standing = record.standing(period)
             outcome = outcome_of(standing)
             label = outcome_labels.get((standing.state, standing.days))
@@ -292,7 +286,7 @@ class TasksSheet(PairingExporter):
                 status = status_labels[(standing.state, period.status)] = record.status_label(
                     period, standing
                 )
-            report_text, reviewed_at = reports.get(period.pk, ("", None))
+            report_text, reviewed_on = reports.get(period.pk, ("", None))
             if task.fulfilment:
                 counted = ledger_counted.get(task.fulfilment) or _("否：按%(ledger)s计分") % {
                     "ledger": LEDGER_LABELS.get(task.fulfilment, _("台账"))
@@ -305,19 +299,19 @@ class TasksSheet(PairingExporter):
                 self.by_id[task.pairing_id].name,
                 numbers.get(task.pk, task.number),
                 task.title,
-                area,
-                lead,
-                coop,
+                task.area or "",
+                lead_units.get(task.pk, ""),
+                cooperating_units.get(task.pk, ""),
                 period.due,
-                deadline_text,
+                task.deadline_text,
                 standing.done_on if standing.is_done else None,
                 label,
                 outcome.days_late or None,
                 status,
-                sides_text(sides.get(task.pk) or SIDES),
+                _sides_text(sides.get(task.pk, BOTH_SIDES), language),
                 counted,
                 report_text,
-                _local_date(reviewed_at),
+                reviewed_on,
             ]
 
 
@@ -342,11 +336,12 @@ class TargetsSheet(PairingExporter):
     ]
 
     def chunk_rows(self, chunk: Chunk) -> Iterator[list]:
-        numbers = chunk.memo("numbers", lambda: full_numbers(chunk.ids))
+        numbers = chunk_numbers(chunk)
         record = chunk.record
         sides = chunk.sides
         yes, no = _("是"), _("否")
         comparators: dict[str, str] = {}  # each comparator's label, read once per chunk
+        counted_labels = target_counted_labels()
         for target in record.targets:
             actual = record.actual(target)
             rate = target.completion_rate(actual)
@@ -367,19 +362,30 @@ class TargetsSheet(PairingExporter):
                 rate / 100 if rate is not None else None,
                 yes if target.is_met(actual) else no,
                 sides_text(sides.get(target.task_id) or SIDES),
-                _target_counted(record, target),
+                _target_counted(record, target, counted_labels),
                 target.source_text,
             ]
 
 
-def _target_counted(record: YearRecord, target) -> str:
+def target_counted_labels() -> tuple[str, dict[str, str]]:
+    """The labels of a target's 是否计分, translated once (a chunk has thousands of targets): a
+    yearly minimum's, then by the task's fulfilment (是 for a report-kept task)."""
+    by_fulfilment = {
+        fulfilment: _("否：按%(ledger)s计分") % {"ledger": LEDGER_LABELS.get(fulfilment, _("台账"))}
+        for fulfilment in Task.Fulfilment.values
+        if fulfilment
+    }
+    by_fulfilment[""] = _("是")
+    return _("否：计入交流活动"), by_fulfilment
+
+
+def _target_counted(record: YearRecord, target, labels: tuple[str, dict[str, str]]) -> str:
     """是否计分 of a target: scored under 量化指标, or where else it counts."""
+    minimum, by_fulfilment = labels
     if target.pk in record.minimum_of:
-        return _("否：计入交流活动")
-    task = record.tasks[target.task_id]
-    if task.fulfilment:
-        return _("否：按%(ledger)s计分") % {"ledger": LEDGER_LABELS.get(task.fulfilment, _("台账"))}
-    return _("是")
+        return minimum
+    fulfilment = record.tasks[target.task_id].fulfilment
+    return by_fulfilment.get(fulfilment) or _("否：按%(ledger)s计分") % {"ledger": _("台账")}
 
 
 def _number(value: Decimal | None, money: bool) -> Decimal | None:

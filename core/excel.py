@@ -384,6 +384,8 @@ class SheetWriter:
         self.number_styles: list = [None] * len(columns)
         self.counter_style = None
         self.date_style = None
+        self.plain_style = None  # the format of plain text and blank cells, made on first use
+        self.totaled = [column.total for column in columns]
         for index, column in enumerate(columns):
             sheet.set_column(index, index, column.width)
         sheet.freeze_panes(2, 0)  # below the title and the header: “A3”
@@ -477,7 +479,6 @@ class SheetWriter:
         row_index = self.row
         sheet = self.sheet
         if offset:
-            row = [self.count, *row]
             style = self.counter_style
             if style is None:
                 style = self.counter_style = writer.style("0", extra=(("align", "center"),))
@@ -489,75 +490,73 @@ class SheetWriter:
         # written (XlsxWriter writes the row out when the next one starts).
         usable, short, lines = self.row_height.usable, self.row_height.short, 1
         write_string, write_blank, write_number = sheet.write_string, sheet.write_blank, sheet.write_number
-        write_datetime, number_styles = sheet.write_datetime, self.number_styles
-        text_style = writer.text_style
-        plain = None  # text_style(False, False, True): plain text and blank cells
-        for index, (column, value) in enumerate(zip(columns, row, strict=False)):
+        number_styles, totaled = self.number_styles, self.totaled
+        plain = self.plain_style  # text_style(False, False, True): plain text and blank cells
+        for index, value in enumerate(row, offset):
             kind = type(value)
             if kind is str:
-                if not value:
+                size = len(value)
+                if not size:
                     if plain is None:
-                        plain = text_style(False, False, True)
+                        plain = self.plain_style = writer.text_style(False, False, True)
                     write_blank(row_index, index, None, plain)
-                elif value.isprintable() and value[0] not in _FORMULA_FIRST and len(value) <= MAX_CELL_TEXT:
+                elif size <= MAX_CELL_TEXT and value[0] not in _FORMULA_FIRST and value.isprintable():
                     # Nothing to clean, cut or quote (`clean_text` would return the text as it is,
                     # `looks_like_formula` False): the commonest cell. No line break in it.
-                    if len(value) > short[index]:
+                    if size > short[index]:
                         found = _measured_lines(value, usable[index], 1.0)
                         if found > lines:
                             lines = found
                     if plain is None:
-                        plain = text_style(False, False, True)
+                        plain = self.plain_style = writer.text_style(False, False, True)
                     write_string(row_index, index, value, plain)
                 else:
-                    if len(value) > short[index] or "\n" in value:
+                    if size > short[index] or "\n" in value:
                         found = _measured_lines(value, usable[index], 1.0)
                         if found > lines:
                             lines = found
                     text = clean_text(value)
-                    write_string(row_index, index, text, text_style(looks_like_formula(text), False, True))
+                    write_string(
+                        row_index, index, text, writer.text_style(looks_like_formula(text), False, True)
+                    )
                 continue  # not a number: nothing to add to the totals
             elif value is None:
                 if plain is None:
-                    plain = text_style(False, False, True)
+                    plain = self.plain_style = writer.text_style(False, False, True)
                 write_blank(row_index, index, None, plain)
                 continue
             elif kind is int or kind is Decimal or kind is float:
-                if offset and index == 0:
-                    pass  # the running 序号, written above
-                else:
-                    style = number_styles[index]
-                    if style is None:
-                        style = number_styles[index] = writer.style(self.number_formats[index], wrap=True)
-                    write_number(row_index, index, value, style)
+                style = number_styles[index]
+                if style is None:
+                    style = number_styles[index] = writer.style(self.number_formats[index], wrap=True)
+                write_number(row_index, index, value, style)
             elif kind is datetime.date:
                 style = self.date_style
                 if style is None:
                     style = self.date_style = writer.style(FORMATS["date"], wrap=True)
-                write_datetime(row_index, index, value, style)
+                sheet.write_datetime(row_index, index, value, style)
                 continue
             elif isinstance(value, RowSum):
+                cells = [self.count, *row] if offset else row  # the row as written, 序号 first
                 first, last = value.first + offset, value.last + offset
                 expression = f"=SUM({xl_col_to_name(first - 1)}{row_index + 1}:{xl_col_to_name(last - 1)}{row_index + 1})"
-                result = sum((_decimal(v) or 0 for v in row[first - 1 : last]), Decimal(0))
+                result = sum((_decimal(v) or 0 for v in cells[first - 1 : last]), Decimal(0))
                 if value.over:
                     full = value.full or value.over
                     expression = f"=ROUND({expression[1:]}/{value.over.normalize():f}*{full.normalize():f},2)"
                     result = (result / value.over * full).quantize(Decimal("0.01"))
                 for column_number in value.plus:
                     expression += f"+{xl_col_to_name(column_number + offset - 1)}{row_index + 1}"
-                    result += _decimal(row[column_number + offset - 1]) or 0
-                writer.formula(row_index, index, expression, result, value.kind)
+                    result += _decimal(cells[column_number + offset - 1]) or 0
+                writer.formula(row_index, index, expression, result, columns[index].kind)
                 value = result
-            elif offset and index == 0:
-                pass  # the running 序号, written above
             else:
                 if isinstance(value, str) and (len(value) > short[index] or "\n" in value):
                     found = _measured_lines(value, usable[index], 1.0)
                     if found > lines:
                         lines = found
-                writer.write(row_index, index, value, column.kind, wrap=True)
-            if column.total:
+                writer.write(row_index, index, value, columns[index].kind, wrap=True)
+            if totaled[index]:
                 number = _decimal(value)
                 if number is not None:
                     self.totals[index] += number

@@ -103,6 +103,13 @@ def test_seed_scale_then_bench_write_every_section_and_list_queries_do_not_grow(
         assert export["rows_by_sheet"]["任务完成情况"] >= 0
         # XlsxWriter alone wrote the export's cells in the same run (the export's yardstick).
         assert export["bare_writer_seconds"] > 0 and export["bare_writer_cells"] > export["rows"], export
+        # Both figures are the medians of the same number of runs in turn; the goal's ratio is the
+        # median of the pairs' ratios.
+        assert len(export["export_runs"]) == len(export["bare_writer_runs"]) == 5, export
+        assert export["export_seconds"] == sorted(export["export_runs"])[2], export
+        assert export["bare_writer_seconds"] == sorted(export["bare_writer_runs"])[2], export
+        pairs = [e / b for e, b in zip(export["export_runs"], export["bare_writer_runs"], strict=True)]
+        assert export["export_ratio"] == pytest.approx(sorted(pairs)[2], rel=0.1), export
         sweep = result["reminders"][name]
         assert sweep["sweep_queries"] > 0 and sweep["deadlines"] > 0
     assert result["export"]["full"]["rows"] > result["export"]["small"]["rows"]
