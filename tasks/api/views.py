@@ -28,6 +28,7 @@ from tasks.api.serializers import (
     TaskPeriodSerializer,
     TaskSerializer,
     VersionOnlySerializer,
+    attach_list_rows,
 )
 from tasks.filtersets import ProgressReportFilterSet, TaskFilterSet, TaskPeriodFilterSet
 from tasks.models import Evidence, ProgressReport, ReportValue, Task, TaskPeriod, TaskUnit
@@ -69,10 +70,8 @@ class TaskViewSet(VersionedViewSetMixin, ScopedModelViewSet):
     # `TaskSerializer.to_representation` reads first): no manager and queryset per task and relation.
     # Only for the list: a write's answer must not read lists prefetched before the write.
     list_prefetches = (
-        Prefetch("task_units", queryset=TaskUnit.objects.select_related("unit"), to_attr="api_units"),
         Prefetch("required_evidence", to_attr="api_evidence"),
         Prefetch("targets", to_attr="api_targets"),
-        Prefetch("periods", to_attr="api_periods"),
     )
 
     def get_queryset(self):
@@ -80,6 +79,13 @@ class TaskViewSet(VersionedViewSetMixin, ScopedModelViewSet):
         if self.action == "list":
             queryset = queryset.prefetch_related(None).prefetch_related(*self.list_prefetches)
         return queryset
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if self.action == "list" and page is not None:
+            # The page's periods and units as plain rows, read once the page is known.
+            attach_list_rows(page)
+        return page
 
     def _save(self, serializer) -> None:
         units = serializer.validated_data.pop("task_units", None)

@@ -168,3 +168,35 @@ def test_the_notice_page_walks_the_trail(period, client_for, users):
     assert page.count('class="reached"') == 5 and "总结.pdf" in page and "已销号" in page
     assert "notices/20" not in page  # the file's storage name is not shown, in the history either
     assert client_for("yx_liaison").post(url, {"action": "bogus"}).status_code == 400
+
+
+def test_the_pairing_page_counts_the_notices_not_yet_done_or_closed(edu, period, client_for, users):
+    """The reminders section's 未办结的催办单: issued, signed and answered notices count, done and
+    closed ones do not — the same whether read with the page's query of the pairing or alone."""
+    from django.test import RequestFactory
+
+    from cooperation.models import Pairing, Unit
+    from reminders.panels import pairing_panels
+
+    unit = Unit.objects.get(name="尤溪县教育局")
+    today = timezone.localdate()
+    for days, status in enumerate(("issued", "signed", "answered", "done", "closed", "issued")):
+        UrgingNotice.objects.create(
+            item_key=period_key(period.pk),
+            due=today - datetime.timedelta(days=days),  # one notice per unit, item and due day
+            unit=unit,
+            pairing=edu.pairing,
+            summary="推动教育医疗合作",
+            url=edu.get_absolute_url(),
+            issued_on=today,
+            sign_by=today,
+            reply_by=today,
+            status=status,
+        )
+    page = client_for("yx_liaison").get(edu.pairing.get_absolute_url()).content.decode()
+    assert "未办结的催办单：4 份" in page
+    # Without the page's annotation the panel counts them itself, alike.
+    request = RequestFactory().get("/")
+    request.user = users["yx_liaison"]
+    (panel,) = pairing_panels(request, Pairing.objects.get(pk=edu.pairing.pk))
+    assert panel.context["open_notices"] == 4
