@@ -51,13 +51,15 @@ from tasks.models import (
     TaskUnit,
     YearLock,
 )
+from tasks.rows import attach_rows
 
 TASK_LIST_PREFETCH = (
     Prefetch("task_units", queryset=TaskUnit.objects.select_related("unit")),
     Prefetch("periods", queryset=TaskPeriod.objects.order_by("year")),
 )
-# The same rows as plain lists (`task.unit_list`, `task.period_list`), for the task list: a related
-# manager's queryset per task and relation, which the list never filters, was a twentieth of its time.
+# The same rows as plain lists (`task.unit_list`, `task.period_list`), for the task list's .xlsx (its
+# page reads them as `tasks.rows`): a related manager's queryset per task and relation, which the
+# list never filters, was a twentieth of its time.
 # Only the columns the rows and the export read: every column is a model attribute set and an
 # expression hashed while the query is compiled, and the rows read a fifth of them.
 TASK_ROWS_PREFETCH = (
@@ -189,7 +191,9 @@ class TaskListView(XlsxExportMixin, ScopedPageMixin, FilterView):
             Column(_("%(year)d 年度状态") % {"year": self.export_year}, 16),
             *self.export_columns[8:],
         ]
-        return self.object_list
+        # The page reads its rows' periods and units as plain rows (`tasks.rows`, in
+        # get_context_data); the .xlsx of up to EXPORT_LIMIT tasks prefetches them.
+        return self.object_list.prefetch_related(*TASK_ROWS_PREFETCH)
 
     def export_row(self, task) -> list:
         period = current_period(task, self.export_year, task.period_list)
@@ -221,7 +225,6 @@ class TaskListView(XlsxExportMixin, ScopedPageMixin, FilterView):
             .get_queryset()
             .select_related("pairing", "area", "parent")
             .only(*TASK_ROWS_FIELDS)
-            .prefetch_related(*TASK_ROWS_PREFETCH)
             .order_by("pairing_id", "position", "pk")
         )
 
@@ -232,6 +235,9 @@ class TaskListView(XlsxExportMixin, ScopedPageMixin, FilterView):
         year = int(chosen or timezone.localdate().year)
         context["year"] = year
         page = list(context["page_obj"])
+        # The page's periods and units as plain rows (`task.period_list`, `task.unit_list`): two
+        # queries, as their prefetches were, without a model instance per period and unit.
+        attach_rows(page)
         # Filtered by a period's state without a year ("逾期"): each row shows the period that
         # matched — the overdue year's, not this year's (one query for the page).
         matched: dict[int, int] = {}

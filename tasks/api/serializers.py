@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 import functools
-from typing import NamedTuple
 
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
@@ -29,6 +28,7 @@ from tasks.models import (
     TaskPeriod,
     TaskUnit,
 )
+from tasks.rows import PeriodRow
 
 
 def choice(choices, **kwargs) -> serializers.ChoiceField:
@@ -153,60 +153,6 @@ def _target(target: Target, language: str | None) -> dict:
     }
 
 
-class PeriodRow(NamedTuple):
-    """A task period as the task API's list reads it: plain values, not a model instance (a page
-    of 50 tasks has some 300 periods). What `_period` reads of a `TaskPeriod`, the same way."""
-
-    pk: int
-    task_id: int
-    year: int
-    due_date: datetime.date | None
-    status: str
-    completed_on: datetime.date | None
-
-    def standing(self, as_of: datetime.date | None = None):
-        return TaskPeriod.standing_of(
-            self.due_date, self.status, self.completed_on, as_of or timezone.localdate()
-        )
-
-
-class UnitLinkRow(NamedTuple):
-    """A task's responsible unit as the task API's list reads it (plain values, see `PeriodRow`)."""
-
-    task_id: int
-    unit_id: int
-    role: str
-    unit_name: str
-
-
-def attach_list_rows(tasks: list[Task]) -> None:
-    """A page of the task list: each task's periods and responsible units as plain rows in
-    `api_periods` and `api_units` (what `_related` reads first), in the relations' orders (periods
-    by year; units by role, order, id), from one query each."""
-    periods: dict[int, list[PeriodRow]] = {task.pk: [] for task in tasks}
-    units: dict[int, list[UnitLinkRow]] = {task.pk: [] for task in tasks}
-    for row in map(
-        PeriodRow._make,
-        TaskPeriod.objects.filter(task_id__in=list(periods))
-        .order_by("task_id", "year")
-        .values_list("pk", "task_id", "year", "due_date", "status", "completed_on"),
-    ):
-        periods[row.task_id].append(row)
-    for row in map(
-        UnitLinkRow._make,
-        TaskUnit.objects.filter(task_id__in=list(units))
-        .order_by("task_id", "role", "order", "pk")
-        .values_list("task_id", "unit_id", "role", "unit__name"),
-    ):
-        units[row.task_id].append(row)
-    for task in tasks:
-        task.api_periods, task.api_units = periods[task.pk], units[task.pk]
-
-
-def _unit_name(link: TaskUnit | UnitLinkRow) -> str:
-    return link.unit_name if type(link) is UnitLinkRow else link.unit.name
-
-
 def _period(period: TaskPeriod | PeriodRow, today: datetime.date, language: str | None) -> dict:
     """`PeriodBriefSerializer`'s representation, written out: the state judged once, as of `today`."""
     standing = period.standing(today)
@@ -311,7 +257,7 @@ class TaskSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
             "responsible_units": [
                 {
                     "unit": link.unit_id,
-                    "unit_name": _unit_name(link),
+                    "unit_name": link.unit.name,
                     "role": link.role,
                     "role_display": _display(TaskUnit, "role", link.role, language),
                 }

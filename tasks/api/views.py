@@ -28,10 +28,10 @@ from tasks.api.serializers import (
     TaskPeriodSerializer,
     TaskSerializer,
     VersionOnlySerializer,
-    attach_list_rows,
 )
 from tasks.filtersets import ProgressReportFilterSet, TaskFilterSet, TaskPeriodFilterSet
 from tasks.models import Evidence, ProgressReport, ReportValue, Task, TaskPeriod, TaskUnit
+from tasks.rows import attach_rows
 
 CONFLICT = OpenApiResponse(description="版本冲突：记录已被他人修改，未做任何修改")
 
@@ -84,7 +84,7 @@ class TaskViewSet(VersionedViewSetMixin, ScopedModelViewSet):
         page = super().paginate_queryset(queryset)
         if self.action == "list" and page is not None:
             # The page's periods and units as plain rows, read once the page is known.
-            attach_list_rows(page)
+            attach_rows(page, periods="api_periods", units="api_units")
         return page
 
     def _save(self, serializer) -> None:
