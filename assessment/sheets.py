@@ -266,10 +266,7 @@ class TasksSheet(PairingExporter):
         language = get_language()
         # The labels of 是否计分, translated once for the chunk rather than once per row.
         yes, not_counted = _("是"), _("否：%(why)s")
-        ledger_counted = {
-            fulfilment: _("否：按%(ledger)s计分") % {"ledger": LEDGER_LABELS.get(fulfilment, _("台账"))}
-            for fulfilment in Task.Fulfilment.values
-        }
+        ledger_counted = ledger_counted_labels()
         # The labels of 按时 / 逾期 and 状态, translated once per chunk for each (state, days) and
         # (state, recorded status): they depend on nothing else.
         outcome_labels: dict[tuple, str] = {}
@@ -288,9 +285,7 @@ class TasksSheet(PairingExporter):
                 )
             report_text, reviewed_on = reports.get(period.pk, ("", None))
             if task.fulfilment:
-                counted = ledger_counted.get(task.fulfilment) or _("否：按%(ledger)s计分") % {
-                    "ledger": LEDGER_LABELS.get(task.fulfilment, _("台账"))
-                }
+                counted = ledger_counted.get(task.fulfilment) or _ledger_counted(task.fulfilment)
             elif outcome.counted:
                 counted = yes
             else:
@@ -341,7 +336,7 @@ class TargetsSheet(PairingExporter):
         sides = chunk.sides
         yes, no = _("是"), _("否")
         comparators: dict[str, str] = {}  # each comparator's label, read once per chunk
-        counted_labels = target_counted_labels()
+        ledger_counted, minimum_counted = ledger_counted_labels(), _("否：计入交流活动")
         for target in record.targets:
             actual = record.actual(target)
             rate = target.completion_rate(actual)
@@ -362,30 +357,30 @@ class TargetsSheet(PairingExporter):
                 rate / 100 if rate is not None else None,
                 yes if target.is_met(actual) else no,
                 sides_text(sides.get(target.task_id) or SIDES),
-                _target_counted(record, target, counted_labels),
+                _target_counted(record, target, yes, minimum_counted, ledger_counted),
                 target.source_text,
             ]
 
 
-def target_counted_labels() -> tuple[str, dict[str, str]]:
-    """The labels of a target's 是否计分, translated once (a chunk has thousands of targets): a
-    yearly minimum's, then by the task's fulfilment (是 for a report-kept task)."""
-    by_fulfilment = {
-        fulfilment: _("否：按%(ledger)s计分") % {"ledger": LEDGER_LABELS.get(fulfilment, _("台账"))}
-        for fulfilment in Task.Fulfilment.values
-        if fulfilment
-    }
-    by_fulfilment[""] = _("是")
-    return _("否：计入交流活动"), by_fulfilment
+def ledger_counted_labels() -> dict[str, str]:
+    """是否计分 of a ledger-kept task or target (否：按资金台账计分 …) by the task's fulfilment,
+    translated once per chunk rather than once per row."""
+    return {fulfilment: _ledger_counted(fulfilment) for fulfilment in Task.Fulfilment.values if fulfilment}
 
 
-def _target_counted(record: YearRecord, target, labels: tuple[str, dict[str, str]]) -> str:
-    """是否计分 of a target: scored under 量化指标, or where else it counts."""
-    minimum, by_fulfilment = labels
+def _ledger_counted(fulfilment: str) -> str:
+    return _("否：按%(ledger)s计分") % {"ledger": LEDGER_LABELS.get(fulfilment, _("台账"))}
+
+
+def _target_counted(record: YearRecord, target, yes: str, minimum: str, ledger: dict[str, str]) -> str:
+    """是否计分 of a target: scored under 量化指标 (`yes`), or where else it counts (the labels of
+    `ledger_counted_labels` and a yearly minimum's, translated once per chunk)."""
     if target.pk in record.minimum_of:
         return minimum
     fulfilment = record.tasks[target.task_id].fulfilment
-    return by_fulfilment.get(fulfilment) or _("否：按%(ledger)s计分") % {"ledger": _("台账")}
+    if not fulfilment:
+        return yes
+    return ledger.get(fulfilment) or _ledger_counted(fulfilment)
 
 
 def _number(value: Decimal | None, money: bool) -> Decimal | None:

@@ -548,7 +548,7 @@ class SheetWriter:
                 for column_number in value.plus:
                     expression += f"+{xl_col_to_name(column_number + offset - 1)}{row_index + 1}"
                     result += _decimal(cells[column_number + offset - 1]) or 0
-                writer.formula(row_index, index, expression, result, columns[index].kind)
+                writer.formula(row_index, index, expression, result, value.kind)
                 value = result
             else:
                 if isinstance(value, str) and (len(value) > short[index] or "\n" in value):
