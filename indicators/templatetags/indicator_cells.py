@@ -18,7 +18,8 @@ def indicator_cells(cell) -> str:
     table (indicators/_pairing_indicators.html, an `indicators.services.Cell`): an included template
     per cell, two a row for every indicator and year, was a third of the indicator section's time."""
     # Our own words, written as {% translate %} writes a literal: not escaped.
-    estimate = f' <em class="muted small">{gettext("预计")}</em>'
+    estimated_word = gettext("预计")  # outside the f-string: xgettext does not read calls inside one
+    estimate = f' <em class="muted small">{estimated_word}</em>'
     target = gettext("目标")
 
     def figure(found, kind: str, otherwise: str) -> str:
@@ -32,8 +33,9 @@ def indicator_cells(cell) -> str:
             text += f'<div class="target small">{target} {escape(found.target_display)}</div>'
         return f'<td class="num {kind}"{title}>{text}</td>'
 
+    estimated = gettext("按上年数值推算")  # outside the f-string: xgettext does not read calls inside one
     computed = (
-        f'<span title="{gettext("按上年数值推算")}">{escape(localize(cell.computed_growth))}%*</span>'
+        f'<span title="{estimated}">{escape(localize(cell.computed_growth))}%*</span>'
         if cell.computed_growth is not None
         else "—"
     )
