@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 FIGURES = "figures"
 # The pairings each unit sees (cooperation/scoping.py).
 SCOPE = "scope"
+FAMILIES = (FIGURES, SCOPE)
 TIMEOUT = 600
 T = TypeVar("T")
 
@@ -95,8 +96,15 @@ def token(name: str = FIGURES) -> str | None:
         if connection.atomic_blocks and dirty.get(name) is connection.atomic_blocks[0]:
             return None
     memo = _request_tokens.get()
-    if memo is not None and name in memo:
-        return memo[name]
+    if memo is not None:
+        if name in memo:
+            return memo[name]
+        if not memo:
+            # The request's first token: every family's in the same statement (a page that reads
+            # the scope's token reads the figures' too, or soon will).
+            memo.update(_read_tokens(FAMILIES))
+            if name in memo:
+                return memo[name]
     current = _read_token(name)
     if current is None:
         # The first read of a new database: a random token of its own (a database restored from a
@@ -111,14 +119,21 @@ def token(name: str = FIGURES) -> str | None:
 def _read_token(name: str) -> str | None:
     """The stored token of `name`: one SQL statement, without building a queryset (a list page
     reads three or four tokens, and the ORM's compiling cost more than the database's answer)."""
+    return _read_tokens((name,)).get(name)
+
+
+def _read_tokens(names: tuple[str, ...]) -> dict[str, str]:
+    """The stored tokens of `names` (those that exist) in one SQL statement."""
     from core.models import DataVersion
 
     quote = connection.ops.quote_name
-    sql = f"SELECT {quote('token')} FROM {quote(DataVersion._meta.db_table)} WHERE {quote('name')} = %s"
+    sql = (
+        f"SELECT {quote('name')}, {quote('token')} FROM {quote(DataVersion._meta.db_table)} "
+        f"WHERE {quote('name')} IN ({', '.join(['%s'] * len(names))})"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [name])
-        row = cursor.fetchone()
-    return row[0] if row else None
+        cursor.execute(sql, list(names))
+        return dict(cursor.fetchall())
 
 
 def cached(key: str, compute: Callable[[], T], name: str = FIGURES) -> T:

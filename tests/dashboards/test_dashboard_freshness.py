@@ -114,3 +114,37 @@ def test_an_import_in_bulk_shows_on_the_next_load(cached_figures, demo, users, c
     confirm(demo["wz"], users["wz_liaison"], 10, "甲")
     after, _ = load(client, url)
     assert int(tile(after, "tile-total")) > int(tile(before, "tile-total"))
+
+
+def badge(html: str, state: str) -> int:
+    match = re.search(rf'data-state="{state}"[^>]*>[^<]*<b>(\d+)</b>', html)
+    assert match, f"no {state} badge"
+    return int(match.group(1))
+
+
+def test_the_pairing_page_counts_a_period_marked_done_on_the_next_load(cached_figures, demo, client_for):
+    """The pairing page's task counts are kept in the cache too, under the same token."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    client, url = client_for("jj_liaison"), f"/pairings/{demo['jy'].pk}/"
+    first, _ = load(client, url)
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url).content.decode()
+    finished = ("done", "done_late")
+    assert [badge(again, s) for s in finished] == [badge(first, s) for s in finished]
+    # The counts came from the cache: the periods were not counted again.
+    assert not [q for q in queries.captured_queries if 'FROM "tasks_taskperiod"' in q["sql"]]
+
+    period = (
+        TaskPeriod.objects.filter(task__pairing=demo["jy"], year=today.year)
+        .exclude(status__in=[TaskPeriod.Status.DONE, TaskPeriod.Status.PAUSED])
+        .order_by("pk")
+        .first()
+    )
+    period.status = TaskPeriod.Status.DONE
+    period.completed_on = today
+    period.save()
+
+    after, _ = load(client, url)
+    assert sum(badge(after, s) for s in finished) == sum(badge(first, s) for s in finished) + 1
