@@ -125,3 +125,14 @@ class ListNumberInput(ListInput, forms.NumberInput):
 
 class ListNullBooleanSelect(ListSelect, forms.NullBooleanSelect):
     pass
+
+
+class FilterNullBooleanSelect(ListNullBooleanSelect):
+    """A yes/no filter of a list page: left at its first choice it filters nothing, so that choice
+    reads 全部 as every other select of the filter form does (Django's says 未知, "unknown")."""
+
+    def __init__(self, attrs=None):
+        from django.conf import settings
+
+        super().__init__(attrs)
+        self.choices = [("unknown", settings.FILTERS_EMPTY_CHOICE_LABEL), *self.choices[1:]]

@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from cooperation.filtersets import RegionFilter, SearchFilterSet
 from cooperation.models import Pairing
+from core.widgets import FilterNullBooleanSelect
 from indicators.models import IndicatorDefinition, RegionIndicator
 
 
@@ -43,10 +44,18 @@ class RegionIndicatorFilterSet(SearchFilterSet):
     # Another pairing's id narrows nothing open: the list has already gone through visible_to.
     pairing = PairingFilter(method="of_pairing", label=_("结对（两侧地区）"))
     has_target = django_filters.BooleanFilter(
-        field_name="target_value", lookup_expr="isnull", exclude=True, label=_("有预期目标")
+        field_name="target_value",
+        lookup_expr="isnull",
+        exclude=True,
+        label=_("有预期目标"),
+        widget=FilterNullBooleanSelect,
     )
     has_actual = django_filters.BooleanFilter(
-        field_name="actual_value", lookup_expr="isnull", exclude=True, label=_("有实际值")
+        field_name="actual_value",
+        lookup_expr="isnull",
+        exclude=True,
+        label=_("有实际值"),
+        widget=FilterNullBooleanSelect,
     )
 
     class Meta:

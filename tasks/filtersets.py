@@ -26,7 +26,7 @@ from drf_spectacular.utils import extend_schema_field
 from cooperation.filtersets import SearchFilterSet
 from cooperation.models import Pairing, Unit
 from core import freshness
-from core.widgets import ListNullBooleanSelect, ListNumberInput, ListSelect
+from core.widgets import FilterNullBooleanSelect, ListNumberInput, ListSelect
 from tasks.models import Area, ProgressReport, Task, TaskPeriod, TaskUnit, open_period_q, overdue_q
 
 
@@ -194,7 +194,7 @@ class PeriodFiltersMixin(django_filters.FilterSet):
         choices=TaskPeriod.Status.choices, method="noop", label=_("状态"), widget=ListSelect
     )
     year = django_filters.NumberFilter(method="noop", label=_("年度"), widget=ListNumberInput)
-    overdue = django_filters.BooleanFilter(method="noop", label=_("逾期"), widget=ListNullBooleanSelect)
+    overdue = django_filters.BooleanFilter(method="noop", label=_("逾期"), widget=FilterNullBooleanSelect)
     due_within = django_filters.NumberFilter(
         method="noop", min_value=0, max_value=3660, label=_("N 天内到期"), widget=ListNumberInput
     )

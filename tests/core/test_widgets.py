@@ -6,7 +6,13 @@ import pytest
 from django import forms
 
 from cooperation.models import Pairing
-from core.widgets import ListNullBooleanSelect, ListNumberInput, ListSelect, ListTextInput
+from core.widgets import (
+    FilterNullBooleanSelect,
+    ListNullBooleanSelect,
+    ListNumberInput,
+    ListSelect,
+    ListTextInput,
+)
 
 CHOICES = [
     ("", "---------"),
@@ -83,3 +89,18 @@ def test_list_widgets_in_a_form_match_djangos(field, kwargs, ours, data, bound):
         return str(form_class(data={"x": data} if bound else None)["x"])
 
     assert rendered(ours) == rendered(None)
+
+
+@pytest.mark.parametrize("language, everything", [("zh-hans", "全部"), ("en", "All")])
+def test_a_yes_no_filter_left_alone_reads_all_not_unknown(client_for, demo, language, everything):
+    """逾期 on the task list: its first choice filters nothing and says so, as the other selects do."""
+    from django.utils import translation
+
+    with translation.override(language):
+        html = FilterNullBooleanSelect().render("overdue", None, {"id": "id_overdue"})
+        assert f'<option value="unknown" selected>{everything}</option>' in html
+        assert ">" + str(forms.NullBooleanSelect().choices[1][1]) + "</option>" in html  # 是 / Yes kept
+    page = client_for("jj_liaison").get("/tasks/", HTTP_ACCEPT_LANGUAGE=language)
+    overdue = page.content.decode().split('name="overdue"')[1].split("</select>")[0]
+    assert f">{everything}</option>" in overdue
+    assert "未知" not in overdue and "Unknown" not in overdue
