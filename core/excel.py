@@ -25,6 +25,7 @@ from decimal import Decimal
 import xlsxwriter
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import PatternFill
 from xlsxwriter.utility import xl_col_to_name
@@ -48,8 +49,9 @@ PAGE_UNITS = {"landscape": 118, "portrait": 82}
 # XlsxWriter stores a column `width` as width + this padding (the width a reader sees).
 COLUMN_PADDING = 0.71
 MARGINS = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.7}
-FOOTER = "&C第 &P 页 共 &N 页"
-EMPTY_TABLE = "本年度无记录"
+# The printed footer, centred (&C): the page's number (&P) and the count of pages (&N).
+FOOTER = gettext_noop("第 %(page)s 页 共 %(pages)s 页")
+EMPTY_TABLE = gettext_noop("本年度无记录")
 
 # Leading characters that make a spreadsheet treat text as a formula (or as one once edited):
 # = + - @, tab, CR, NUL and their full-width forms. Leading spaces do not protect the cell.
@@ -331,7 +333,7 @@ def page_setup(sheet, widths: list[float], *, orientation: str = "landscape", ke
     else:
         sheet.set_portrait()
     sheet.set_margins(**MARGINS)
-    sheet.set_footer(FOOTER, {"margin": 0.3})
+    sheet.set_footer("&C" + _(FOOTER) % {"page": "&P", "pages": "&N"}, {"margin": 0.3})
     sheet.center_horizontally()
     page = PAGE_UNITS[orientation] / MIN_SCALE
     widths = [w + COLUMN_PADDING for w in widths]

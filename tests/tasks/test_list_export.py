@@ -42,6 +42,20 @@ def test_the_export_never_leaks_another_pairings_tasks_nor_runs_formulas(demo, c
     assert cell == task.title  # stored and shown as text
 
 
+def test_an_english_users_export_is_in_english_title_headers_and_printed_footer(demo, client_for):
+    client = client_for("yx_liaison")
+    for language, title, status, footer in (
+        ("en", "Task list", "Status for 2025", "&CPage &P of &N"),
+        ("zh-hans", "任务清单", "2025 年度状态", "&C第 &P 页 共 &N 页"),
+    ):
+        response = client.get("/tasks/", {"year": 2025, "export": "xlsx"}, HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 200
+        sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+        assert str(sheet["A1"].value).startswith(title)
+        assert sheet.cell(2, 8).value == status
+        assert sheet.oddFooter.center.text == footer.removeprefix("&C")
+
+
 # The other list pages: funds, fund-use projects, parks, projects, notices, reporting rounds.
 
 
