@@ -337,6 +337,7 @@ class TargetsSheet(PairingExporter):
         yes, no = _("是"), _("否")
         comparators: dict[str, str] = {}  # each comparator's label, read once per chunk
         ledger_counted, minimum_counted = ledger_counted_labels(), _("否：计入交流活动")
+        language = get_language()
         for target in record.targets:
             actual = record.actual(target)
             rate = target.completion_rate(actual)
@@ -356,7 +357,7 @@ class TargetsSheet(PairingExporter):
                 _number(actual, money),
                 rate / 100 if rate is not None else None,
                 yes if target.is_met(actual) else no,
-                sides_text(sides.get(target.task_id) or SIDES),
+                _sides_text(sides.get(target.task_id, BOTH_SIDES), language),
                 _target_counted(record, target, yes, minimum_counted, ledger_counted),
                 target.source_text,
             ]

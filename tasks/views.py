@@ -32,7 +32,7 @@ from core.concurrency import VersionConflict, VersionedFormViewMixin
 from core.excel import Column
 from core.history import history_rows
 from core.links import pk_url
-from core.listexport import XlsxExportMixin
+from core.listexport import EXPORT_LIMIT, XlsxExportMixin
 from core.panels import task_panels
 from core.permissions import ScopedPageMixin
 from core.roles import is_liaison, is_reporter, liaison_or_superuser
@@ -57,27 +57,8 @@ TASK_LIST_PREFETCH = (
     Prefetch("task_units", queryset=TaskUnit.objects.select_related("unit")),
     Prefetch("periods", queryset=TaskPeriod.objects.order_by("year")),
 )
-# The same rows as plain lists (`task.unit_list`, `task.period_list`), for the task list's .xlsx (its
-# page reads them as `tasks.rows`): a related manager's queryset per task and relation, which the
-# list never filters, was a twentieth of its time.
-# Only the columns the rows and the export read: every column is a model attribute set and an
-# expression hashed while the query is compiled, and the rows read a fifth of them.
-TASK_ROWS_PREFETCH = (
-    Prefetch(
-        "task_units",
-        queryset=TaskUnit.objects.select_related("unit").only(
-            "task_id", "unit_id", "role", "unit__name", "unit__short_name"
-        ),
-        to_attr="unit_list",
-    ),
-    Prefetch(
-        "periods",
-        queryset=TaskPeriod.objects.order_by("year").only(
-            "task_id", "year", "due_date", "status", "completed_on"
-        ),
-        to_attr="period_list",
-    ),
-)
+# The task list's columns of a task (its page and its .xlsx): every column is a model attribute set
+# and an expression hashed while the query is compiled, and the rows read a fifth of them.
 TASK_ROWS_FIELDS = (
     "pairing_id",
     "parent_id",
@@ -191,9 +172,10 @@ class TaskListView(XlsxExportMixin, ScopedPageMixin, FilterView):
             Column(_("%(year)d 年度状态") % {"year": self.export_year}, 16),
             *self.export_columns[8:],
         ]
-        # The page reads its rows' periods and units as plain rows (`tasks.rows`, in
-        # get_context_data); the .xlsx of up to EXPORT_LIMIT tasks prefetches them.
-        return self.object_list.prefetch_related(*TASK_ROWS_PREFETCH)
+        # Its periods and units as plain rows, as the page reads them (`tasks.rows`): two queries.
+        tasks = list(self.object_list[:EXPORT_LIMIT])
+        attach_rows(tasks)
+        return tasks
 
     def export_row(self, task) -> list:
         period = current_period(task, self.export_year, task.period_list)
