@@ -307,17 +307,14 @@ def export(year: int, rounds: int = EXPORT_ROUNDS) -> dict:
         return {**result, "bare_writer_error": recorded["output"]}
     if any("error" in b for b in bare_runs):
         return {**result, "bare_writer_error": next(b["error"] for b in bare_runs if "error" in b)}
+    # Each export run ÷ the writer's run right after it; their median is the goal's figure.
+    ratios = [r["timed"]["seconds"] / b["seconds"] for r, b in zip(runs, bare_runs, strict=True)]
     return {
         **result,
         "bare_writer_seconds": round(median(b["seconds"] for b in bare_runs), 2),
         "bare_writer_runs": [round(b["seconds"], 2) for b in bare_runs],
-        # Each export run ÷ the writer's run right after it, and their median: the goal's figure.
-        "export_ratio_runs": [
-            round(r["timed"]["seconds"] / b["seconds"], 2) for r, b in zip(runs, bare_runs, strict=True)
-        ],
-        "export_ratio": round(
-            median(r["timed"]["seconds"] / b["seconds"] for r, b in zip(runs, bare_runs, strict=True)), 2
-        ),
+        "export_ratio_runs": [round(ratio, 2) for ratio in ratios],
+        "export_ratio": round(median(ratios), 2),
         # The replaying process as a whole (reading the log included), wall and CPU.
         "bare_writer_process_seconds": round(median(b["process_seconds"] for b in bare_runs), 1),
         "bare_writer_process_cpu_seconds": round(median(b["process_cpu_seconds"] for b in bare_runs), 1),

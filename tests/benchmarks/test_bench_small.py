@@ -108,8 +108,17 @@ def test_seed_scale_then_bench_write_every_section_and_list_queries_do_not_grow(
         assert len(export["export_runs"]) == len(export["bare_writer_runs"]) == 5, export
         assert export["export_seconds"] == sorted(export["export_runs"])[2], export
         assert export["bare_writer_seconds"] == sorted(export["bare_writer_runs"])[2], export
-        pairs = [e / b for e, b in zip(export["export_runs"], export["bare_writer_runs"], strict=True)]
-        assert export["export_ratio"] == pytest.approx(sorted(pairs)[2], rel=0.1), export
+        # Each pair's ratio is its export run over the writer's run after it. The runs are printed
+        # to 0.01 s, which at the small size (0.03–0.1 s) moves a ratio a long way: the ratio lies
+        # between those the rounded runs allow.
+        for e, b, ratio in zip(
+            export["export_runs"], export["bare_writer_runs"], export["export_ratio_runs"], strict=True
+        ):
+            low, high = (e - 0.005) / (b + 0.005), (e + 0.005) / max(b - 0.005, 0.001)
+            assert low - 0.005 <= ratio <= high + 0.005, export
+        assert export["export_ratio"] == pytest.approx(sorted(export["export_ratio_runs"])[2], abs=0.01), (
+            export
+        )
         sweep = result["reminders"][name]
         assert sweep["sweep_queries"] > 0 and sweep["deadlines"] > 0
     assert result["export"]["full"]["rows"] > result["export"]["small"]["rows"]
